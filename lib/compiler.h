@@ -1,0 +1,54 @@
+/*
+ * Compiler helpers shared by every layer.  Only builtins here, no asm, so
+ * lib/ stays free of architecture code and compiles unchanged on the host.
+ */
+#ifndef LIB_COMPILER_H
+#define LIB_COMPILER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define __must_check __attribute__((warn_unused_result))
+#define __noreturn __attribute__((noreturn))
+#define __packed __attribute__((packed))
+#define __aligned(x) __attribute__((aligned(x)))
+#define __used __attribute__((used))
+#define __section(s) __attribute__((section(s)))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __maybe_unused __attribute__((unused))
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+
+#define container_of(ptr, type, member)                                       \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+
+/*
+ * Accesses to memory another party may change under us (shared rings,
+ * grant entries): exactly one load or store, never merged or repeated.
+ */
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+/* Orders only the compiler's view. */
+#define barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+/* Full fence (mfence on x86): orders our stores against later loads. */
+#define mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+/* x86 is TSO: read/write ordering needs only the compiler not to reorder. */
+#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+
+#endif
