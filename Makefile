@@ -53,6 +53,7 @@ include kernel/kernel.mk
 include drivers/drivers.mk
 include tests/guest/guest.mk
 include tests/host/host.mk
+include tests/qemu/qemu.mk
 include tests/peer/peer.mk
 include tests/xen/xen.mk
 

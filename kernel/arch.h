@@ -15,6 +15,15 @@ uint8_t arch_inb(uint16_t port);
 
 /* Cycle counter (TSC).  Not a clock: use for relative cost only. */
 uint64_t arch_cycles(void);
+/* TSC frequency measured against the legacy PIT; 0 when there is no PIT. */
+uint64_t arch_tsc_khz_from_pit(void);
+/* Cycle count taken at the very first instruction of the kernel. */
+uint64_t arch_boot_cycles(void);
+
+/* Bring up descriptor tables and traps.  First thing at boot. */
+void arch_init(void);
+/* Unmap page 0 so NULL dereferences fault; after start info is copied. */
+void arch_harden_paging(void);
 
 void arch_irq_enable(void);
 void arch_irq_disable(void);
@@ -23,6 +32,24 @@ bool arch_irqs_enabled(void);
 void arch_wait_for_interrupt(void);
 /* Stop this CPU for good. */
 __noreturn void arch_halt(void);
+
+/* CPUID leaf/subleaf into regs[0..3] = eax, ebx, ecx, edx. */
+void arch_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+/* Spin-wait hint. */
+void arch_pause(void);
+
+/*
+ * Hypercalls through the kernel's own VMCALL/VMMCALL stub (never the
+ * hypercall page, XSA-466).  arch_hypercall_init() picks the instruction
+ * from the CPU vendor; it returns -ENODEV on an unknown vendor.  The host
+ * build links a fake hypervisor here.
+ */
+int arch_hypercall_init(void);
+long arch_hypercall(unsigned int op, unsigned long a1, unsigned long a2,
+		    unsigned long a3, unsigned long a4, unsigned long a5);
+
+/* Handler for an interrupt vector in [32, 255], e.g. the Xen upcall. */
+int arch_set_irq_handler(unsigned int vector, void (*fn)(void));
 
 /* Print a backtrace of the caller's stack, symbolised. */
 void arch_backtrace(void);

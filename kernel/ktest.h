@@ -18,7 +18,7 @@ struct ktest {
 
 #define KTEST(suite, case)                                                     \
 	static void ktest_fn_##suite##_##case(void);                           \
-	static const struct ktest ktest_desc_##suite##_##case __used           \
+	static const struct ktest ktest_desc_##suite##_##case __used __no_reorder         \
 		__section("ktests") __aligned(8) = {                           \
 			#suite, #case, ktest_fn_##suite##_##case};             \
 	static void ktest_fn_##suite##_##case(void)
@@ -79,10 +79,12 @@ bool ktest_failed(void);
 /*
  * Run the tests whose suite is named in `filter` ("all", "none", or a
  * comma-separated suite list).  `cmdline_errors` counts problems found on
- * the command line; any makes the verdict ERROR.  Prints KTAP, the summary
- * and the final `Test result:` line.
+ * the command line; any makes the verdict ERROR.  Prints KTAP and the
+ * summary line; the caller may add diagnostics, then prints the verdict.
  */
 enum ktest_verdict ktest_run(const char *filter, int cmdline_errors);
+/* The final `Test result: ...` line: nothing may follow it. */
+void ktest_print_verdict(enum ktest_verdict v);
 /* Is `suite` the suite of at least one registered test? */
 bool ktest_suite_exists(const char *suite, size_t len);
 

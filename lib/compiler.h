@@ -14,6 +14,8 @@
 #define __packed __attribute__((packed))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __used __attribute__((used))
+/* Keep registrations (tests, hooks) in source order within a section. */
+#define __no_reorder __attribute__((no_reorder))
 #define __section(s) __attribute__((section(s)))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __maybe_unused __attribute__((unused))

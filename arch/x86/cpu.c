@@ -1,0 +1,61 @@
+/*
+ * Small CPU primitives behind kernel/arch.h: port I/O, interrupts flag,
+ * halt, cycle counter.
+ */
+#include "arch/x86/x86.h"
+#include "kernel/arch.h"
+
+void arch_outb(uint16_t port, uint8_t val)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(val), "Nd"(port));
+}
+
+uint8_t arch_inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/*
+ * RDTSC, never RDTSCP: under Xen on an emulated CPU without invariant TSC
+ * the RDTSCP exit is mishandled and crashes the guest (XEN-TEST-HOST.md).
+ */
+uint64_t arch_cycles(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
+void arch_irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
+bool arch_irqs_enabled(void)
+{
+	uint64_t flags;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags));
+	return flags & X86_RFLAGS_IF;
+}
+
+/* sti's one-instruction shadow makes "sti; hlt" free of lost wake-ups. */
+void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("sti; hlt" ::: "memory");
+}
+
+void arch_halt(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

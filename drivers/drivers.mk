@@ -1,0 +1,1 @@
+KERNEL_SRCS += drivers/uart16550.c drivers/debugport.c

@@ -1,0 +1,108 @@
+/*
+ * Command-line parsing.  The line comes from outside the kernel (the
+ * toolstack's `cmdline=`/`extra=`), so it is bounded, copied, and every
+ * word is either understood or reported.
+ */
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+extern const struct kparam __start_kparams[], __stop_kparams[];
+
+static int errors;
+static char test_filter[CMDLINE_MAX];
+static bool have_test;
+
+static const struct kparam *find_key(const char *key)
+{
+	for (const struct kparam *p = __start_kparams; p < __stop_kparams; p++)
+		if (!strcmp(p->key, key))
+			return p;
+	return NULL;
+}
+
+static void parse_word(char *word)
+{
+	char *eq = strchr(word, '=');
+	const struct kparam *p;
+
+	if (!eq) {
+		pr_err("cmdline: '%s' is not key=value\n", word);
+		errors++;
+		return;
+	}
+	*eq = '\0';
+	p = find_key(word);
+	if (!p) {
+		pr_err("cmdline: unknown key '%s'\n", word);
+		errors++;
+		return;
+	}
+	if (p->set(eq + 1)) {
+		pr_err("cmdline: bad value for '%s': '%s'\n", word, eq + 1);
+		errors++;
+	}
+}
+
+int cmdline_parse(const char *line)
+{
+	static char buf[CMDLINE_MAX + 1];
+	int before = errors;
+	size_t len = strnlen(line, CMDLINE_MAX + 1);
+	char *s = buf;
+
+	if (len > CMDLINE_MAX) {
+		pr_err("cmdline: longer than %d bytes, ignored\n", CMDLINE_MAX);
+		return ++errors - before;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	while (*s) {
+		char *end;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!*s)
+			break;
+		end = s;
+		while (*end && *end != ' ' && *end != '\t' && *end != '\n')
+			end++;
+		if (*end)
+			*end++ = '\0';
+		parse_word(s);
+		s = end;
+	}
+	return errors - before;
+}
+
+int cmdline_errors(void)
+{
+	return errors;
+}
+
+const char *cmdline_test_filter(void)
+{
+	return have_test ? test_filter : NULL;
+}
+
+static int set_test(const char *v)
+{
+	if (!*v)
+		return -EINVAL;
+	strlcpy(test_filter, v, sizeof(test_filter));
+	have_test = true;
+	return 0;
+}
+KPARAM("test", set_test);
+
+static int set_loglevel(const char *v)
+{
+	uint64_t n;
+
+	if (kstrtou64(v, strlen(v), 10, &n) || n > LOG_DEBUG)
+		return -EINVAL;
+	printk_loglevel = (int)n;
+	return 0;
+}
+KPARAM("loglevel", set_loglevel);

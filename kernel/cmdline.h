@@ -1,0 +1,31 @@
+/*
+ * Kernel command line (from start_info): space-separated `key=value`
+ * words.  Each subsystem declares its keys with KPARAM(); unknown keys and
+ * rejected values are reported by name and counted, and any error makes
+ * the test verdict ERROR.
+ */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+
+#include "lib/compiler.h"
+
+struct kparam {
+	const char *key;
+	/* value is NUL-terminated; return 0 or -EINVAL to reject it */
+	int (*set)(const char *value);
+};
+
+#define KPARAM(key, fn)                                                        \
+	static const struct kparam kparam_##fn __used __no_reorder __section("kparams")     \
+		__aligned(8) = {key, fn}
+
+#define CMDLINE_MAX 1024
+
+/* Parse `line` (at most CMDLINE_MAX bytes); returns the number of errors. */
+int cmdline_parse(const char *line);
+/* Errors seen by every cmdline_parse() so far (unknown keys, bad values). */
+int cmdline_errors(void);
+/* The `test=` value, or NULL when absent. */
+const char *cmdline_test_filter(void);
+
+#endif

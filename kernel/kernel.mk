@@ -1,0 +1,7 @@
+KERNEL_SRCS += kernel/main.c kernel/printk.c kernel/panic.c kernel/power.c \
+	kernel/ktest.c kernel/cmdline.c kernel/bootinfo.c kernel/kinit.c \
+	kernel/time.c
+# Kernel sources that also build into the host unit tests.
+HOST_KERNEL_SRCS += kernel/printk.c kernel/ktest.c kernel/cmdline.c
+
+include kernel/mm/mm.mk

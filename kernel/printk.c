@@ -1,0 +1,84 @@
+/*
+ * Console core.  Every byte goes to every registered sink, in order; sinks
+ * are the UART and port 0xE9 early on, the Xen PV console once it is up.
+ * Formatting uses one static buffer: the kernel runs on one CPU and never
+ * prints from two contexts at once except a panic, which takes over.
+ */
+#include "kernel/printk.h"
+#include "lib/printf.h"
+
+int printk_loglevel = LOG_INFO;
+static struct cons_sink *sinks;
+static char fmt_buf[512];
+
+static const char *const level_tag[8] = {"EMERG", "ALERT", "CRIT", "ERR",
+					 "WARN",  "NOTE",  "INFO", "DEBUG"};
+
+void cons_register(struct cons_sink *sink)
+{
+	struct cons_sink **p = &sinks;
+
+	while (*p)
+		p = &(*p)->next;
+	sink->next = NULL;
+	*p = sink;
+}
+
+void cons_unregister(struct cons_sink *sink)
+{
+	for (struct cons_sink **p = &sinks; *p; p = &(*p)->next) {
+		if (*p == sink) {
+			*p = sink->next;
+			return;
+		}
+	}
+}
+
+void cons_write(const char *s, size_t len)
+{
+	for (struct cons_sink *k = sinks; k; k = k->next)
+		k->write(s, len);
+}
+
+void cons_flush(void)
+{
+	for (struct cons_sink *k = sinks; k; k = k->next)
+		if (k->flush)
+			k->flush();
+}
+
+void cons_vprintf(const char *fmt, va_list ap)
+{
+	int n = vsnprintf(fmt_buf, sizeof(fmt_buf), fmt, ap);
+
+	if (n < 0)
+		return;
+	/* Truncated output keeps its newline so line-based parsers resync. */
+	if ((size_t)n >= sizeof(fmt_buf)) {
+		n = sizeof(fmt_buf) - 1;
+		fmt_buf[n - 1] = '\n';
+	}
+	cons_write(fmt_buf, (size_t)n);
+}
+
+void cons_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cons_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void printk(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > printk_loglevel)
+		return;
+	if (level >= 0 && level < 8)
+		cons_printf("[%s] ", level_tag[level]);
+	va_start(ap, fmt);
+	cons_vprintf(fmt, ap);
+	va_end(ap);
+}

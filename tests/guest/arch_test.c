@@ -1,0 +1,85 @@
+/*
+ * arch.*: trap handling itself is tested by provoking faults through the
+ * exception table and checking what the CPU reported.
+ */
+#include "kernel/arch.h"
+#include "kernel/ktest.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+KTEST(arch, ud_caught)
+{
+	struct arch_fault f;
+
+	memset(&f, 0xff, sizeof(f));
+	KT_EXPECT_EQ(arch_probe_ud(&f), -EFAULT);
+	KT_EXPECT_EQ(f.vector, 6); /* #UD */
+	KT_EXPECT_EQ(f.error_code, 0);
+	KT_EXPECT(f.rip != 0);
+}
+
+KTEST(arch, pf_null_caught)
+{
+	struct arch_fault f;
+	uint64_t v = 0x1234;
+
+	/* Page 0 is unmapped on purpose (arch/x86/paging.c). */
+	KT_EXPECT_EQ(arch_probe_read((const void *)8, &v, &f), -EFAULT);
+	KT_EXPECT_EQ(f.vector, 14); /* #PF */
+	KT_EXPECT_EQ(f.cr2, 8);
+	KT_EXPECT_EQ(f.error_code & 1, 0); /* not present */
+	KT_EXPECT_EQ(f.error_code & 2, 0); /* on a read */
+	KT_EXPECT_EQ(v, 0x1234);	   /* output untouched */
+}
+
+KTEST(arch, pf_write_unmapped_caught)
+{
+	struct arch_fault f;
+	/* Above the 4 GiB identity map: not present. */
+	void *p = (void *)0x200000000ULL;
+
+	KT_EXPECT_EQ(arch_probe_write(p, 42, &f), -EFAULT);
+	KT_EXPECT_EQ(f.vector, 14);
+	KT_EXPECT_EQ(f.cr2, 0x200000000ULL);
+	KT_EXPECT_EQ(f.error_code & 2, 2); /* on a write */
+}
+
+KTEST(arch, gp_noncanonical_caught)
+{
+	struct arch_fault f;
+	uint64_t v;
+
+	KT_EXPECT_EQ(arch_probe_read((const void *)0x8000000000000000ULL, &v,
+				     &f),
+		     -EFAULT);
+	KT_EXPECT_EQ(f.vector, 13); /* #GP */
+}
+
+KTEST(arch, probe_ok_on_mapped)
+{
+	static uint64_t cell = 0x5555;
+	uint64_t v = 0;
+
+	KT_EXPECT_EQ(arch_probe_read(&cell, &v, NULL), 0);
+	KT_EXPECT_EQ(v, 0x5555);
+	KT_EXPECT_EQ(arch_probe_write(&cell, 7, NULL), 0);
+	KT_EXPECT_EQ(cell, 7);
+}
+
+KTEST(arch, symbol_lookup)
+{
+	uintptr_t off;
+	const char *name = arch_symbol((uintptr_t)arch_probe_read + 3, &off);
+
+	KT_EXPECT(!strcmp(name, "arch_probe_read"));
+	KT_EXPECT_EQ(off, 3);
+	KT_EXPECT(!strcmp(arch_symbol(0x10, &off), "?"));
+}
+
+KTEST(arch, cycles_advance)
+{
+	uint64_t a = arch_cycles(), b = arch_cycles();
+
+	KT_EXPECT(b > a);
+	KT_EXPECT(arch_boot_cycles() < a);
+}

@@ -1,0 +1,120 @@
+/*
+ * boot.*: the start info as this boot received it (memory map, command
+ * line), and the validation of bad start info on synthetic input.
+ */
+#include "lib/compiler.h" /* the Xen headers need stdint first */
+#include <xen/xen.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/ktest.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+extern char _start[], _end[];
+
+KTEST(boot, memmap_parsed)
+{
+	uint64_t free_bytes = 0;
+
+	KT_EXPECT(boot_info.version >= 1);
+	KT_ASSERT(boot_info.nr_ram > 0);
+	KT_EXPECT(boot_info.ram_top > (uintptr_t)_end);
+	for (unsigned int i = 0; i < boot_info.nr_free; i++) {
+		const struct boot_range *r = &boot_info.free[i];
+
+		free_bytes += r->end - r->start;
+		/* Nothing below 1 MiB, nothing overlapping the kernel. */
+		KT_EXPECT(r->start >= 0x100000);
+		KT_EXPECT(r->end <= (uintptr_t)_start ||
+			  r->start >= (uintptr_t)_end);
+	}
+	KT_EXPECT(free_bytes > 1024 * 1024);
+	ktest_diag("%u RAM ranges, %u free ranges, %lu KiB free",
+		   boot_info.nr_ram, boot_info.nr_free, free_bytes / 1024);
+}
+
+/* Where `key=` starts a word of the command line, or NULL. */
+static const char *find_word(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = line; *p; p++)
+		if ((p == line || p[-1] == ' ') && !strncmp(p, key, n))
+			return p + n;
+	return NULL;
+}
+
+KTEST(boot, cmdline_parsed)
+{
+	const char *f = cmdline_test_filter();
+	const char *v = find_word(boot_info.cmdline, "test=");
+
+	/* We run, so test= was given and parsed into exactly its value. */
+	KT_ASSERT(f != NULL && v != NULL);
+	KT_EXPECT(!strncmp(v, f, strlen(f)));
+	KT_EXPECT(v[strlen(f)] == '\0' || v[strlen(f)] == ' ');
+}
+
+KTEST(boot, cmdline_rejects_unknown)
+{
+	int before = cmdline_errors();
+
+	KT_EXPECT_EQ(cmdline_parse("no-such-key=1"), 1);
+	KT_EXPECT_EQ(cmdline_parse("loglevel=99"), 1);
+	KT_EXPECT_EQ(cmdline_parse("novalue"), 1);
+	KT_EXPECT_EQ(cmdline_parse("   "), 0);
+	/* Counted for the record; the verdict used the count from before. */
+	KT_EXPECT_EQ(cmdline_errors(), before + 3);
+}
+
+KTEST(boot, bad_magic_rejected)
+{
+	static struct hvm_start_info si;
+	struct boot_info *bi = NULL;
+	static struct boot_info scratch;
+
+	bi = &scratch;
+	memset(&si, 0, sizeof(si));
+	si.magic = 0x12345678;
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
+	KT_EXPECT_EQ(bootinfo_parse(0, bi), -EINVAL);
+	/* A wild pointer is reported, not faulted on. */
+	KT_EXPECT_EQ(bootinfo_parse(0x200000000ULL, bi), -EINVAL);
+}
+
+KTEST(boot, bad_memmap_rejected)
+{
+	static struct hvm_start_info si;
+	static struct hvm_memmap_table_entry m[2];
+	static struct boot_info bi;
+
+	memset(&si, 0, sizeof(si));
+	si.magic = XEN_HVM_START_MAGIC_VALUE;
+	si.version = 1;
+	si.memmap_paddr = (uintptr_t)m;
+	si.memmap_entries = 1;
+	m[0] = (struct hvm_memmap_table_entry){~0ULL - 10, 100,
+					       XEN_HVM_MEMMAP_TYPE_RAM, 0};
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, &bi), -EINVAL); /* wraps */
+	si.memmap_entries = 100000;
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, &bi), -EINVAL);
+	si.version = 0;
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, &bi), -EINVAL);
+}
+
+KTEST(boot, ranges_remove_splits)
+{
+	struct boot_range r[4] = {{0x1000, 0x9000}};
+	unsigned int n = 1;
+
+	KT_EXPECT_EQ(boot_ranges_remove(r, &n, 4, 0x3000, 0x4000), 0);
+	KT_ASSERT(n == 2);
+	KT_EXPECT_EQ(r[0].end, 0x3000);
+	KT_EXPECT_EQ(r[1].start, 0x4000);
+	KT_EXPECT_EQ(boot_ranges_remove(r, &n, 4, 0, 0x3000), 0);
+	KT_EXPECT_EQ(n, 1);
+	KT_EXPECT_EQ(r[0].start, 0x4000);
+	KT_EXPECT_EQ(boot_ranges_remove(r, &n, 1, 0x5000, 0x6000), -ENOSPC);
+}

@@ -1,0 +1,14 @@
+# Tier 2: the kernel booted by QEMU's PVH loader, no Xen.  Xen-only tests
+# SKIP here; they run in tier 3 (tests/xen/).
+.PHONY: test-qemu run-qemu
+
+test-qemu: $(KERNEL)
+	$(Q)tests/qemu/check.sh $(KERNEL) $(O)/qemu-all.log SUCCESS "test=all"
+	$(Q)tests/qemu/check.sh $(KERNEL) $(O)/qemu-badcmd.log ERROR \
+		"test=lib,nosuchsuite bogus=1" \
+		"unknown key 'bogus'" "unknown test suite 'nosuchsuite'"
+	$(Q)tests/qemu/check.sh $(KERNEL) $(O)/qemu-none.log SKIP "test=none"
+
+# Boot in plain QEMU and stream the console (no Xen needed).
+run-qemu: $(KERNEL)
+	$(Q)STREAM=1 tests/qemu/run.sh $(KERNEL) /dev/null "test=$(or $(TESTS),all)" || true
