@@ -1,0 +1,114 @@
+#!/bin/bash
+# Build the dom0 initramfs (gzipped newc cpio): busybox, bash, the Xen
+# toolstack from the unpacked Debian packages, dom0 kernel modules, the guest
+# kernel, one xl config per scenario, and the peer programs.
+# Usage: mkinitramfs.sh CACHE OUT.cpio.gz GUEST_ELF SCENARIO_TABLE [PEER_DIR]
+set -eu
+
+[ $# -ge 4 ] || { sed -n '2,5p' "$0" >&2; exit 2; }
+# Absolute paths: the staging below happens inside the staging directory.
+abs() { realpath -m "$1"; }
+CACHE=$(abs "$1") OUT=$(abs "$2") GUEST=$(abs "$3") TABLE=$(abs "$4") PEERDIR=${5:+$(abs "$5")}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$CACHE/root
+XENBIN=usr/lib/xen-4.17/bin
+STAGE=$OUT.d
+
+[ -r "$GUEST" ] || { echo "mkinitramfs: no guest kernel $GUEST" >&2; exit 1; }
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+cd "$STAGE"
+mkdir -p bin sbin usr/bin usr/sbin lib/x86_64-linux-gnu lib64 lib/modules \
+    etc/ktest guest peer proc sys dev run tmp root $XENBIN \
+    var/lock var/log/xen var/lib/xen var/lib/xenstored var/tmp
+ln -s ../run var/run
+# Made at boot on tmpfs /run: xen and xenstored (sockets, pid files).
+
+# Executables whose shared libraries must come along; ldd runs later on all.
+ELFS=""
+add_elf() { # src dst
+    install -D -m 0755 "$1" "$2"
+    ELFS="$ELFS $2"
+}
+
+cp /bin/busybox bin/busybox
+for a in $(bin/busybox --list-full); do
+    [ -e "$a" ] || [ -L "$a" ] || ln -s /bin/busybox "$a"
+done
+add_elf /bin/bash bin/bash
+# vif hotplug scripts lock with flock(1), which busybox lacks.
+add_elf /usr/bin/flock usr/bin/flock
+
+for b in xl xenstored xenconsoled xenconsole xen-init-dom0 libxl-save-helper; do
+    add_elf "$SRC/$XENBIN/$b" "$XENBIN/$b"
+done
+# xl and friends look in $XENBIN for helpers; users type the short names.
+for b in xl xenstored xenconsoled xen-init-dom0; do
+    ln -sf "/$XENBIN/$b" usr/sbin/$b
+done
+# xenstore-* are one binary that looks at argv[0].
+add_elf "$SRC/usr/bin/xenstore" usr/bin/xenstore
+for l in "$SRC"/usr/bin/xenstore-*; do
+    cmp -s "$l" "$SRC/usr/bin/xenstore" && ln -sf xenstore "usr/bin/$(basename "$l")"
+done
+mkdir -p etc/xen
+cp -a "$SRC/etc/xen/scripts" etc/xen/
+# dom0 memory is fixed by dom0_mem=: ballooning it down for guests only costs time.
+echo 'autoballoon="off"' > etc/xen/xl.conf
+
+# Kernel modules, dependencies first; modinfo reads .modinfo, no depmod needed.
+KVER=$(basename "$(ls -d "$SRC"/lib/modules/*/ | head -n1)")
+MODDIR=$SRC/lib/modules/$KVER
+ORDER=""
+add_mod() {
+    local f dep
+    case " $ORDER " in *" $1 "*) return ;; esac
+    f=$(find "$MODDIR/kernel" -name "$1.ko" -o -name "$(echo "$1" | tr _ -).ko" | head -n1)
+    [ -n "$f" ] || { echo "mkinitramfs: module $1 not found in $MODDIR" >&2; exit 1; }
+    for dep in $(modinfo -F depends "$f" | tr , ' '); do add_mod "$dep"; done
+    cp "$f" "lib/modules/$1.ko"
+    ORDER="$ORDER $1"
+}
+for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-netback llc stp bridge; do
+    add_mod $m
+done
+echo $ORDER > etc/ktest/modules
+
+# Debug info only costs initramfs size and TCG decompression time.
+objcopy --strip-debug "$GUEST" guest/kernel.elf 2>/dev/null || cp "$GUEST" guest/kernel.elf
+python3 "$HERE/mkconfigs.py" gen "$TABLE" etc/ktest /guest/kernel.elf
+
+if [ -n "$PEERDIR" ] && [ -d "$PEERDIR" ]; then
+    for p in "$PEERDIR"/*; do
+        [ -f "$p" ] && [ -x "$p" ] || continue
+        if file -b "$p" | grep -q '^ELF'; then add_elf "$p" "peer/$(basename "$p")"
+        else install -m 0755 "$p" peer/; fi
+    done
+fi
+
+# Shared libraries: Xen's from the unpacked tree first, the rest from the host.
+export LD_LIBRARY_PATH=$SRC/usr/lib/x86_64-linux-gnu:$SRC/lib/x86_64-linux-gnu
+libs=$(for e in $ELFS; do ldd "$e" 2>/dev/null || true; done |
+       awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+if for e in $ELFS; do ldd "$e" 2>&1; done | grep -q 'not found'; then
+    for e in $ELFS; do ldd "$e" | sed -n "s|^|$e: |; /not found/p"; done >&2
+    exit 1
+fi
+# glibc loads libgcc_s with dlopen for pthread_cancel: ldd cannot see it.
+libs="$libs $(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')"
+for l in $libs; do
+    case $l in
+    */ld-linux-x86-64.so.2) cp -L "$l" lib64/ld-linux-x86-64.so.2 ;;
+    *) cp -L "$l" "lib/x86_64-linux-gnu/$(basename "$l")" ;;
+    esac
+done
+echo /lib/x86_64-linux-gnu > etc/ld.so.conf
+ldconfig -r "$STAGE" 2>/dev/null || true
+
+install -m 0755 "$HERE/init" init
+echo root:x:0:0:root:/root:/bin/sh > etc/passwd
+echo root:x:0: > etc/group
+
+find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -6 -n > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "mkinitramfs: $OUT $(du -k "$OUT" | cut -f1) KiB, modules:$ORDER" >&2

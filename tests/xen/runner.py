@@ -1,0 +1,448 @@
+#!/usr/bin/env python3
+"""Judge a Xen test host serial log: one KTAP run per guest scenario.
+
+  runner.py SERIAL_LOG [--table tests/xen/scenarios] [--scenarios 'a b']
+            [--junit FILE] [--expect-failure [SCEN:]TEST[,TEST...]]...
+            [--timings] [--quiet]
+
+Exit status: 0 every scenario as expected, 1 some scenario failed or is
+missing, 2 the log or the table cannot be read.  See tests/xen/README.md.
+"""
+import argparse
+import fnmatch
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mkconfigs  # noqa: E402
+
+ANSI_RE = re.compile(r'\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])')
+BEGIN_RE = re.compile(r'=== KTEST-SCENARIO (\S+) BEGIN ===')
+END_RE = re.compile(r'=== KTEST-SCENARIO (\S+) END reason=(\S+) seconds=([\d.]+) ===')
+READY_RE = re.compile(r'=== KTEST-DOM0 READY scenarios=(\S*) ===')
+DONE_RE = re.compile(r'=== KTEST-DONE ===')
+DOMID_RE = re.compile(r'^ktest: scenario (\S+) domid (\d+)$')
+# Lines Xen itself puts on the serial line: its own, and guests' 0xE9 echo.
+XENLINE_RE = re.compile(r'\((XEN|d\d+)\) ')
+E9_RE = re.compile(r'^\(d(\d+)\) ?(.*)$')
+
+HEADER_RE = re.compile(r'^KTAP version (\d+)$')
+PLAN_RE = re.compile(r'^1\.\.(\d+)$')
+RESULT_RE = re.compile(r'^(not ok|ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:#\s*(.*))?$')
+SUMMARY_RE = re.compile(r'^(\d+) passed, (\d+) failed, (\d+) skipped$')
+FINAL_RE = re.compile(r'^Test result: (SUCCESS|FAILURE|ERROR|SKIP)$')
+
+# The shutdown reason the guest must give for each verdict (DESIGN.md).
+REASON_FOR = {'SUCCESS': 'poweroff', 'SKIP': 'poweroff',
+              'FAILURE': 'crash', 'ERROR': 'crash'}
+
+
+def clean(line):
+    return ANSI_RE.sub('', line).replace('\r', '').replace('\x00', '')
+
+
+def read_log(path):
+    with open(path, 'rb') as f:
+        lines = [clean(x) for x in f.read().decode('utf-8', 'replace').split('\n')]
+    times = None
+    try:
+        with open(path + '.times') as f:
+            times = [float(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        pass
+    return lines, times
+
+
+class Test:
+    def __init__(self, num, name, status, directive, diags):
+        self.num, self.name, self.status = num, name, status
+        self.directive, self.diags = directive, diags
+
+
+class Ktap:
+    """One KTAP run, parsed from a list of (index, text) lines."""
+
+    def __init__(self, lines):
+        self.header = self.plan = self.summary = self.final = None
+        self.tests, self.problems, self.diags = [], [], []
+        self.final_index = self.header_index = None
+        pending = []
+        for idx, text in lines:
+            if self.header is None:
+                if HEADER_RE.match(text):
+                    self.header, self.header_index = text, idx
+                continue
+            if self.final is not None:
+                continue
+            m = RESULT_RE.match(text)
+            if HEADER_RE.match(text):
+                self.problems.append('second "KTAP version" line: did the guest restart?')
+            elif PLAN_RE.match(text) and self.plan is None and not self.tests:
+                self.plan = int(PLAN_RE.match(text).group(1))
+            elif m:
+                directive = (m.group(4) or '').strip()
+                status = 'fail' if m.group(1) == 'not ok' else 'pass'
+                if directive.upper().startswith('SKIP'):
+                    status = 'skip'
+                self.tests.append(Test(int(m.group(2)), (m.group(3) or '').strip(),
+                                       status, directive, pending))
+                pending = []
+            elif text.startswith('#'):
+                pending.append(text)
+                self.diags.append(text)
+            elif SUMMARY_RE.match(text):
+                self.summary = tuple(int(x) for x in SUMMARY_RE.match(text).groups())
+            elif FINAL_RE.match(text):
+                self.final, self.final_index = FINAL_RE.match(text).group(1), idx
+        self.trailing_diags = pending
+        self._check()
+
+    def count(self, status):
+        return sum(1 for t in self.tests if t.status == status)
+
+    def _check(self):
+        if self.header is None:
+            return
+        p = self.problems
+        if self.plan is None:
+            p.append('no "1..N" plan line')
+        elif self.final is not None and self.plan != len(self.tests):
+            p.append('plan says %d tests, %d results seen' % (self.plan, len(self.tests)))
+        nums = [t.num for t in self.tests]
+        if nums != list(range(1, len(nums) + 1)):
+            p.append('test numbers are not 1..%d in order' % len(nums))
+        if self.final is None:
+            return
+        tally = (self.count('pass'), self.count('fail'), self.count('skip'))
+        if self.summary is None:
+            p.append('no "X passed, Y failed, Z skipped" line')
+        elif self.summary != tally:
+            p.append('summary says %d/%d/%d passed/failed/skipped, results say %d/%d/%d'
+                     % (self.summary + tally))
+        if self.final == 'SUCCESS' and tally[1]:
+            p.append('verdict SUCCESS with %d failed tests' % tally[1])
+        if self.final == 'FAILURE' and not tally[1]:
+            p.append('verdict FAILURE but no test failed')
+
+
+def seq_check(tag, lines):
+    """The numbered-line check, see README.md "Numbered lines"."""
+    line_re = re.compile(r'^# %s line (\d+) (.*)$' % re.escape(tag))
+    end_re = re.compile(r'^# %s end lines=(\d+)$' % re.escape(tag))
+    expect, errors, end = 0, [], None
+    for _, text in lines:
+        m = line_re.match(text)
+        if m:
+            n = int(m.group(1))
+            if n != expect:
+                errors.append('line %d where %d was due' % (n, expect))
+                expect = n
+            if m.group(2) != seq_payload(n):
+                errors.append('line %d: payload %r, want %r' % (n, m.group(2), seq_payload(n)))
+            expect += 1
+        elif end_re.match(text):
+            end = int(end_re.match(text).group(1))
+    if end is None:
+        errors.append('no "# %s end lines=N" line (%d numbered lines seen)' % (tag, expect))
+    elif end != expect:
+        errors.append('end line says %d lines, %d seen' % (end, expect))
+    if errors:
+        more = ' (+%d more)' % (len(errors) - 3) if len(errors) > 3 else ''
+        return ['seq=%s: %s%s' % (tag, '; '.join(errors[:3]), more)]
+    return []
+
+
+def seq_payload(n):
+    return '%05d-%s' % (n, ''.join(chr(ord('a') + (n + i) % 26) for i in range(32)))
+
+
+class Result:
+    def __init__(self, name):
+        self.name = name
+        self.begin = self.end = None
+        self.reason, self.seconds, self.domid = 'none', None, None
+        self.source, self.ktap, self.lines = None, None, []
+        self.verdict, self.problems, self.notes = 'MISSING', [], []
+        self.xfail = []
+
+
+def split_guest_lines(seg):
+    """Console lines and 0xE9 lines of one scenario's part of the log.
+
+    A Xen line can still land in the middle of a console line: the text
+    before it is then the start of the next console line."""
+    console, e9, carry = [], [], ''
+    for idx, text in seg:
+        m = XENLINE_RE.search(text)
+        if m and m.start() > 0:
+            carry += text[:m.start()]
+            text = text[m.start():]
+        if XENLINE_RE.match(text):
+            e = E9_RE.match(text)
+            if e:
+                e9.append((idx, int(e.group(1)), e.group(2)))
+            continue
+        console.append((idx, carry + text))
+        carry = ''
+    return console, e9
+
+
+def judge(res, lines, scen, xfail):
+    seg = [(i, lines[i]) for i in range(res.begin + 1, res.end if res.end else len(lines))]
+    for _, text in seg:
+        m = DOMID_RE.match(text)
+        if m and m.group(1) == res.name:
+            res.domid = int(m.group(2))
+    console, e9 = split_guest_lines(seg)
+    e9 = [(i, t) for i, d, t in e9 if d != 0 and (res.domid is None or d == res.domid)]
+    k = Ktap(console)
+    res.source = 'console'
+    if k.header is None:
+        k2 = Ktap(e9)
+        if k2.header is not None:
+            k, res.source = k2, '0xE9'
+            res.notes.append('no KTAP on the PV console: used the 0xE9 (dN) lines')
+        console = e9
+    elif k.final is None:
+        if Ktap(e9).final is not None:
+            res.notes.append('the 0xE9 channel has a final line the PV console lacks: '
+                             'console output lost before shutdown?')
+    res.ktap, res.lines = k, console
+    res.problems += k.problems
+
+    if res.end is None:
+        res.verdict = 'INCOMPLETE'
+        res.problems.append('no END marker: dom0 or QEMU stopped during this scenario')
+    elif k.final:
+        res.verdict = k.final
+    elif res.reason == 'timeout':
+        res.verdict = 'TIMEOUT'
+    elif k.header is None:
+        res.verdict = 'NO-KTAP'
+    else:
+        res.verdict = 'CRASH'
+
+    xf = list(xfail)
+    checks = scen.checks if scen else []
+    xf += [p for k_, v in checks if k_ == 'xfail' for p in v.split(',') if p]
+    res.xfail = xf
+    want_verdicts = ('FAILURE',) if xf else ('SUCCESS', 'SKIP')
+    if res.verdict not in want_verdicts:
+        res.problems.append('verdict %s, want %s' % (res.verdict, ' or '.join(want_verdicts)))
+    if xf:
+        for pat in xf:
+            hit = [t for t in k.tests if fnmatch.fnmatchcase(t.name, pat)]
+            if not hit:
+                res.problems.append('expected failure %s: no such test ran' % pat)
+            for t in hit:
+                if t.status != 'fail':
+                    res.problems.append('expected failure %s: it %sed' % (t.name, t.status))
+        other = [t.name for t in k.tests if t.status == 'fail'
+                 and not any(fnmatch.fnmatchcase(t.name, p) for p in xf)]
+        if other:
+            res.notes.append('also failed: ' + ' '.join(other))
+
+    want_reason = dict(checks).get('reason') or REASON_FOR.get(res.verdict)
+    if res.end is not None and want_reason and res.reason != want_reason:
+        res.problems.append('shutdown reason %s, verdict %s wants %s'
+                            % (res.reason, res.verdict, want_reason))
+    for key, val in checks:
+        if key == 'seq':
+            res.problems += seq_check(val, console)
+        elif key == 'require' and not any(re.search(val, t) for _, t in console):
+            res.problems.append('require=%s: no guest line matches' % val)
+        elif key == 'forbid':
+            bad = [t for _, t in console if re.search(val, t)]
+            if bad:
+                res.problems.append('forbid=%s: %r' % (val, bad[0]))
+
+
+def analyse(lines, table, wanted, xfail_args):
+    ready = next((READY_RE.search(x) for x in lines if READY_RE.search(x)), None)
+    if wanted is None:
+        if ready:
+            wanted = [x for x in ready.group(1).split('+') if x]
+        else:
+            wanted = [s.name for s in table]
+    by = {s.name: s for s in table}
+    results = {n: Result(n) for n in wanted}
+    order = list(wanted)
+    for i, text in enumerate(lines):
+        m = BEGIN_RE.search(text)
+        if m:
+            r = results.get(m.group(1))
+            if r is None:
+                r = results[m.group(1)] = Result(m.group(1))
+                order.append(m.group(1))
+            r.begin, r.end = i, None
+            continue
+        m = END_RE.search(text)
+        if m and m.group(1) in results and results[m.group(1)].begin is not None:
+            r = results[m.group(1)]
+            r.end, r.reason, r.seconds = i, m.group(2), float(m.group(3))
+    for name in order:
+        r = results[name]
+        xf = [p for scope, p in xfail_args if scope in (None, name)]
+        if r.begin is None:
+            why = 'dom0 never got ready' if not ready else 'dom0 did not run it'
+            r.problems.append('missing from the log: ' + why)
+        else:
+            judge(r, lines, by.get(name), xf)
+        if name not in by:
+            r.notes.append('not in the scenario table')
+    return [results[n] for n in order], ready
+
+
+def first(lines, regex, start=0, stop=None):
+    rx = re.compile(regex)
+    for i in range(start, len(lines) if stop is None else stop):
+        if rx.search(lines[i]):
+            return i
+    return None
+
+
+def timings(lines, times, results):
+    """(stage, seconds since QEMU start) pairs, from stamp.py's LOG.times."""
+    if not times:
+        return []
+    at = lambda i: times[i] if i is not None and i < len(times) else None  # noqa: E731
+    out = [('Xen banner', at(first(lines, r'\(XEN\) Xen version'))),
+           ('Xen: HAP detected', at(first(lines, r'\(XEN\) HVM: Hardware Assisted Paging'))),
+           ('dom0 Linux starts', at(first(lines, r'Linux version'))),
+           ('dom0 init ready', at(first(lines, READY_RE.pattern)))]
+    for r in results:
+        if r.begin is None:
+            continue
+        stop = r.end if r.end is not None else len(lines)
+        out.append(('%s: BEGIN' % r.name, at(r.begin)))
+        out.append(('%s: domain built' % r.name,
+                    at(first(lines, r'^ktest: scenario \S+ domid', r.begin, stop))))
+        if r.ktap and r.ktap.header_index is not None:
+            out.append(('%s: KTAP header' % r.name, at(r.ktap.header_index)))
+        if r.ktap and r.ktap.final_index is not None:
+            out.append(('%s: verdict line' % r.name, at(r.ktap.final_index)))
+        out.append(('%s: END' % r.name, at(r.end)))
+    out.append(('dom0 done', at(first(lines, DONE_RE.pattern))))
+    out.append(('Xen ACPI S5 (power off)', at(first(lines, r'Entering ACPI S5'))))
+    out.append(('last serial output', times[-1]))
+    return [(a, b) for a, b in out if b is not None]
+
+
+def write_junit(path, results):
+    suites = ET.Element('testsuites', name='xen')
+    for r in results:
+        k = r.ktap
+        tests = k.tests if k else []
+        s = ET.SubElement(suites, 'testsuite', name='xen.' + r.name,
+                          time='%.2f' % (r.seconds or 0))
+        nfail = 0
+        for t in tests:
+            c = ET.SubElement(s, 'testcase', classname='xen.' + r.name,
+                              name=t.name or str(t.num))
+            expected = any(fnmatch.fnmatchcase(t.name, p) for p in r.xfail)
+            if t.status == 'skip':
+                ET.SubElement(c, 'skipped', message=t.directive)
+            elif t.status == 'fail' and not expected:
+                nfail += 1
+                f = ET.SubElement(c, 'failure', message='not ok %d %s' % (t.num, t.name))
+                f.text = '\n'.join(t.diags)
+            elif t.status == 'pass' and expected:
+                nfail += 1
+                ET.SubElement(c, 'failure', message='expected to fail, passed')
+            elif t.status == 'fail':
+                ET.SubElement(c, 'system-out').text = 'expected failure\n' + '\n'.join(t.diags)
+        c = ET.SubElement(s, 'testcase', classname='xen.' + r.name, name='verdict')
+        if r.problems:
+            nfail += 1
+            f = ET.SubElement(c, 'failure', message='%s: %s' % (r.verdict, r.problems[0]))
+            f.text = '\n'.join(r.problems + r.notes)
+        out = ET.SubElement(s, 'system-out')
+        out.text = '\n'.join(t for _, t in r.lines)
+        s.set('tests', str(len(tests) + 1))
+        s.set('failures', str(nfail))
+        s.set('skipped', str(sum(1 for t in tests if t.status == 'skip')))
+    tree = ET.ElementTree(suites)
+    if hasattr(ET, 'indent'):
+        ET.indent(tree)
+    tree.write(path, encoding='utf-8', xml_declaration=True)
+
+
+def report(results, times_out, quiet):
+    rows = [('scenario', 'passed', 'failed', 'skipped', 'verdict', 'reason', 'seconds', 'result')]
+    for r in results:
+        k = r.ktap
+        rows.append((r.name,
+                     str(k.count('pass')) if k else '-', str(k.count('fail')) if k else '-',
+                     str(k.count('skip')) if k else '-', r.verdict, r.reason,
+                     '%.2f' % r.seconds if r.seconds is not None else '-',
+                     'FAIL' if r.problems else ('ok' if not r.xfail else 'ok (xfail)')))
+    w = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print('  '.join(c.ljust(w[i]) for i, c in enumerate(row)).rstrip())
+    for r in results:
+        for p in r.problems:
+            print('%s: FAIL: %s' % (r.name, p))
+        if not quiet:
+            for n in r.notes:
+                print('%s: note: %s' % (r.name, n))
+            if r.problems and r.ktap:
+                for t in r.ktap.tests:
+                    if t.status == 'fail':
+                        for d in t.diags[-5:]:
+                            print('%s:   %s  [%s]' % (r.name, d, t.name))
+    if times_out:
+        print('timings (seconds since QEMU start):')
+        for stage, t in times_out:
+            print('  %8.2f  %s' % (t, stage))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument('log')
+    ap.add_argument('--table', default=os.path.join(here, 'scenarios'))
+    ap.add_argument('--scenarios', help="expected scenarios, ' ', '+' or ':' separated "
+                    '(default: those dom0 announced, else the whole table)')
+    ap.add_argument('--junit')
+    ap.add_argument('--expect-failure', action='append', default=[], metavar='[SCEN:]TESTS',
+                    help='verdict must be FAILURE and these tests (comma list, globs) '
+                    'must fail; SCEN: limits it to one scenario')
+    ap.add_argument('--timings', action='store_true', help='print per-stage times')
+    ap.add_argument('--quiet', action='store_true')
+    a = ap.parse_args(argv)
+    try:
+        lines, times = read_log(a.log)
+        table = mkconfigs.parse(a.table)
+    except OSError as e:
+        print('runner: %s' % e, file=sys.stderr)
+        return 2
+    except SystemExit as e:
+        print('runner: %s' % e, file=sys.stderr)
+        return 2
+    wanted = None
+    if a.scenarios is not None:
+        wanted = [x for x in re.split(r'[\s+:]+', a.scenarios) if x] or None
+    xfail = []
+    for spec in a.expect_failure:
+        scope, sep, tests = spec.rpartition(':')
+        for t in tests.split(','):
+            if t:
+                xfail.append((scope or None, t))
+    results, ready = analyse(lines, table, wanted, xfail)
+    if not results:
+        print('runner: no scenarios to judge', file=sys.stderr)
+        return 2
+    report(results, timings(lines, times, results) if a.timings else [], a.quiet)
+    if a.junit:
+        write_junit(a.junit, results)
+    bad = [r.name for r in results if r.problems]
+    print('xen: %d scenario(s), %s' % (len(results),
+          'all as expected' if not bad else 'FAILED: ' + ' '.join(bad)))
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
