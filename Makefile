@@ -40,6 +40,9 @@ KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -nostdinc -isystem $(GCC_INC) \
 KASFLAGS := $(KCFLAGS) -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 \
 	-z noexecstack --build-id=none
+# libgcc only for compiler helpers (e.g. __popcountdi2 without -mpopcnt);
+# it is freestanding and needs nothing from a C library.
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 # Source lists filled in by the fragments.
 KERNEL_SRCS :=
@@ -85,7 +88,7 @@ $(O)/ksyms0.S:
 
 $(O)/kernel.pass1.elf: $(KOBJS) $(O)/k/ksyms0.o linker.ld
 	@echo "  LD      $@"
-	$(Q)$(LD) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(O)/k/ksyms0.o
+	$(Q)$(LD) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(O)/k/ksyms0.o $(LIBGCC)
 
 $(O)/ksyms.S: $(O)/kernel.pass1.elf tests/tools/ksyms.py
 	$(Q)$(NM) -n $< | $(PYTHON) tests/tools/ksyms.py - > $@
@@ -97,7 +100,7 @@ $(O)/k/ksyms.o: $(O)/ksyms.S
 
 $(KERNEL): $(KOBJS) $(O)/k/ksyms.o linker.ld
 	@echo "  LD      $@"
-	$(Q)$(LD) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(O)/k/ksyms.o
+	$(Q)$(LD) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(O)/k/ksyms.o $(LIBGCC)
 	$(Q)tests/tools/check-kernel-size.sh $@
 
 # Set-up: installs whatever Debian packages are missing (needs root or sudo).

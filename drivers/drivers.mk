@@ -1,1 +1,1 @@
-KERNEL_SRCS += drivers/uart16550.c drivers/debugport.c
+KERNEL_SRCS += drivers/uart16550.c drivers/debugport.c drivers/xencons.c

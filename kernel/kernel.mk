@@ -5,3 +5,7 @@ KERNEL_SRCS += kernel/main.c kernel/printk.c kernel/panic.c kernel/power.c \
 HOST_KERNEL_SRCS += kernel/printk.c kernel/ktest.c kernel/cmdline.c
 
 include kernel/mm/mm.mk
+
+KERNEL_SRCS += kernel/timer.c kernel/xen/hypercall.c kernel/xen/platform.c \
+	kernel/xen/window.c kernel/xen/evtchn.c kernel/xen/evtchn_ops.c \
+	kernel/xen/pvclock.c

@@ -12,6 +12,7 @@
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
+#include "kernel/xen/xen.h"
 
 void kmain(uint32_t start_info_pa);
 
@@ -66,6 +67,9 @@ void kmain(uint32_t start_info_pa)
 	cmdline_parse(boot_info.cmdline);
 	pr_info("cmdline: '%s'\n", boot_info.cmdline);
 	add_free_memory();
+	if (xen_detect() && !xen_init())
+		kinit_run(KINIT_XEN_CONSOLE);
 	time_init();
+	kinit_run(KINIT_DEVICES);
 	run_tests();
 }

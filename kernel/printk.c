@@ -6,10 +6,14 @@
  */
 #include "kernel/printk.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 int printk_loglevel = LOG_INFO;
 static struct cons_sink *sinks;
 static char fmt_buf[512];
+/* The start of the boot log, for sinks that come up late (PV console). */
+static char early_log[8192];
+static size_t early_len;
 
 static const char *const level_tag[8] = {"EMERG", "ALERT", "CRIT", "ERR",
 					 "WARN",  "NOTE",  "INFO", "DEBUG"};
@@ -22,6 +26,11 @@ void cons_register(struct cons_sink *sink)
 		p = &(*p)->next;
 	sink->next = NULL;
 	*p = sink;
+	if (sink->replay && early_len) {
+		sink->write(early_log, early_len);
+		if (early_len == sizeof(early_log))
+			sink->write("\n[boot log truncated]\n", 22);
+	}
 }
 
 void cons_unregister(struct cons_sink *sink)
@@ -36,6 +45,10 @@ void cons_unregister(struct cons_sink *sink)
 
 void cons_write(const char *s, size_t len)
 {
+	size_t keep = MIN(len, sizeof(early_log) - early_len);
+
+	memcpy(early_log + early_len, s, keep);
+	early_len += keep;
 	for (struct cons_sink *k = sinks; k; k = k->next)
 		k->write(s, len);
 }

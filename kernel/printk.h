@@ -31,6 +31,7 @@ struct cons_sink {
 	const char *name;
 	void (*write)(const char *s, size_t len);
 	void (*flush)(void); /* may be NULL: wait until output is delivered */
+	bool replay;	     /* on registration, receive the boot log so far */
 	struct cons_sink *next;
 };
 void cons_register(struct cons_sink *sink);

@@ -9,6 +9,7 @@
 
 #include "lib/compiler.h"
 #include <xen/xen.h>
+#include <xen/version.h>
 
 struct xen_info {
 	bool present;
@@ -39,6 +40,8 @@ int __must_check xen_window_alloc(uint64_t *gfn);
 void xen_window_free(uint64_t gfn);
 /* Frames of the window in use, for leak checks. */
 uint64_t xen_window_used(void);
+/* Place the window: first gap after RAM below 4 GiB (from the memmap). */
+int xen_window_init(uint64_t frames);
 
 /* Our domain id as xenstore reports it; DOMID_SELF until known. */
 domid_t xen_domid(void);

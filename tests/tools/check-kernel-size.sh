@@ -5,8 +5,13 @@
 set -eu
 elf=$1
 pass1=${elf%.elf}.pass1.elf
-loaded=$(readelf -lW "$elf" | awk '$1 == "LOAD" { s += strtonum($6) } END { print s }')
-file=$(readelf -lW "$elf" | awk '$1 == "LOAD" { s += strtonum($5) } END { print s }')
+sizes=$(readelf -lW "$elf" | awk '$1 == "LOAD" { print $5, $6 }')
+loaded=0 file=0
+while read -r f m; do
+	file=$((file + f)) loaded=$((loaded + m))
+done <<EOF2
+$sizes
+EOF2
 echo "  SIZE    $elf: $loaded bytes loaded ($file in file, rest is bss)"
 if [ -f "$pass1" ]; then
 	a=$(nm -n "$pass1" | awk '$2 ~ /^[tT]$/' | grep -v ' ksyms_' | md5sum)

@@ -1,0 +1,230 @@
+/*
+ * Event channels, 2-level ABI.  Xen raises our upcall vector (registered
+ * with HVM_PARAM_CALLBACK_IRQ, which needs no APIC EOI); the handler scans
+ * the selector word and the pending & ~mask bitmaps in shared info.
+ *
+ * Storm back-off (XSA-391 principle): each port has a budget of events per
+ * window.  A port over budget is masked and a timer unmasks it after a
+ * back-off that doubles while the storm lasts, so one noisy peer costs us
+ * a bounded share of the CPU and every other port keeps being served.
+ */
+#include "kernel/arch.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/xen/evtchn.h"
+#include "kernel/xen/hypercall.h"
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include <xen/hvm/params.h>
+#include <xen/sched.h>
+
+#define UPCALL_VECTOR 0xf3
+#define NR_PORTS 256 /* ports we track; Xen's 2-level limit is 4096 */
+#define STORM_WINDOW_NS 10000000ULL /* 10 ms */
+#define STORM_BUDGET 2000	    /* events per window before back-off */
+#define BACKOFF_MIN_NS 1000000ULL
+#define BACKOFF_MAX_NS 1000000000ULL
+#define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
+
+struct port_state {
+	evtchn_handler_t fn;
+	void *arg;
+	uint64_t events, window_start, window_events, backoff_ns;
+	bool backed_off;
+};
+
+static struct port_state ports[NR_PORTS];
+static struct evtchn_stats stats;
+static struct timer backoff_timer;
+
+static struct vcpu_info *vcpu0(void)
+{
+	return &xen_shared_info->vcpu_info[0];
+}
+
+void evtchn_mask(evtchn_port_t port)
+{
+	__atomic_fetch_or(&xen_shared_info->evtchn_mask[port / BITS_PER_WORD],
+			  1UL << (port % BITS_PER_WORD), __ATOMIC_SEQ_CST);
+}
+
+void evtchn_unmask(evtchn_port_t port)
+{
+	evtchn_unmask_t op = {.port = port};
+
+	/* The hypercall re-raises the upcall if the port became pending
+	 * while masked; clearing the bit ourselves would lose that edge. */
+	xen_event_channel_op(EVTCHNOP_unmask, &op);
+}
+
+bool evtchn_is_pending(evtchn_port_t port)
+{
+	return READ_ONCE(xen_shared_info
+				 ->evtchn_pending[port / BITS_PER_WORD]) &
+	       (1UL << (port % BITS_PER_WORD));
+}
+
+void evtchn_clear_pending(evtchn_port_t port)
+{
+	__atomic_fetch_and(
+		&xen_shared_info->evtchn_pending[port / BITS_PER_WORD],
+		~(1UL << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+}
+
+static void backoff_expired(struct timer *t)
+{
+	uint64_t next = 0;
+
+	for (evtchn_port_t p = 0; p < NR_PORTS; p++) {
+		struct port_state *s = &ports[p];
+
+		if (!s->backed_off)
+			continue;
+		if (time_now_ns() - s->window_start >= s->backoff_ns) {
+			s->backed_off = false;
+			s->window_start = time_now_ns();
+			s->window_events = 0;
+			stats.backoff_unmasks++;
+			evtchn_unmask(p);
+		} else {
+			uint64_t end = s->window_start + s->backoff_ns;
+
+			next = next ? MIN(next, end) : end;
+		}
+	}
+	if (next)
+		timer_arm(t, next);
+}
+
+/* Count an event; true if the port is over budget and now backed off. */
+static bool storm_check(evtchn_port_t port, struct port_state *s)
+{
+	uint64_t now = time_now_ns();
+
+	if (now - s->window_start > STORM_WINDOW_NS) {
+		/* A quiet window ends the storm: forget the back-off. */
+		if (s->window_events <= STORM_BUDGET)
+			s->backoff_ns = 0;
+		s->window_start = now;
+		s->window_events = 0;
+	}
+	if (++s->window_events <= STORM_BUDGET)
+		return false;
+	s->backoff_ns = s->backoff_ns ? MIN(s->backoff_ns * 2, BACKOFF_MAX_NS)
+				      : BACKOFF_MIN_NS;
+	s->backed_off = true;
+	s->window_start = now;
+	stats.storms++;
+	evtchn_mask(port);
+	if (!backoff_timer.armed || backoff_timer.deadline > now + s->backoff_ns)
+		timer_arm(&backoff_timer, now + s->backoff_ns);
+	return true;
+}
+
+static void dispatch(evtchn_port_t port)
+{
+	struct port_state *s = port < NR_PORTS ? &ports[port] : NULL;
+
+	if (!s || !s->fn) {
+		/* Nobody asked for it: count it and keep it quiet. */
+		stats.spurious++;
+		evtchn_mask(port);
+		return;
+	}
+	if (storm_check(port, s))
+		return;
+	s->events++;
+	stats.events++;
+	s->fn(port, s->arg);
+}
+
+static void upcall(void)
+{
+	struct vcpu_info *v = vcpu0();
+
+	stats.upcalls++;
+	/* Bounded rounds: a port re-raised during dispatch waits for the
+	 * next upcall instead of keeping us here forever. */
+	for (int round = 0; round < 4 && READ_ONCE(v->evtchn_upcall_pending);
+	     round++) {
+		xen_ulong_t sel;
+
+		WRITE_ONCE(v->evtchn_upcall_pending, 0);
+		/* Pairs with Xen setting the selector before upcall_pending. */
+		sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0,
+					  __ATOMIC_SEQ_CST);
+		while (sel) {
+			unsigned int w = __builtin_ctzl(sel);
+			xen_ulong_t bits;
+
+			sel &= sel - 1;
+			bits = READ_ONCE(xen_shared_info->evtchn_pending[w]) &
+			       ~READ_ONCE(xen_shared_info->evtchn_mask[w]);
+			while (bits) {
+				unsigned int b = __builtin_ctzl(bits);
+				evtchn_port_t port = w * BITS_PER_WORD + b;
+
+				bits &= bits - 1;
+				evtchn_clear_pending(port);
+				dispatch(port);
+			}
+		}
+	}
+}
+
+int evtchn_init(void)
+{
+	int rc;
+
+	backoff_timer.fn = backoff_expired;
+	/* Everything masked until a handler asks for its port. */
+	for (unsigned int w = 0; w < ARRAY_SIZE(xen_shared_info->evtchn_mask);
+	     w++)
+		WRITE_ONCE(xen_shared_info->evtchn_mask[w], ~(xen_ulong_t)0);
+	rc = arch_set_irq_handler(UPCALL_VECTOR, upcall);
+	if (!rc)
+		rc = xen_hvm_set_param(HVM_PARAM_CALLBACK_IRQ,
+				       ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR
+					<< 56) | UPCALL_VECTOR);
+	if (rc)
+		return rc;
+	arch_irq_enable();
+	return 0;
+}
+
+int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg)
+{
+	if (port >= NR_PORTS || !fn)
+		return -EINVAL;
+	if (ports[port].fn)
+		return -EBUSY;
+	memset(&ports[port], 0, sizeof(ports[port]));
+	ports[port].fn = fn;
+	ports[port].arg = arg;
+	ports[port].window_start = time_now_ns();
+	evtchn_unmask(port);
+	return 0;
+}
+
+void evtchn_unbind(evtchn_port_t port)
+{
+	if (port >= NR_PORTS)
+		return;
+	evtchn_mask(port);
+	ports[port].fn = NULL;
+	ports[port].backed_off = false;
+	evtchn_close(port);
+	evtchn_clear_pending(port);
+}
+
+void evtchn_get_stats(struct evtchn_stats *st)
+{
+	*st = stats;
+}
+
+uint64_t evtchn_port_events(evtchn_port_t port)
+{
+	return port < NR_PORTS ? ports[port].events : 0;
+}
