@@ -8,21 +8,24 @@
 #   -o LOG        serial log (and LOG.times)       required
 #   -t SECONDS    time limit for QEMU              default 300
 #   -l            also stream the serial console to stdout
-#   -x ARGS       extra dom0 command line words (e.g. ktest.shell)
+#   -x ARGS       extra dom0 command line words (e.g. ktest.run_cmdline=...)
+#   -S            interactive: keep stdin (QEMU's serial input) and ask dom0 for
+#                 a shell after the scenarios (ktest.shell)
 # Exit status: QEMU's, 124 when the time limit hit.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${XEN_CACHE:-$HOME/.cache/pvh-ktest-xen}
-INITRD= ISO= SCEN= LOG= LIMIT=300 LIVE= EXTRA=
-while getopts c:i:I:s:o:t:lx: opt; do
+INITRD= ISO= SCEN= LOG= LIMIT=300 LIVE= EXTRA= SHELL_IN=/dev/null
+while getopts c:i:I:s:o:t:lx:S opt; do
     case $opt in
     c) CACHE=$OPTARG ;; i) INITRD=$OPTARG ;; I) ISO=$OPTARG ;; s) SCEN=$OPTARG ;;
     o) LOG=$OPTARG ;; t) LIMIT=$OPTARG ;; l) LIVE=--echo ;; x) EXTRA=$OPTARG ;;
-    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    S) SHELL_IN=/dev/stdin EXTRA="$EXTRA ktest.shell" LIVE=--echo ;;
+    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
     esac
 done
-[ -n "$LOG" ] && { [ -n "$INITRD" ] || [ -n "$ISO" ]; } || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ -n "$LOG" ] && { [ -n "$INITRD" ] || [ -n "$ISO" ]; } || { sed -n '2,15p' "$0" >&2; exit 2; }
 
 # Numbers from XEN-TEST-HOST.md: plain -cpu max kills dom0 (SMAP emulation),
 # EPYC has no MWAIT, Intel models have no VMX under TCG.
@@ -37,17 +40,16 @@ else
     # QEMU's multiboot loader takes the ELF, not the gzip.
     XEN=$(dirname "$LOG")/xen-4.17-amd64
     [ "$XEN" -nt "$XENGZ" ] || gunzip -c "$XENGZ" > "$XEN"
-    XENARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
-    XENARGS="$XENARGS dom0_mem=1024M,max:1024M dom0_max_vcpus=1 noreboot"
-    DOM0ARGS="console=hvc0 earlyprintk=xen loglevel=6 ktest.scenarios=$SCEN $EXTRA"
+    . "$HERE/args.sh"
+    DOM0ARGS="$DOM0_ARGS ktest.scenarios=$SCEN $EXTRA"
     # QEMU splits -initrd at commas into multiboot modules.
     case "$DOM0ARGS" in *,*) echo "boot: no comma allowed in dom0 args: $DOM0ARGS" >&2; exit 2 ;; esac
-    QEMU+=(-kernel "$XEN" -append "$XENARGS" -initrd "$VMLINUZ $DOM0ARGS,$INITRD")
+    QEMU+=(-kernel "$XEN" -append "$XEN_ARGS" -initrd "$VMLINUZ $DOM0ARGS,$INITRD")
 fi
 
 echo "boot: timeout $LIMIT ${QEMU[*]}" >&2
 set +e
-timeout --foreground -k 5 "$LIMIT" "${QEMU[@]}" </dev/null |
+timeout --foreground -k 5 "$LIMIT" "${QEMU[@]}" <$SHELL_IN |
     python3 "$HERE/stamp.py" "$LOG" $LIVE
 rc=${PIPESTATUS[0]}
 set -e

@@ -40,14 +40,15 @@ for p in $PKGS; do have_deb "$p" || missing="$missing $p"; done
 if [ -n "$missing" ]; then
     log "downloading:$missing"
     # apt-get download writes into the current directory.
-    if ! (cd "$DEBS" && apt-get download -q $missing >&2); then
+    if ! (cd "$DEBS" && apt-get download -q -o APT::Sandbox::User=root $missing >&2); then
         log "download failed: running apt-get update and retrying"
         apt-get update -qq >&2
-        (cd "$DEBS" && apt-get download -q $missing >&2)
+        (cd "$DEBS" && apt-get download -q -o APT::Sandbox::User=root $missing >&2)
     fi
 fi
 
 # Unpack each .deb once; a stamp per .deb makes a half-finished unpack redo itself.
+versions=""
 for p in $PKGS; do
     deb=$(ls "$DEBS/$p"_*.deb | sort -V | tail -n1)
     stamp=$ROOT/.unpacked.$(basename "$deb")
@@ -55,9 +56,16 @@ for p in $PKGS; do
         dpkg -x "$deb" "$ROOT"
         touch "$stamp"
     fi
-    log "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)"
+    v="$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)"
+    log "$v"
+    versions="$versions$v
+"
 done
 
 # Sanity: the three things the boot needs.
 ls "$ROOT"/boot/xen-4.17-amd64.gz "$ROOT"/boot/vmlinuz-* "$ROOT"/usr/lib/xen-4.17/bin/xl >/dev/null
+# Rewritten only on change: make rebuilds the initramfs when this is newer.
+if [ "$(cat "$CACHE/versions" 2>/dev/null)" != "$(printf %s "$versions")" ]; then
+    printf %s "$versions" > "$CACHE/versions"
+fi
 log "ready in $CACHE"

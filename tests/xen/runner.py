@@ -266,7 +266,7 @@ def analyse(lines, table, wanted, xfail_args):
             wanted = [x for x in ready.group(1).split('+') if x]
         else:
             wanted = [s.name for s in table]
-    by = {s.name: s for s in table}
+    by = {s.name: s for s in mkconfigs.with_builtins(table)}
     results = {n: Result(n) for n in wanted}
     order = list(wanted)
     for i, text in enumerate(lines):

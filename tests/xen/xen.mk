@@ -1,0 +1,84 @@
+# Tier 3: real Xen 4.17 + Debian dom0 booted in QEMU; dom0 runs the guest
+# scenarios of tests/xen/scenarios with xl.  See tests/xen/README.md.
+#
+#   make test-xen [SCENARIOS="mem32 vcpus2"] [XEN_LIVE=1]
+#   make run-xen [XEN_CMDLINE="test=all"] [XEN_SHELL=1]
+#   make iso / make test-iso [SCENARIOS=...]
+#   XEN_GUEST=elf      boot this PVH kernel instead of $(O)/kernel.elf
+#   XEN_EXPECT_FAILURE="[scen:]test,test ..."   runner --expect-failure
+#
+# Included before the top Makefile defines KERNEL, so only O and PEERS are
+# used at parse time.
+.PHONY: test-xen run-xen iso test-iso xen-fetch xen-initramfs
+
+XEN_CACHE ?= $(HOME)/.cache/pvh-ktest-xen
+XEN_GUEST ?= $(O)/kernel.elf
+XEN_DIR := $(O)/xen
+XEN_TABLE := tests/xen/scenarios
+XEN_INITRD := $(XEN_DIR)/dom0-initrd.gz
+XEN_ISO := $(O)/ktest-xen.iso
+XEN_CMDLINE ?= test=all
+SCENARIOS ?=
+XEN_SCRIPTS := $(addprefix tests/xen/,init mkinitramfs.sh mkconfigs.py)
+PYTHON ?= python3
+
+# '+'-joined scenario names; $(call xen_limit,NAMES) is shell text for a
+# QEMU time limit that grows with them.
+xen_names = $(shell $(PYTHON) tests/xen/mkconfigs.py names $(XEN_TABLE) $(SCENARIOS))
+xen_limit = $$($(PYTHON) tests/xen/mkconfigs.py timeout $(XEN_TABLE) $(1))
+# dom0's command line takes no commas (QEMU -initrd splits there): encode.
+xen_run_arg = ktest.run_cmdline=$(shell $(PYTHON) -c 'import sys, urllib.parse; \
+	print(urllib.parse.quote(sys.argv[1], safe=""))' '$(XEN_CMDLINE)')
+XEN_RUNNER = $(PYTHON) tests/xen/runner.py --table $(XEN_TABLE) --timings \
+	$(foreach x,$(XEN_EXPECT_FAILURE),--expect-failure $(x))
+
+# fetch.sh is quick when everything is cached, and rewrites the versions
+# file only when a package changed: that is what the initramfs depends on.
+xen-fetch $(XEN_CACHE)/versions: xen-force
+	$(Q)tests/xen/fetch.sh $(XEN_CACHE)
+.PHONY: xen-force
+xen-force:
+
+$(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(PEERS) $(XEN_CACHE)/versions
+	@mkdir -p $(XEN_DIR)
+	@echo "  INITRD  $@"
+	$(Q)tests/xen/mkinitramfs.sh $(XEN_CACHE) $@ $(XEN_GUEST) $(XEN_TABLE) $(O)/peer
+
+xen-initramfs: $(XEN_INITRD)
+
+test-xen: $(XEN_INITRD)
+	$(Q)names='$(xen_names)'; test -n "$$names" || exit 1; \
+	echo "  XEN     scenarios $$names"; \
+	tests/xen/boot.sh -c $(XEN_CACHE) -i $(XEN_INITRD) -s "$$names" \
+		-o $(XEN_DIR)/serial.log -t $(call xen_limit,"$$names") \
+		$(if $(XEN_LIVE),-l) || echo "test-xen: QEMU exited with status $$?"; \
+	$(XEN_RUNNER) $(XEN_DIR)/serial.log --scenarios "$$names" \
+		--junit $(O)/xen-junit.xml
+
+# One guest with the console streamed live; the verdict table follows.
+run-xen: $(XEN_INITRD)
+	$(Q)tests/xen/boot.sh -c $(XEN_CACHE) -i $(XEN_INITRD) -s run -l \
+		-o $(XEN_DIR)/run.log -t $(if $(XEN_SHELL),3600 -S,$(call xen_limit,run)) \
+		-x '$(xen_run_arg)' || true
+	@echo
+	$(Q)$(XEN_RUNNER) $(XEN_DIR)/run.log --scenarios run --quiet || true
+
+# The ISO runs the scenarios chosen when it was built; the list is kept in a
+# file so that changing SCENARIOS rebuilds it.
+$(XEN_DIR)/iso.scenarios: xen-force
+	@mkdir -p $(XEN_DIR)
+	$(Q)echo '$(xen_names)' | cmp -s - $@ || echo '$(xen_names)' > $@
+
+$(XEN_ISO): $(XEN_INITRD) $(XEN_DIR)/iso.scenarios tests/xen/mkiso.sh tests/xen/args.sh
+	@echo "  ISO     $@"
+	$(Q)tests/xen/mkiso.sh $(XEN_CACHE) $(XEN_INITRD) "$$(cat $(XEN_DIR)/iso.scenarios)" $@
+
+iso: $(XEN_ISO)
+
+test-iso: $(XEN_ISO)
+	$(Q)names=$$(cat $(XEN_DIR)/iso.scenarios); \
+	tests/xen/boot.sh -I $(XEN_ISO) -o $(XEN_DIR)/iso-serial.log \
+		-t $$(( $(call xen_limit,"$$names") + 30 )) $(if $(XEN_LIVE),-l) || \
+		echo "test-iso: QEMU exited with status $$?"; \
+	$(XEN_RUNNER) $(XEN_DIR)/iso-serial.log --scenarios "$$names" \
+		--junit $(O)/xen-iso-junit.xml
