@@ -1,0 +1,111 @@
+#!/bin/sh
+# Layering rules of STYLE.md, checked on the sources (make check-layering):
+#   1. lib/ depends on nothing: it includes only lib/ headers and the
+#      compiler's <stdint.h> <stddef.h> <stdarg.h> <stdbool.h>.
+#   2. drivers/ never include arch/ or boot/ headers: they reach the CPU
+#      through kernel/ APIs (kernel/arch.h).
+#   3. asm only in boot/ and arch/x86/ (and the host fakes in tests/host/):
+#      no asm statement in any other .c/.h, no .S/.s file elsewhere.
+#   4. No hand-written Xen ABI outside tests/host/fake*: no definition of
+#      a struct, union or enum, and no #define, whose name the Xen public
+#      headers (/usr/include/xen) define; no __HYPERVISOR_* numbers.
+# Prints every violation as file:line and exits 1 if there is any.
+set -eu
+cd "$(dirname "$0")/../.."
+
+XEN_INC=${XEN_INC:-/usr/include/xen}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# report RULE < grep -n output (file:line:text).  Runs in a pipeline's
+# subshell, so violations are counted in a file, not a variable.
+report() {
+	while IFS= read -r hit; do
+		echo "check-layering: $hit" >&2
+		echo "    -> $1" >&2
+		echo x >>"$tmp/violations"
+	done
+}
+
+sources() {
+	find "$@" -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort
+}
+
+sources lib kernel drivers arch boot tests >"$tmp/all"
+include_re='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]'
+
+# 1. lib/ depends on nothing.
+sources lib | xargs -r grep -nE "$include_re" |
+	grep -vE '#[[:space:]]*include[[:space:]]*("lib/[^"]*"|<std(int|def|arg|bool)\.h>)' |
+	report "lib/ depends on nothing: only lib/ headers and <stdint.h> <stddef.h> <stdarg.h> <stdbool.h>" ||
+	true
+
+# 2. drivers/ reach the CPU only through kernel/ APIs.
+sources drivers | xargs -r grep -nE "$include_re"'(arch|boot)/' |
+	report "drivers/ must not include arch/ or boot/ headers: use kernel/arch.h" ||
+	true
+
+# 3. asm only in boot/ and arch/x86/.
+asm_re='(^|[^A-Za-z0-9_])(asm|__asm|__asm__)([[:space:]]+(volatile|__volatile__|goto|inline|__inline__))*[[:space:]]*\('
+grep -vE '^(boot|arch/x86|tests/host)/' "$tmp/all" | xargs -r grep -nE "$asm_re" |
+	report "asm belongs in boot/ or arch/x86/ only: call a kernel/arch.h function" ||
+	true
+find lib kernel drivers arch boot tests -type f \( -name '*.S' -o -name '*.s' \) \
+	2>/dev/null | grep -vE '^(boot|arch/x86)/' | sed 's/$/:1:assembly file/' |
+	report "assembly files belong in boot/ or arch/x86/ only" || true
+
+# 4. No hand-copied Xen ABI.  The names come from the real headers, so the
+# check follows whatever Xen version is installed.
+tag_re='(struct|union|enum)[[:space:]]+[A-Za-z_][A-Za-z0-9_]*[[:space:]]*\{'
+def_re='^[[:space:]]*#[[:space:]]*define[[:space:]]+[A-Za-z_][A-Za-z0-9_]*'
+if [ -d "$XEN_INC" ]; then
+	grep -rhoE "$tag_re" "$XEN_INC" | sed -E 's/^[a-z]+[[:space:]]+//; s/[[:space:]]*\{$//' |
+		grep -vx name | sort -u >"$tmp/xen-tags"
+	grep -rhoE "$def_re" "$XEN_INC" | sed -E 's/.*define[[:space:]]+//' |
+		sort -u >"$tmp/xen-defs"
+else
+	echo "check-layering: $XEN_INC missing: checking a fixed list of Xen names" >&2
+	printf '%s\n' grant_entry_v1 grant_entry_v2 grant_entry_header \
+		shared_info vcpu_info vcpu_time_info arch_shared_info \
+		arch_vcpu_info hvm_start_info hvm_memmap_table_entry \
+		xenstore_domain_interface xsd_sockmsg xencons_interface \
+		sched_shutdown evtchn_send evtchn_alloc_unbound \
+		gnttab_setup_table gnttab_map_grant_ref \
+		netif_tx_request netif_rx_response >"$tmp/xen-tags"
+	: >"$tmp/xen-defs"
+fi
+grep -vE '^tests/host/fake' "$tmp/all" >"$tmp/abi-scope"
+
+xargs -r grep -nE "^[[:space:]]*(typedef[[:space:]]+)?$tag_re" <"$tmp/abi-scope" |
+	awk -v list="$tmp/xen-tags" '
+		BEGIN { while ((getline n < list) > 0) xen[n] = 1 }
+		{
+			s = $0
+			sub(/^[^:]*:[0-9]+:/, "", s)
+			match(s, /(struct|union|enum)[ \t]+[A-Za-z_][A-Za-z0-9_]*/)
+			split(substr(s, RSTART, RLENGTH), w, /[ \t]+/)
+			if (w[2] in xen)
+				print
+		}' |
+	report "Xen ABI type copied by hand: include the Xen public header instead" ||
+	true
+
+xargs -r grep -nE "$def_re" <"$tmp/abi-scope" |
+	awk -v list="$tmp/xen-defs" '
+		BEGIN { while ((getline n < list) > 0) xen[n] = 1 }
+		{
+			s = $0
+			sub(/^[^:]*:[0-9]+:[ \t]*#[ \t]*define[ \t]+/, "", s)
+			match(s, /^[A-Za-z_][A-Za-z0-9_]*/)
+			name = substr(s, 1, RLENGTH)
+			if (name in xen || name ~ /^__HYPERVISOR_/)
+				print
+		}' |
+	report "Xen ABI constant defined by hand: include the Xen public header instead" ||
+	true
+
+if [ -s "$tmp/violations" ]; then
+	echo "check-layering: $(wc -l <"$tmp/violations") violation(s)" >&2
+	exit 1
+fi
+echo "check-layering: ok"
