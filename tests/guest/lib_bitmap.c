@@ -61,16 +61,17 @@ KTEST(lib, bitmap_tail_ignored)
 	DECLARE_BITMAP(map, NBITS);
 
 	bitmap_zero(map, NBITS);
-	bitmap_set_bit(map, NBITS); /* in the tail of word 3 */
+	bitmap_set_bit(map, NBITS + 5); /* in the tail of word 3 */
 	KT_EXPECT_EQ(bitmap_weight(map, NBITS), 0);
 	KT_EXPECT_EQ(bitmap_find_first_set(map, NBITS), NBITS);
+	KT_EXPECT_EQ(bitmap_find_next_set(map, NBITS, 190), NBITS);
 
 	bitmap_fill(map, NBITS);
 	KT_EXPECT_EQ(bitmap_weight(map, NBITS), NBITS);
 	KT_EXPECT_EQ(bitmap_find_first_zero(map, NBITS), NBITS);
-	/* Set exactly [0, NBITS), leaving the tail zero. */
+	/* Set [0, NBITS + 5): the first zero, NBITS + 5, is out of range. */
 	bitmap_zero(map, NBITS);
-	bitmap_set(map, 0, NBITS);
+	bitmap_set(map, 0, NBITS + 5);
 	KT_EXPECT_EQ(bitmap_find_first_zero(map, NBITS), NBITS);
 	KT_EXPECT_EQ(bitmap_find_next_zero(map, NBITS, 150), NBITS);
 }
