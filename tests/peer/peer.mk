@@ -1,0 +1,75 @@
+# tests/peer/: dom0 peer programs (grant holder, hostile netback), built for
+# the host against Debian's libxengnttab / libxenstore / libxenevtchn and
+# copied by tests/xen/mkinitramfs.sh into dom0's /peer/ (every executable
+# in $(O)/peer/ goes there, so only the peers themselves land in it).
+#
+#   make peers       build $(PEERS)
+#   make test-peer   build the peers, then run the host unit tests of their
+#                    protocol logic (ASan/UBSan), tests/peer/test_*.c
+
+.PHONY: peers test-peer
+
+PEER_CC ?= $(CC)
+PEER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -fno-common -D_GNU_SOURCE -D__XEN_TOOLS__ \
+	-MMD -MP
+# dom0 gets the same Debian sonames (libxengnttab.so.1, libxenstore.so.4,
+# libxenevtchn.so.1) that we link against here.
+PEER_LIBS := -lxengnttab -lxenstore -lxenevtchn
+
+PEER_COMMON_SRCS := tests/peer/peer_util.c tests/peer/peer_xs.c
+GH_SRCS := tests/peer/grant-holder.c tests/peer/gh.c $(PEER_COMMON_SRCS)
+NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c \
+	tests/peer/nb_ring.c tests/peer/nb_scenario.c $(PEER_COMMON_SRCS)
+
+PEERS := $(O)/peer/grant-holder
+
+peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
+
+$(O)/peer-obj/%.o: tests/peer/%.c
+	@mkdir -p $(dir $@)
+	@echo "  PEERCC  $<"
+	$(Q)$(PEER_CC) $(PEER_CFLAGS) -c $< -o $@
+
+$(O)/peer/grant-holder: $(call peer_objs,$(GH_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  PEERLD  $@"
+	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
+
+$(O)/peer/hostile-netback: $(call peer_objs,$(NB_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  PEERLD  $@"
+	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
+
+peers: $(PEERS)
+
+# Unit tests: the same core sources with sanitizers, no Xen library calls
+# (fakes stand in), so they run on any host.  Outside $(O)/peer/ so they
+# never reach dom0.
+PEER_TEST_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+PEER_TESTS := $(O)/peer-test/test_gh
+TEST_GH_SRCS := tests/peer/test_gh.c tests/peer/gh.c tests/peer/peer_util.c
+TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/nb_scenario.c \
+	tests/peer/peer_util.c
+
+peer_test_objs = $(patsubst tests/peer/%.c,$(O)/peer-test/obj/%.o,$(1))
+
+$(O)/peer-test/obj/%.o: tests/peer/%.c
+	@mkdir -p $(dir $@)
+	@echo "  PEERCC  $< (test)"
+	$(Q)$(PEER_CC) $(PEER_CFLAGS) -O1 $(PEER_TEST_SANFLAGS) -c $< -o $@
+
+$(O)/peer-test/test_gh: $(call peer_test_objs,$(TEST_GH_SRCS))
+	$(Q)$(PEER_CC) $(PEER_TEST_SANFLAGS) -o $@ $^
+
+$(O)/peer-test/test_nb: $(call peer_test_objs,$(TEST_NB_SRCS))
+	$(Q)$(PEER_CC) $(PEER_TEST_SANFLAGS) -o $@ $^
+
+test-peer: $(PEERS) $(PEER_TESTS)
+	$(Q)for t in $(PEER_TESTS); do \
+		echo "  TEST    $$t"; \
+		$$t > $$t.log 2>&1 || { cat $$t.log; echo "test-peer: $$t FAILED"; exit 1; }; \
+		tail -n 1 $$t.log; \
+	done
+	@echo "test-peer: all peer unit tests passed"

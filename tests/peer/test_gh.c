@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host unit test of the grant-holder core (gh.c) and the shared parsing
+ * (peer_util.c): a fake xenstore and a fake grant mapper stand in for
+ * Xen, and the tests play a guest that follows, breaks or abandons the
+ * protocol.  Built with ASan/UBSan; the leak checker catches a mapping
+ * the core forgets to drop.
+ */
+#include "gh.h"
+#include "peer_util.h"
+#include "test_harness.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NODES 256
+#define MAX_DOMS 8
+#define MAX_MAPS 8
+
+struct node {
+	bool used;
+	char path[80];
+	char value[64];
+	unsigned int len;
+};
+
+static struct fake {
+	struct node nodes[MAX_NODES];
+	unsigned int doms[MAX_DOMS];
+	unsigned int ndoms;
+	void *maps[MAX_MAPS];
+	unsigned int nmaps;	/* currently mapped */
+	unsigned int map_calls, writes;
+	uint32_t fail_ref, corrupt_ref;
+	int unmap_err;
+} fk;
+
+static struct gh gh;
+
+static struct node *node_find(const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NODES; i++)
+		if (fk.nodes[i].used && !strcmp(fk.nodes[i].path, path))
+			return &fk.nodes[i];
+	return NULL;
+}
+
+/* Set a node; @len counts bytes so a test can embed NULs. */
+static void node_setn(const char *path, const char *value, unsigned int len)
+{
+	struct node *n = node_find(path);
+	unsigned int i;
+
+	for (i = 0; !n && i < MAX_NODES; i++)
+		if (!fk.nodes[i].used)
+			n = &fk.nodes[i];
+	if (!n)
+		abort();
+	n->used = true;
+	snprintf(n->path, sizeof(n->path), "%s", path);
+	memcpy(n->value, value, len);
+	n->len = len;
+}
+
+static void gset(unsigned int domid, const char *leaf, const char *value)
+{
+	char path[80];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/ktest-gh/%s",
+		 domid, leaf);
+	node_setn(path, value, (unsigned int)strlen(value));
+}
+
+static const char *gget(unsigned int domid, const char *leaf)
+{
+	static char value[64];
+	char path[80];
+	struct node *n;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/ktest-gh/%s",
+		 domid, leaf);
+	n = node_find(path);
+	if (!n)
+		return NULL;
+	memcpy(value, n->value, n->len);
+	value[n->len] = '\0';
+	return value;
+}
+
+static void dom_add(unsigned int domid)
+{
+	fk.doms[fk.ndoms++] = domid;
+}
+
+/* The toolstack removes a dead guest's whole home. */
+static void dom_destroy(unsigned int domid)
+{
+	char prefix[40];
+	unsigned int i;
+
+	snprintf(prefix, sizeof(prefix), "/local/domain/%u/", domid);
+	for (i = 0; i < MAX_NODES; i++)
+		if (!strncmp(fk.nodes[i].path, prefix, strlen(prefix)))
+			fk.nodes[i].used = false;
+	for (i = 0; i < fk.ndoms; i++)
+		if (fk.doms[i] == domid)
+			fk.doms[i] = fk.doms[--fk.ndoms];
+}
+
+static int f_read(void *ctx, const char *path, char *buf, size_t size)
+{
+	struct node *n = node_find(path);
+
+	(void)ctx;
+	if (!n)
+		return -ENOENT;
+	if (n->len >= size)
+		return -E2BIG;
+	memcpy(buf, n->value, n->len);
+	buf[n->len] = '\0';
+	return (int)n->len;
+}
+
+static int f_list(void *ctx, unsigned int *ids, unsigned int max)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < fk.ndoms && i < max; i++)
+		ids[i] = fk.doms[i];
+	return (int)i;
+}
+
+static int f_write_if(void *ctx, const char *guard, const char *path,
+		      const char *value)
+{
+	(void)ctx;
+	if (!node_find(guard))
+		return -ENOENT;
+	fk.writes++;
+	node_setn(path, value, (unsigned int)strlen(value));
+	return 0;
+}
+
+static void *f_map(void *ctx, unsigned int domid, uint32_t ref, int *err)
+{
+	uint8_t *page;
+	unsigned int i;
+
+	(void)ctx;
+	(void)domid;
+	fk.map_calls++;
+	if (ref == fk.fail_ref || fk.nmaps == MAX_MAPS) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	page = malloc(GH_PAGE_SIZE);
+	for (i = 0; i < GH_PAGE_SIZE; i++)
+		page[i] = (uint8_t)((i & 0xff) ^ GH_PATTERN_XOR);
+	if (ref == fk.corrupt_ref)
+		page[4095] ^= 1;
+	for (i = 0; i < MAX_MAPS; i++) {
+		if (!fk.maps[i]) {
+			fk.maps[i] = page;
+			break;
+		}
+	}
+	fk.nmaps++;
+	return page;
+}
+
+static int f_unmap(void *ctx, void *addr)
+{
+	unsigned int i;
+
+	(void)ctx;
+	if (fk.unmap_err)
+		return fk.unmap_err;
+	for (i = 0; i < MAX_MAPS; i++) {
+		if (fk.maps[i] == addr) {
+			fk.maps[i] = NULL;
+			fk.nmaps--;
+			free(addr);
+			return 0;
+		}
+	}
+	/* Unmapping what was never mapped is a core bug. */
+	abort();
+}
+
+static const struct gh_ops fake_ops = {
+	.read = f_read,
+	.list_domains = f_list,
+	.write_if = f_write_if,
+	.map = f_map,
+	.unmap = f_unmap,
+};
+
+static void setup(long only)
+{
+	memset(&fk, 0, sizeof(fk));
+	fk.fail_ref = fk.corrupt_ref = UINT32_MAX;
+	gh_init(&gh, &fake_ops, NULL, only);
+}
+
+/* Every test ends here: nothing may stay mapped or leak. */
+static void teardown(void)
+{
+	gh_shutdown(&gh);
+	EXPECT(fk.nmaps == 0);
+}
+
+static void test_parse_u32(void)
+{
+	uint32_t v = 7;
+
+	EXPECT(peer_parse_u32("0", 1, 10, &v) == 0 && v == 0);
+	EXPECT(peer_parse_u32("4294967295", 10, UINT32_MAX, &v) == 0 &&
+	       v == UINT32_MAX);
+	EXPECT(peer_parse_u32("4294967296", 10, UINT32_MAX, &v) == -ERANGE);
+	EXPECT(peer_parse_u32("9999999999", 10, UINT32_MAX, &v) == -ERANGE);
+	EXPECT(peer_parse_u32("00000000001", 11, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("", 0, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("-1", 2, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("+1", 2, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32(" 1", 2, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("1\n", 2, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("12\0" "3", 4, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("0x10", 4, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("32752", 5, 32751, &v) == -ERANGE);
+}
+
+static void test_parse_cmd_and_path(void)
+{
+	unsigned int d = 0;
+	const char *rest = NULL;
+
+	EXPECT(gh_parse_cmd("map", 3) == GH_CMD_MAP);
+	EXPECT(gh_parse_cmd("release", 7) == GH_CMD_RELEASE);
+	EXPECT(gh_parse_cmd("map\0x", 5) == GH_CMD_BAD);
+	EXPECT(gh_parse_cmd("MAP", 3) == GH_CMD_BAD);
+	EXPECT(gh_parse_cmd("", 0) == GH_CMD_BAD);
+	EXPECT(gh_parse_domain_path("/local/domain/12/data", &d, &rest) == 0 &&
+	       d == 12 && !strcmp(rest, "/data"));
+	EXPECT(gh_parse_domain_path("/local/domain/3", &d, &rest) == 0 &&
+	       d == 3 && !*rest);
+	EXPECT(gh_parse_domain_path("/local/domain/", &d, &rest) < 0);
+	EXPECT(gh_parse_domain_path("/local/domain/x1/data", &d, &rest) < 0);
+	EXPECT(gh_parse_domain_path("/local/domain/32752", &d, &rest) < 0);
+	EXPECT(gh_parse_domain_path("/local/domain/99999999999/a", &d,
+				    &rest) < 0);
+	EXPECT(gh_parse_domain_path("/vm/3", &d, &rest) < 0);
+}
+
+static void test_pattern(void)
+{
+	static uint8_t page[GH_PAGE_SIZE];
+	size_t bad = 0, i;
+
+	for (i = 0; i < GH_PAGE_SIZE; i++)
+		page[i] = (uint8_t)((i & 0xff) ^ 0x5a);
+	EXPECT(gh_check_pattern(page, &bad));
+	page[0] = 0;
+	EXPECT(!gh_check_pattern(page, &bad) && bad == 0);
+	page[0] = 0x5a;
+	page[300] ^= 0x80;
+	EXPECT(!gh_check_pattern(page, &bad) && bad == 300);
+}
+
+static void test_cycle(void)
+{
+	setup(-1);
+	dom_add(0);
+	dom_add(5);
+	gh_scan(&gh);
+	EXPECT(gget(5, "state") == NULL && fk.map_calls == 0);
+
+	gset(5, "ref", "42");
+	gset(5, "cmd", "map");
+	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh/cmd");
+	EXPECT_STR(gget(5, "state"), "mapped");
+	EXPECT(fk.nmaps == 1 && gh_mapped_count(&gh) == 1);
+
+	/* Our own write and unrelated changes fire watches: no re-map. */
+	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh/state");
+	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh");
+	gh_scan(&gh);
+	gh_scan(&gh);
+	EXPECT(fk.map_calls == 1 && fk.nmaps == 1);
+
+	gset(5, "cmd", "release");
+	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh/cmd");
+	EXPECT_STR(gget(5, "state"), "released");
+	EXPECT(fk.nmaps == 0 && gh.cycles == 1 && gh.errors == 0);
+
+	/* A second cycle with a new ref, found by the periodic scan. */
+	gset(5, "ref", "43");
+	gset(5, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(5, "state"), "mapped");
+	EXPECT(gh.guests[0].ref == 43 || gh.guests[1].ref == 43);
+	gset(5, "cmd", "release");
+	gh_scan(&gh);
+	EXPECT_STR(gget(5, "state"), "released");
+	EXPECT(gh.cycles == 2 && fk.nmaps == 0);
+	teardown();
+}
+
+static void expect_bad_ref(const char *ref, unsigned int len,
+			   const char *want)
+{
+	setup(-1);
+	dom_add(9);
+	node_setn("/local/domain/9/data/ktest-gh/ref", ref, len);
+	gset(9, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(9, "state"), want);
+	EXPECT(fk.map_calls == 0 && gh.errors == 1);
+	/* The error is reported once, not on every scan. */
+	gh_scan(&gh);
+	EXPECT(gh.errors == 1);
+	teardown();
+}
+
+static void test_bad_refs(void)
+{
+	expect_bad_ref("", 0, "error bad ref");
+	expect_bad_ref("abc", 3, "error bad ref");
+	expect_bad_ref("-1", 2, "error bad ref");
+	expect_bad_ref("4294967296", 10, "error bad ref");
+	expect_bad_ref("12345678901", 11, "error bad ref");
+	expect_bad_ref("1 ", 2, "error bad ref");
+	expect_bad_ref("1\0" "2", 3, "error bad ref");
+	expect_bad_ref("123456789012345678901234567890", 30,
+		       "error ref too long");
+
+	setup(-1);
+	dom_add(9);
+	gset(9, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(9, "state"), "error no ref");
+	teardown();
+}
+
+static void test_map_failures(void)
+{
+	setup(-1);
+	dom_add(4);
+	fk.fail_ref = 7;
+	gset(4, "ref", "7");
+	gset(4, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(4, "state"), "error map ref 7: Invalid argument");
+	EXPECT(fk.nmaps == 0);
+
+	/* Pattern mismatch: reported with the offset, mapping dropped. */
+	fk.corrupt_ref = 8;
+	gset(4, "cmd", "release");
+	gh_scan(&gh);
+	EXPECT_STR(gget(4, "state"), "released");
+	gset(4, "ref", "8");
+	gset(4, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(4, "state"),
+		   "error pattern mismatch ref 8 offset 4095: 0xa4 not 0xa5");
+	EXPECT(fk.nmaps == 0 && gh.errors == 2 && gh.cycles == 0);
+	teardown();
+}
+
+static void test_bad_cmd_and_double_map(void)
+{
+	setup(-1);
+	dom_add(3);
+	gset(3, "cmd", "map\n");
+	gh_scan(&gh);
+	EXPECT_STR(gget(3, "state"), "error bad cmd");
+	node_setn("/local/domain/3/data/ktest-gh/cmd",
+		  "a very long command that does not fit", 37);
+	gh_scan(&gh);
+	/* Still bad, no new edge: one report only. */
+	EXPECT(gh.errors == 1);
+
+	gset(3, "ref", "11");
+	gset(3, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(3, "state"), "mapped");
+	/* map -> bad -> map without release: keep the first mapping. */
+	gset(3, "cmd", "junk");
+	gh_scan(&gh);
+	gset(3, "ref", "12");
+	gset(3, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(3, "state"), "error already mapped ref 11");
+	EXPECT(fk.nmaps == 1 && fk.map_calls == 1);
+	gset(3, "cmd", "release");
+	gh_scan(&gh);
+	EXPECT_STR(gget(3, "state"), "released");
+	EXPECT(fk.nmaps == 0);
+
+	/* Release with nothing held is answered, not an error. */
+	gset(3, "cmd", "map");
+	gset(3, "ref", "x");
+	gh_scan(&gh);
+	gset(3, "cmd", "release");
+	gh_scan(&gh);
+	EXPECT_STR(gget(3, "state"), "released");
+	teardown();
+}
+
+static void test_guest_dies_while_mapped(void)
+{
+	unsigned int writes;
+
+	setup(-1);
+	dom_add(6);
+	gset(6, "ref", "100");
+	gset(6, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT(fk.nmaps == 1);
+	dom_destroy(6);
+	writes = fk.writes;
+	gh_watch_event(&gh, "@releaseDomain");
+	/* Unmapped so Xen can free the domain; nothing re-created. */
+	EXPECT(fk.nmaps == 0 && gh_mapped_count(&gh) == 0);
+	EXPECT(fk.writes == writes && gget(6, "state") == NULL);
+
+	/* A later guest (new domid) is served from a clean slate. */
+	dom_add(7);
+	gset(7, "ref", "100");
+	gset(7, "cmd", "map");
+	gh_watch_event(&gh, "/local/domain/7");
+	EXPECT_STR(gget(7, "state"), "mapped");
+	teardown();
+}
+
+static void test_guest_gone_before_answer(void)
+{
+	setup(-1);
+	dom_add(8);
+	gset(8, "ref", "1");
+	gset(8, "cmd", "map");
+	gh_scan(&gh);
+	/* The home vanishes but the domain is still listed: no write. */
+	dom_destroy(8);
+	dom_add(8);
+	gh_poll_domain(&gh, 8);
+	EXPECT(gget(8, "state") == NULL);
+	EXPECT(fk.nmaps == 1);
+	dom_destroy(8);
+	gh_scan(&gh);
+	EXPECT(fk.nmaps == 0);
+	teardown();
+}
+
+static void test_several_guests(void)
+{
+	setup(-1);
+	dom_add(1);
+	dom_add(2);
+	gset(1, "ref", "10");
+	gset(1, "cmd", "map");
+	gset(2, "ref", "20");
+	gset(2, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT_STR(gget(1, "state"), "mapped");
+	EXPECT_STR(gget(2, "state"), "mapped");
+	EXPECT(fk.nmaps == 2);
+	gset(2, "cmd", "release");
+	gh_watch_event(&gh, "/local/domain/2/data/ktest-gh/cmd");
+	EXPECT_STR(gget(1, "state"), "mapped");
+	EXPECT_STR(gget(2, "state"), "released");
+	EXPECT(fk.nmaps == 1);
+	/* Unrelated paths are ignored. */
+	gh_watch_event(&gh, "/local/domain/1/console/ring-ref");
+	gh_watch_event(&gh, "/vm/abc");
+	gh_watch_event(&gh, "/local/domain/1x/data/ktest-gh/cmd");
+	EXPECT(fk.map_calls == 2);
+	/* Shutdown drops what is still held. */
+	EXPECT(gh_shutdown(&gh) == 1);
+	EXPECT(fk.nmaps == 0);
+	teardown();
+}
+
+static void test_only_domid(void)
+{
+	setup(2);
+	dom_add(1);
+	dom_add(2);
+	gset(1, "ref", "10");
+	gset(1, "cmd", "map");
+	gset(2, "ref", "20");
+	gset(2, "cmd", "map");
+	gh_scan(&gh);
+	EXPECT(gget(1, "state") == NULL);
+	EXPECT_STR(gget(2, "state"), "mapped");
+	teardown();
+}
+
+static void test_unmap_failure(void)
+{
+	setup(-1);
+	dom_add(5);
+	gset(5, "ref", "1");
+	gset(5, "cmd", "map");
+	gh_scan(&gh);
+	fk.unmap_err = -EBUSY;
+	gset(5, "cmd", "release");
+	gh_scan(&gh);
+	EXPECT_STR(gget(5, "state"), "error unmap ref 1: Device or resource busy");
+	EXPECT(gh_mapped_count(&gh) == 1);
+	fk.unmap_err = 0;
+	teardown();
+}
+
+static void test_table_full(void)
+{
+	unsigned int i;
+	char path[64];
+
+	setup(-1);
+	for (i = 0; i < GH_MAX_GUESTS + 2; i++) {
+		snprintf(path, sizeof(path),
+			 "/local/domain/%u/data/ktest-gh/cmd", 100 + i);
+		/* Just "release": no map, so the fake's limits are not hit. */
+		node_setn(path, "release", 7);
+		gh_poll_domain(&gh, 100 + i);
+	}
+	EXPECT(strstr(peer_log_last(), "ignored") != NULL);
+	EXPECT(gget(100 + GH_MAX_GUESTS, "state") == NULL);
+	EXPECT_STR(gget(100, "state"), "released");
+	teardown();
+}
+
+int main(int argc, char **argv)
+{
+	peer_log_init("test-gh");
+	/* -v shows the core's log lines. */
+	peer_log_mute(!(argc > 1 && !strcmp(argv[1], "-v")));
+	printf("KTAP version 1\n");
+	RUN(test_parse_u32);
+	RUN(test_parse_cmd_and_path);
+	RUN(test_pattern);
+	RUN(test_cycle);
+	RUN(test_bad_refs);
+	RUN(test_map_failures);
+	RUN(test_bad_cmd_and_double_map);
+	RUN(test_guest_dies_while_mapped);
+	RUN(test_guest_gone_before_answer);
+	RUN(test_several_guests);
+	RUN(test_only_domid);
+	RUN(test_unmap_failure);
+	RUN(test_table_full);
+	return th_done();
+}
