@@ -13,7 +13,7 @@
 #include <string.h>
 #include <xen/xen.h>
 
-#define GH_DIR_FMT "/local/domain/%u/data/ktest-gh/%s"
+#define GH_DIR_FMT  "/local/domain/%u/data/ktest-gh/%s"
 #define GH_PATH_MAX 64
 
 static void gh_path(char *buf, unsigned int domid, const char *leaf)
@@ -117,7 +117,7 @@ static void gh_set_state(struct gh *gh, struct gh_guest *g, const char *state)
 }
 
 static void gh_error(struct gh *gh, struct gh_guest *g, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void gh_error(struct gh *gh, struct gh_guest *g, const char *fmt, ...)
 {
@@ -185,8 +185,11 @@ static void gh_do_map(struct gh *gh, struct gh_guest *g)
 		uint8_t got = ((const uint8_t *)addr)[bad];
 
 		gh->ops->unmap(gh->ctx, addr);
-		gh_error(gh, g, "pattern mismatch ref %u offset %zu: 0x%02x not 0x%02x",
-			 ref, bad, got, (unsigned int)((bad & 0xff) ^ GH_PATTERN_XOR));
+		gh_error(
+		    gh, g,
+		    "pattern mismatch ref %u offset %zu: 0x%02x not 0x%02x",
+		    ref, bad, got,
+		    (unsigned int)((bad & 0xff) ^ GH_PATTERN_XOR));
 		return;
 	}
 	g->mapped = true;

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GH_PAGE_SIZE 4096
+#define GH_PAGE_SIZE   4096
 #define GH_PATTERN_XOR 0x5a
 /* Guests tracked at once; each scenario's guest is forgotten when it dies. */
 #define GH_MAX_GUESTS 64
@@ -29,10 +29,10 @@
 #define GH_VALUE_MAX 16
 
 enum gh_cmd {
-	GH_CMD_NONE,	/* no cmd node (yet, or removed) */
+	GH_CMD_NONE, /* no cmd node (yet, or removed) */
 	GH_CMD_MAP,
 	GH_CMD_RELEASE,
-	GH_CMD_BAD,	/* anything else */
+	GH_CMD_BAD, /* anything else */
 };
 
 struct gh_ops {
@@ -60,7 +60,7 @@ struct gh_ops {
 struct gh_guest {
 	bool used;
 	unsigned int domid;
-	enum gh_cmd last_cmd;	/* the command last acted on (edge detection) */
+	enum gh_cmd last_cmd; /* the command last acted on (edge detection) */
 	bool mapped;
 	uint32_t ref;
 	void *addr;
@@ -69,9 +69,9 @@ struct gh_guest {
 struct gh {
 	const struct gh_ops *ops;
 	void *ctx;
-	long only_domid;	/* -1: serve every domain */
-	unsigned int cycles;	/* map/release cycles completed */
-	unsigned int errors;	/* "error ..." states reported */
+	long only_domid;     /* -1: serve every domain */
+	unsigned int cycles; /* map/release cycles completed */
+	unsigned int errors; /* "error ..." states reported */
 	bool table_full_logged;
 	struct gh_guest guests[GH_MAX_GUESTS];
 };

@@ -35,8 +35,8 @@ struct gh_xen {
 
 struct gh_args {
 	bool once;
-	long domid;		/* -1: any */
-	unsigned long timeout_ms;	/* 0: none */
+	long domid;		  /* -1: any */
+	unsigned long timeout_ms; /* 0: none */
 };
 
 static int xen_read(void *ctx, const char *path, char *buf, size_t size)
@@ -67,8 +67,8 @@ static void *xen_map(void *ctx, unsigned int domid, uint32_t ref, int *err)
 	void *addr;
 
 	/* Read-write: Xen then sets GTF_writing, what MSA02 must notice. */
-	addr = xengnttab_map_grant_ref(x->gt, domid, ref,
-				       PROT_READ | PROT_WRITE);
+	addr =
+	    xengnttab_map_grant_ref(x->gt, domid, ref, PROT_READ | PROT_WRITE);
 	if (!addr)
 		*err = errno ? -errno : -EIO;
 	return addr;
@@ -84,20 +84,21 @@ static int xen_unmap(void *ctx, void *addr)
 }
 
 static const struct gh_ops xen_ops = {
-	.read = xen_read,
-	.list_domains = xen_list_domains,
-	.write_if = xen_write_if,
-	.map = xen_map,
-	.unmap = xen_unmap,
+    .read = xen_read,
+    .list_domains = xen_list_domains,
+    .write_if = xen_write_if,
+    .map = xen_map,
+    .unmap = xen_unmap,
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: grant-holder [--once] [--timeout SECS] [--domid N]\n"
-		"  --once          exit after one map/release cycle or error\n"
-		"  --timeout SECS  give up after SECS seconds\n"
-		"  --domid N       serve only domain N (default: every guest)\n");
+	fprintf(
+	    f,
+	    "usage: grant-holder [--once] [--timeout SECS] [--domid N]\n"
+	    "  --once          exit after one map/release cycle or error\n"
+	    "  --timeout SECS  give up after SECS seconds\n"
+	    "  --domid N       serve only domain N (default: every guest)\n");
 }
 
 static int parse_args(int argc, char **argv, struct gh_args *a)
@@ -109,7 +110,8 @@ static int parse_args(int argc, char **argv, struct gh_args *a)
 	a->domid = -1;
 	a->timeout_ms = 0;
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
+		const char *arg = argv[i],
+			   *val = i + 1 < argc ? argv[i + 1] : "";
 
 		if (!strcmp(arg, "--once")) {
 			a->once = true;
@@ -150,7 +152,7 @@ static int drain_watches(struct gh *gh, struct xs_handle *xs)
 static int serve(struct gh *gh, struct xs_handle *xs, const struct gh_args *a)
 {
 	uint64_t start = peer_now_ms(), last_scan = start;
-	struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
+	struct pollfd pfd = {.fd = xs_fileno(xs), .events = POLLIN};
 	int rc;
 
 	gh_scan(gh);
@@ -182,7 +184,7 @@ static int serve(struct gh *gh, struct xs_handle *xs, const struct gh_args *a)
 
 int main(int argc, char **argv)
 {
-	struct gh_xen x = { 0 };
+	struct gh_xen x = {0};
 	struct gh_args a;
 	struct gh gh;
 	int rc = 1;

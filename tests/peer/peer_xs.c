@@ -33,8 +33,8 @@ int peer_xs_read(struct xs_handle *xs, xs_transaction_t t, const char *path,
 	return (int)len;
 }
 
-int peer_xs_read_u32(struct xs_handle *xs, xs_transaction_t t,
-		     const char *path, uint32_t max, uint32_t *out)
+int peer_xs_read_u32(struct xs_handle *xs, xs_transaction_t t, const char *path,
+		     uint32_t max, uint32_t *out)
 {
 	char buf[PEER_U32_MAX_DIGITS + 1];
 	int len;
@@ -64,8 +64,8 @@ int peer_xs_printf(struct xs_handle *xs, xs_transaction_t t, const char *path,
 	return 0;
 }
 
-int peer_xs_write_if(struct xs_handle *xs, const char *guard,
-		     const char *path, const char *value)
+int peer_xs_write_if(struct xs_handle *xs, const char *guard, const char *path,
+		     const char *value)
 {
 	unsigned int tries, len;
 	xs_transaction_t t;
@@ -83,7 +83,8 @@ int peer_xs_write_if(struct xs_handle *xs, const char *guard,
 			return err;
 		}
 		free(v);
-		if (!xs_write(xs, t, path, value, (unsigned int)strlen(value))) {
+		if (!xs_write(xs, t, path, value,
+			      (unsigned int)strlen(value))) {
 			int err = errno ? -errno : -EIO;
 
 			xs_transaction_end(xs, t, true);

@@ -19,8 +19,8 @@ int peer_xs_read(struct xs_handle *xs, xs_transaction_t t, const char *path,
 		 char *buf, size_t size);
 
 /* Read a plain decimal not above @max; 0 or -errno (see peer_parse_u32). */
-int peer_xs_read_u32(struct xs_handle *xs, xs_transaction_t t,
-		     const char *path, uint32_t max, uint32_t *out);
+int peer_xs_read_u32(struct xs_handle *xs, xs_transaction_t t, const char *path,
+		     uint32_t max, uint32_t *out);
 
 /* printf-style write of one node; 0 or -errno. */
 int peer_xs_printf(struct xs_handle *xs, xs_transaction_t t, const char *path,
@@ -31,8 +31,8 @@ int peer_xs_printf(struct xs_handle *xs, xs_transaction_t t, const char *path,
  * exists, so a dead guest's directory is never re-created.  0, -ENOENT if
  * @guard is gone, or -errno.
  */
-int peer_xs_write_if(struct xs_handle *xs, const char *guard,
-		     const char *path, const char *value);
+int peer_xs_write_if(struct xs_handle *xs, const char *guard, const char *path,
+		     const char *value);
 
 /* Numeric entries of /local/domain, at most @max; count or -errno. */
 int peer_xs_list_domains(struct xs_handle *xs, unsigned int *ids,

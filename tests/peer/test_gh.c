@@ -17,8 +17,8 @@
 #include <string.h>
 
 #define MAX_NODES 256
-#define MAX_DOMS 8
-#define MAX_MAPS 8
+#define MAX_DOMS  8
+#define MAX_MAPS  8
 
 struct node {
 	bool used;
@@ -32,7 +32,7 @@ static struct fake {
 	unsigned int doms[MAX_DOMS];
 	unsigned int ndoms;
 	void *maps[MAX_MAPS];
-	unsigned int nmaps;	/* currently mapped */
+	unsigned int nmaps; /* currently mapped */
 	unsigned int map_calls, writes;
 	uint32_t fail_ref, corrupt_ref;
 	int unmap_err;
@@ -71,8 +71,8 @@ static void gset(unsigned int domid, const char *leaf, const char *value)
 {
 	char path[80];
 
-	snprintf(path, sizeof(path), "/local/domain/%u/data/ktest-gh/%s",
-		 domid, leaf);
+	snprintf(path, sizeof(path), "/local/domain/%u/data/ktest-gh/%s", domid,
+		 leaf);
 	node_setn(path, value, (unsigned int)strlen(value));
 }
 
@@ -82,8 +82,8 @@ static const char *gget(unsigned int domid, const char *leaf)
 	char path[80];
 	struct node *n;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/data/ktest-gh/%s",
-		 domid, leaf);
+	snprintf(path, sizeof(path), "/local/domain/%u/data/ktest-gh/%s", domid,
+		 leaf);
 	n = node_find(path);
 	if (!n)
 		return NULL;
@@ -194,11 +194,11 @@ static int f_unmap(void *ctx, void *addr)
 }
 
 static const struct gh_ops fake_ops = {
-	.read = f_read,
-	.list_domains = f_list,
-	.write_if = f_write_if,
-	.map = f_map,
-	.unmap = f_unmap,
+    .read = f_read,
+    .list_domains = f_list,
+    .write_if = f_write_if,
+    .map = f_map,
+    .unmap = f_unmap,
 };
 
 static void setup(long only)
@@ -230,7 +230,9 @@ static void test_parse_u32(void)
 	EXPECT(peer_parse_u32("+1", 2, UINT32_MAX, &v) == -EINVAL);
 	EXPECT(peer_parse_u32(" 1", 2, UINT32_MAX, &v) == -EINVAL);
 	EXPECT(peer_parse_u32("1\n", 2, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("12\0" "3", 4, UINT32_MAX, &v) == -EINVAL);
+	EXPECT(peer_parse_u32("12\0"
+			      "3",
+			      4, UINT32_MAX, &v) == -EINVAL);
 	EXPECT(peer_parse_u32("0x10", 4, UINT32_MAX, &v) == -EINVAL);
 	EXPECT(peer_parse_u32("32752", 5, 32751, &v) == -ERANGE);
 }
@@ -252,8 +254,8 @@ static void test_parse_cmd_and_path(void)
 	EXPECT(gh_parse_domain_path("/local/domain/", &d, &rest) < 0);
 	EXPECT(gh_parse_domain_path("/local/domain/x1/data", &d, &rest) < 0);
 	EXPECT(gh_parse_domain_path("/local/domain/32752", &d, &rest) < 0);
-	EXPECT(gh_parse_domain_path("/local/domain/99999999999/a", &d,
-				    &rest) < 0);
+	EXPECT(gh_parse_domain_path("/local/domain/99999999999/a", &d, &rest) <
+	       0);
 	EXPECT(gh_parse_domain_path("/vm/3", &d, &rest) < 0);
 }
 
@@ -311,8 +313,7 @@ static void test_cycle(void)
 	teardown();
 }
 
-static void expect_bad_ref(const char *ref, unsigned int len,
-			   const char *want)
+static void expect_bad_ref(const char *ref, unsigned int len, const char *want)
 {
 	setup(-1);
 	dom_add(9);
@@ -335,7 +336,9 @@ static void test_bad_refs(void)
 	expect_bad_ref("4294967296", 10, "error bad ref");
 	expect_bad_ref("12345678901", 11, "error bad ref");
 	expect_bad_ref("1 ", 2, "error bad ref");
-	expect_bad_ref("1\0" "2", 3, "error bad ref");
+	expect_bad_ref("1\0"
+		       "2",
+		       3, "error bad ref");
 	expect_bad_ref("123456789012345678901234567890", 30,
 		       "error ref too long");
 
@@ -511,7 +514,8 @@ static void test_unmap_failure(void)
 	fk.unmap_err = -EBUSY;
 	gset(5, "cmd", "release");
 	gh_scan(&gh);
-	EXPECT_STR(gget(5, "state"), "error unmap ref 1: Device or resource busy");
+	EXPECT_STR(gget(5, "state"),
+		   "error unmap ref 1: Device or resource busy");
 	EXPECT(gh_mapped_count(&gh) == 1);
 	fk.unmap_err = 0;
 	teardown();

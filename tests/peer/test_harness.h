@@ -12,23 +12,23 @@
 
 static int th_case_failed, th_failed, th_passed, th_index;
 
-#define EXPECT(cond)                                                       \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			printf("# %s:%d: expected %s\n", __FILE__, __LINE__, \
-			       #cond);                                     \
-			th_case_failed = 1;                                \
-		}                                                          \
+#define EXPECT(cond)                                                           \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			printf("# %s:%d: expected %s\n", __FILE__, __LINE__,   \
+			       #cond);                                         \
+			th_case_failed = 1;                                    \
+		}                                                              \
 	} while (0)
 
-#define EXPECT_STR(got, want)                                              \
-	do {                                                               \
-		const char *g_ = (got), *w_ = (want);                      \
-		if (!g_ || strcmp(g_, w_)) {                               \
-			printf("# %s:%d: got \"%s\", want \"%s\"\n",       \
-			       __FILE__, __LINE__, g_ ? g_ : "(null)", w_); \
-			th_case_failed = 1;                                \
-		}                                                          \
+#define EXPECT_STR(got, want)                                                  \
+	do {                                                                   \
+		const char *g_ = (got), *w_ = (want);                          \
+		if (!g_ || strcmp(g_, w_)) {                                   \
+			printf("# %s:%d: got \"%s\", want \"%s\"\n", __FILE__, \
+			       __LINE__, g_ ? g_ : "(null)", w_);              \
+			th_case_failed = 1;                                    \
+		}                                                              \
 	} while (0)
 
 static inline void th_run(const char *name, void (*fn)(void))
