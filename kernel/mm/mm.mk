@@ -1,0 +1,12 @@
+# kernel/mm: the buddy page allocator and the heap on top of it.
+MM_SRCS := kernel/mm/page.c kernel/mm/poison.c kernel/mm/heap.c \
+	kernel/mm/check.c
+# Suite `mm`: shared by the kernel and the host build.
+MM_TEST_SRCS := tests/guest/mm_page.c tests/guest/mm_heap.c
+
+KERNEL_SRCS += $(MM_SRCS) $(MM_TEST_SRCS)
+HOST_KERNEL_SRCS += $(MM_SRCS)
+# Host only: the randomised stress and checker tests, and the arena that
+# stands in for RAM (hosted code: it mallocs).
+HOST_TEST_SRCS += $(MM_TEST_SRCS) tests/host/mm_stress.c tests/host/mm_check.c
+HOST_GLUE_SRCS += tests/host/mm_arena.c

@@ -1,0 +1,92 @@
+/*
+ * What the allocator does to memory as it changes hands: poison on free,
+ * verify the poison and zero (on request or in scrub mode) on allocation,
+ * and the one log line for a refused free.
+ *
+ * The bytes are written and checked outside the lock: by then the block
+ * belongs to exactly one party (the caller, or a free in progress).
+ */
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+
+#define S mm_state
+
+/*
+ * BUGGY=msa01 switches the scrub off, to show that the tests guarding
+ * MSA01 (scrub on reuse) fail without it.
+ */
+#ifdef KTEST_BUGGY_MSA01
+#define MM_SCRUB_ENABLED 0
+#else
+#define MM_SCRUB_ENABLED 1
+#endif
+
+#define POISON_WORD (MM_POISON * 0x0101010101010101ULL)
+
+void mm_poison(void *p, size_t len)
+{
+	memset(p, MM_POISON, len);
+}
+
+/* Word at a time: blocks and heap objects are at least 16-byte aligned. */
+static void poison_verify(const void *p, size_t len)
+{
+	const uint64_t *w = p;
+	size_t i, n = len / sizeof(*w);
+	bool irq;
+
+	for (i = 0; i < n; i++) {
+		if (unlikely(w[i] != POISON_WORD))
+			break;
+	}
+	if (likely(i == n))
+		return;
+	i *= sizeof(*w);
+	while (((const unsigned char *)p)[i] == MM_POISON)
+		i++;
+	irq = mm_lock();
+	S.st.poison_corrupted++;
+	mm_unlock(irq);
+	printk(LOG_ERR, "mm: use after free: %p (%zu bytes) written at +%#zx\n",
+	       p, len, i);
+}
+
+void mm_prepare(void *p, size_t len, bool poisoned, bool zero)
+{
+	unsigned int opts = READ_ONCE(S.opts);
+
+	if (poisoned && (opts & MM_OPT_CHECK_POISON))
+		poison_verify(p, len);
+	/* MSA01: with scrub on, no caller ever sees a previous user's bytes. */
+	if (zero || (MM_SCRUB_ENABLED && (opts & MM_OPT_SCRUB)))
+		memset(p, 0, len);
+}
+
+void mm_bad_free(const char *kind, const void *p, const char *why,
+		 const void *caller)
+{
+	bool irq = mm_lock();
+
+	S.st.bad_frees++;
+	mm_unlock(irq);
+	printk(LOG_ERR, "mm: refused %s free of %p: %s (caller %p)\n", kind, p,
+	       why, caller);
+}
+
+void mm_set_scrub_on_reuse(bool on)
+{
+	bool irq = mm_lock();
+
+	S.opts = on ? S.opts | MM_OPT_SCRUB : S.opts & ~MM_OPT_SCRUB;
+	mm_unlock(irq);
+}
+
+void mm_set_poison_check(bool on)
+{
+	bool irq = mm_lock();
+
+	S.opts =
+	    on ? S.opts | MM_OPT_CHECK_POISON : S.opts & ~MM_OPT_CHECK_POISON;
+	mm_unlock(irq);
+}
