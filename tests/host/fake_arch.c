@@ -3,13 +3,16 @@
  * the probes really fault and recover (through signals instead of the
  * exception table, reporting the vector, error code and fault address the
  * CPU gave Linux), the cycle counter is the real TSC, backtraces are
- * glibc's.  Interrupts and port I/O are simulated: the interrupt flag is a
- * variable, port writes are recorded and port reads come from a small
- * table (see fake_arch.h).
+ * glibc's, CPUID is the real one with any hypervisor hidden.  Interrupts
+ * and port I/O are simulated: the interrupt flag is a variable, interrupts
+ * are raised by the test, port writes are recorded and port reads come
+ * from a small table (see fake_arch.h).  The hypercall functions are not
+ * here: they belong to a fake hypervisor.
  *
  * Hosted code: compiled without tests/host/host-names.h.
  */
 #define _GNU_SOURCE
+#include <cpuid.h>
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <setjmp.h>
@@ -80,6 +83,73 @@ void fake_arch_reset_ports(void)
 uint64_t arch_cycles(void)
 {
 	return __builtin_ia32_rdtsc();
+}
+
+static uint64_t boot_cycles;
+
+__attribute__((constructor)) static void record_boot_cycles(void)
+{
+	boot_cycles = __builtin_ia32_rdtsc();
+}
+
+uint64_t arch_boot_cycles(void)
+{
+	return boot_cycles;
+}
+
+/* A process has no PIT: callers fall back as on a machine without one. */
+uint64_t arch_tsc_khz_from_pit(void)
+{
+	return 0;
+}
+
+/* Nothing to set up; Linux already leaves page 0 unmapped. */
+void arch_init(void)
+{
+}
+
+void arch_harden_paging(void)
+{
+}
+
+/*
+ * The real CPUID, minus any hypervisor: the machine running the tests may
+ * itself be a Xen or KVM guest, and host tests must not detect it.  A fake
+ * hypervisor, when linked, is reached through arch_hypercall() only.
+ */
+void arch_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
+{
+	regs[0] = regs[1] = regs[2] = regs[3] = 0;
+	if (leaf >= 0x40000000 && leaf < 0x50000000)
+		return;
+	__cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
+	if (leaf == 1)
+		regs[2] &= ~(1u << 31); /* "running under a hypervisor" */
+}
+
+void arch_pause(void)
+{
+	__builtin_ia32_pause();
+}
+
+static void (*irq_handlers[256])(void);
+
+int arch_set_irq_handler(unsigned int vector, void (*fn)(void))
+{
+	if (vector < 32 || vector > 255)
+		return -EINVAL;
+	irq_handlers[vector] = fn;
+	return 0;
+}
+
+int fake_arch_raise_irq(unsigned int vector)
+{
+	if (vector > 255 || !irq_handlers[vector])
+		return -ENOENT;
+	if (!irqs_on)
+		return -EAGAIN;
+	irq_handlers[vector]();
+	return 0;
 }
 
 void arch_irq_enable(void)

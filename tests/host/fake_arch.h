@@ -25,4 +25,11 @@ int fake_arch_set_inb(uint16_t port, uint8_t val);
 /* Forget every fake_arch_set_inb() and the recorded writes. */
 void fake_arch_reset_ports(void);
 
+/*
+ * Deliver interrupt `vector` to its arch_set_irq_handler() handler, now,
+ * as the CPU would: -EAGAIN while interrupts are disabled, -ENOENT with
+ * no handler, else 0 after the handler ran.
+ */
+int fake_arch_raise_irq(unsigned int vector);
+
 #endif

@@ -92,3 +92,37 @@ KTEST(host, irq_flag_and_cycles)
 	arch_irq_disable();
 	KT_EXPECT(arch_cycles() > t0);
 }
+
+static int irq_count;
+
+static void count_irq(void)
+{
+	irq_count++;
+}
+
+KTEST(host, irq_delivery)
+{
+	KT_EXPECT_EQ(arch_set_irq_handler(31, count_irq), -EINVAL);
+	KT_EXPECT_EQ(fake_arch_raise_irq(0xf0), -ENOENT);
+	KT_ASSERT(arch_set_irq_handler(0xf0, count_irq) == 0);
+	arch_irq_disable();
+	KT_EXPECT_EQ(fake_arch_raise_irq(0xf0), -EAGAIN);
+	arch_irq_enable();
+	KT_EXPECT_EQ(fake_arch_raise_irq(0xf0), 0);
+	KT_EXPECT_EQ(irq_count, 1);
+	arch_irq_disable();
+	arch_set_irq_handler(0xf0, NULL);
+}
+
+KTEST(host, cpuid_hides_hypervisor)
+{
+	uint32_t r[4];
+
+	arch_cpuid(0, 0, r);
+	KT_EXPECT(r[0] >= 1); /* highest basic leaf */
+	arch_cpuid(1, 0, r);
+	KT_EXPECT(!(r[2] & (1u << 31)));
+	arch_cpuid(0x40000000, 0, r);
+	KT_EXPECT(!r[0] && !r[1] && !r[2] && !r[3]);
+	KT_EXPECT(arch_boot_cycles() && arch_boot_cycles() < arch_cycles());
+}

@@ -59,5 +59,6 @@ $(HOST_BIN): $(HOST_PROJ_OBJS) $(HOST_GLUE_OBJS) \
 	$(Q)tests/host/check-host-names.sh $@ $(HOST_PROJ_OBJS) || \
 		{ rm -f $@; exit 1; }
 
+# A sanitizer report ends the run (no final line: a crash) and fails make.
 test-host: $(HOST_BIN)
-	$(Q)$(HOST_BIN) $(HOST_TESTS)
+	$(Q)UBSAN_OPTIONS=print_stacktrace=1 $(HOST_BIN) $(HOST_TESTS)
