@@ -6,6 +6,7 @@
 #include "kernel/arch.h"
 #include "kernel/ktest.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "tests/host/fake_arch.h"
 
 #define X86_PF	 14
@@ -125,4 +126,14 @@ KTEST(host, cpuid_hides_hypervisor)
 	arch_cpuid(0x40000000, 0, r);
 	KT_EXPECT(!r[0] && !r[1] && !r[2] && !r[3]);
 	KT_EXPECT(arch_boot_cycles() && arch_boot_cycles() < arch_cycles());
+}
+
+KTEST(host, symbol_lookup)
+{
+	uintptr_t off = 0;
+	const char *name = arch_symbol((uintptr_t)ktest_run + 3, &off);
+
+	KT_ASSERT(name != NULL);
+	KT_EXPECT(!strcmp(name, "ktest_run"));
+	KT_EXPECT_EQ(off, 3);
 }
