@@ -227,17 +227,29 @@ static void put_padded(struct out *o, const struct spec *sp, const char *s,
 		put_n(o, ' ', pad);
 }
 
+static unsigned int conv_base(char conv)
+{
+	switch (conv) {
+	case 'o':
+		return 8;
+	case 'x':
+	case 'X':
+	case 'p':
+		return 16;
+	default:
+		return 10;
+	}
+}
+
 /* Digits of v in reverse order; none at all for v == 0 with precision 0. */
 static size_t to_digits(char *buf, uint64_t v, const struct spec *sp)
 {
-	const char *digits =
-	    sp->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-	unsigned int base =
-	    sp->conv == 'o'					    ? 8
-	    : sp->conv == 'd' || sp->conv == 'i' || sp->conv == 'u' ? 10
-								    : 16;
+	const char *digits = "0123456789abcdef";
+	unsigned int base = conv_base(sp->conv);
 	size_t n = 0;
 
+	if (sp->conv == 'X')
+		digits = "0123456789ABCDEF";
 	if (v == 0 && sp->prec == 0)
 		return 0;
 	do {
