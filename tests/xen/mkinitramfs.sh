@@ -12,7 +12,7 @@ CACHE=$(abs "$1") OUT=$(abs "$2") GUEST=$(abs "$3") TABLE=$(abs "$4") PEERDIR=${
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$CACHE/root
 XENBIN=usr/lib/xen-4.17/bin
-STAGE=$OUT.d
+STAGE=$OUT.root   # not *.d: the top Makefile includes every *.d under $(O)
 
 [ -r "$GUEST" ] || { echo "mkinitramfs: no guest kernel $GUEST" >&2; exit 1; }
 rm -rf "$STAGE"

@@ -9,7 +9,7 @@ set -eu
 CACHE=$1 INITRD=$2 SCEN=$3 OUT=$4
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/args.sh"
-ISODIR=$OUT.d
+ISODIR=$OUT.tree   # not *.d: the top Makefile includes every *.d under $(O)
 rm -rf "$ISODIR"
 mkdir -p "$ISODIR/boot/grub"
 # GRUB decompresses xen.gz itself; no need for the ELF that QEMU -kernel wants.

@@ -89,9 +89,10 @@ class Ktap:
                 self.tests.append(Test(int(m.group(2)), (m.group(3) or '').strip(),
                                        status, directive, pending))
                 pending = []
-            elif text.startswith('#'):
-                pending.append(text)
-                self.diags.append(text)
+            elif text.lstrip().startswith('#'):
+                # Diagnostics may be indented like KTAP subtest lines.
+                pending.append(text.strip())
+                self.diags.append(text.strip())
             elif SUMMARY_RE.match(text):
                 self.summary = tuple(int(x) for x in SUMMARY_RE.match(text).groups())
             elif FINAL_RE.match(text):
@@ -129,8 +130,8 @@ class Ktap:
 
 def seq_check(tag, lines):
     """The numbered-line check, see README.md "Numbered lines"."""
-    line_re = re.compile(r'^# %s line (\d+) (.*)$' % re.escape(tag))
-    end_re = re.compile(r'^# %s end lines=(\d+)$' % re.escape(tag))
+    line_re = re.compile(r'^\s*# %s line (\d+) (.*)$' % re.escape(tag))
+    end_re = re.compile(r'^\s*# %s end lines=(\d+)$' % re.escape(tag))
     expect, errors, end = 0, [], None
     for _, text in lines:
         m = line_re.match(text)
