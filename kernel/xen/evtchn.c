@@ -3,10 +3,15 @@
  * with HVM_PARAM_CALLBACK_IRQ, which needs no APIC EOI); the handler scans
  * the selector word and the pending & ~mask bitmaps in shared info.
  *
- * Storm back-off (XSA-391 principle): each port has a budget of events per
- * window.  A port over budget is masked and a timer unmasks it after a
- * back-off that doubles while the storm lasts, so one noisy peer costs us
- * a bounded share of the CPU and every other port keeps being served.
+ * Storm back-off (XSA-391 principle).  Two triggers mask a port and let a
+ * timer unmask it after a back-off that doubles while the storm lasts:
+ *  - spurious events: a handler that found no work calls
+ *    evtchn_note_spurious(); SPURIOUS_LIMIT of those in a row is a storm,
+ *    whatever the rate (the idea of Linux's lateeoi);
+ *  - rate: more than STORM_BUDGET events in a window, for handlers that
+ *    cannot tell.
+ * So one noisy peer costs a bounded share of the CPU and every other port
+ * keeps being served.
  */
 #include "kernel/arch.h"
 #include "kernel/printk.h"
@@ -24,6 +29,7 @@
 #define NR_PORTS 256 /* ports we track; Xen's 2-level limit is 4096 */
 #define STORM_WINDOW_NS 10000000ULL /* 10 ms */
 #define STORM_BUDGET 2000	    /* events per window before back-off */
+#define SPURIOUS_LIMIT 64	    /* no-work events in a row before back-off */
 #define BACKOFF_MIN_NS 1000000ULL
 #define BACKOFF_MAX_NS 1000000000ULL
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
@@ -32,7 +38,8 @@ struct port_state {
 	evtchn_handler_t fn;
 	void *arg;
 	uint64_t events, window_start, window_events, backoff_ns;
-	bool backed_off;
+	unsigned int spurious_run; /* consecutive no-work events */
+	bool backed_off, noted;	   /* noted: handler called note_spurious */
 };
 
 static struct port_state ports[NR_PORTS];
@@ -98,20 +105,9 @@ static void backoff_expired(struct timer *t)
 		timer_arm(t, next);
 }
 
-/* Count an event; true if the port is over budget and now backed off. */
-static bool storm_check(evtchn_port_t port, struct port_state *s)
+/* Mask `port` for a back-off that doubles while the storm goes on. */
+static void back_off(evtchn_port_t port, struct port_state *s, uint64_t now)
 {
-	uint64_t now = time_now_ns();
-
-	if (now - s->window_start > STORM_WINDOW_NS) {
-		/* A quiet window ends the storm: forget the back-off. */
-		if (s->window_events <= STORM_BUDGET)
-			s->backoff_ns = 0;
-		s->window_start = now;
-		s->window_events = 0;
-	}
-	if (++s->window_events <= STORM_BUDGET)
-		return false;
 	s->backoff_ns = s->backoff_ns ? MIN(s->backoff_ns * 2, BACKOFF_MAX_NS)
 				      : BACKOFF_MIN_NS;
 	s->backed_off = true;
@@ -120,7 +116,35 @@ static bool storm_check(evtchn_port_t port, struct port_state *s)
 	evtchn_mask(port);
 	if (!backoff_timer.armed || backoff_timer.deadline > now + s->backoff_ns)
 		timer_arm(&backoff_timer, now + s->backoff_ns);
+}
+
+/* Count an event; true if the port is over budget and now backed off. */
+static bool storm_check(evtchn_port_t port, struct port_state *s)
+{
+	uint64_t now = time_now_ns();
+
+	if (now - s->window_start > STORM_WINDOW_NS) {
+		s->window_start = now;
+		s->window_events = 0;
+	}
+	if (++s->window_events <= STORM_BUDGET)
+		return false;
+	back_off(port, s, now);
 	return true;
+}
+
+void evtchn_note_spurious(evtchn_port_t port)
+{
+	struct port_state *s = port < NR_PORTS ? &ports[port] : NULL;
+
+	stats.spurious++;
+	if (!s || !s->fn)
+		return;
+	s->noted = true;
+	if (++s->spurious_run >= SPURIOUS_LIMIT) {
+		s->spurious_run = 0;
+		back_off(port, s, time_now_ns());
+	}
 }
 
 static void dispatch(evtchn_port_t port)
@@ -137,7 +161,14 @@ static void dispatch(evtchn_port_t port)
 		return;
 	s->events++;
 	stats.events++;
+	s->noted = false;
 	s->fn(port, s->arg);
+	/* Useful work at a sane rate ends the storm and its escalation. */
+	if (!s->noted) {
+		s->spurious_run = 0;
+		if (s->window_events <= STORM_BUDGET)
+			s->backoff_ns = 0;
+	}
 }
 
 static void upcall(void)

@@ -29,6 +29,12 @@ int __must_check evtchn_bind_virq(uint32_t virq, evtchn_port_t *port);
 int evtchn_close(evtchn_port_t port);
 int evtchn_send(evtchn_port_t port);
 
+/*
+ * Called by a handler whose event brought no work: a run of these is an
+ * event storm and earns the port a back-off (XSA-391).
+ */
+void evtchn_note_spurious(evtchn_port_t port);
+
 void evtchn_mask(evtchn_port_t port);
 void evtchn_unmask(evtchn_port_t port);
 bool evtchn_is_pending(evtchn_port_t port);
@@ -42,7 +48,7 @@ int evtchn_poll(evtchn_port_t port, uint64_t timeout_ns);
 struct evtchn_stats {
 	uint64_t upcalls;   /* upcall interrupts taken */
 	uint64_t events;    /* handler invocations */
-	uint64_t spurious;  /* pending with no handler bound */
+	uint64_t spurious;  /* no handler bound, or handler found no work */
 	uint64_t storms;    /* times a port was masked for back-off */
 	uint64_t backoff_unmasks;
 };
