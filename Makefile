@@ -112,6 +112,10 @@ setup:
 check-layering:
 	$(Q)tests/tools/check-layering.sh
 
+# Linux style, as .clang-format says.
+format-check:
+	$(Q)tests/tools/format-check.sh
+
 test: setup check-layering
 	$(Q)$(MAKE) --no-print-directory test-host
 	$(Q)$(MAKE) --no-print-directory test-qemu

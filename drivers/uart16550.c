@@ -8,14 +8,14 @@
 #include "kernel/printk.h"
 #include "lib/errno.h"
 
-#define COM1 0x3f8
+#define COM1	 0x3f8
 #define REG_DATA 0
-#define REG_IER 1
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-#define REG_SCR 7
+#define REG_IER	 1
+#define REG_FCR	 2
+#define REG_LCR	 3
+#define REG_MCR	 4
+#define REG_LSR	 5
+#define REG_SCR	 7
 #define LSR_THRE 0x20
 #define LCR_DLAB 0x80
 #define TX_SPINS 100000
@@ -53,12 +53,12 @@ static int uart_init(void)
 {
 	if (!uart_present())
 		return -ENODEV;
-	arch_outb(COM1 + REG_IER, 0);	      /* polled: no interrupts */
+	arch_outb(COM1 + REG_IER, 0); /* polled: no interrupts */
 	arch_outb(COM1 + REG_LCR, LCR_DLAB);
-	arch_outb(COM1 + REG_DATA, 1);	      /* divisor 1: 115200 baud */
+	arch_outb(COM1 + REG_DATA, 1); /* divisor 1: 115200 baud */
 	arch_outb(COM1 + REG_IER, 0);
-	arch_outb(COM1 + REG_LCR, 0x03);      /* 8N1 */
-	arch_outb(COM1 + REG_FCR, 0xc7);      /* FIFO on, cleared */
+	arch_outb(COM1 + REG_LCR, 0x03); /* 8N1 */
+	arch_outb(COM1 + REG_FCR, 0xc7); /* FIFO on, cleared */
 	arch_outb(COM1 + REG_MCR, 0x03);
 	cons_register(&uart_sink);
 	return 0;

@@ -18,7 +18,7 @@
 #include <xen/io/console.h>
 
 #define CONS_STALL_NS 5000000000ULL /* 5 s without progress: give up */
-#define CONS_POLL_NS 10000000ULL
+#define CONS_POLL_NS  10000000ULL
 
 static struct xencons_interface *ring;
 static evtchn_port_t port;
@@ -84,10 +84,10 @@ static void xencons_flush(void)
 }
 
 static struct cons_sink xencons_sink = {
-	.name = "xen-pv",
-	.write = xencons_write,
-	.flush = xencons_flush,
-	.replay = true,
+    .name = "xen-pv",
+    .write = xencons_write,
+    .flush = xencons_flush,
+    .replay = true,
 };
 
 static int xencons_init(void)

@@ -14,7 +14,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define MAX_MEMMAP 128
+#define MAX_MEMMAP  128
 #define MAX_MODULES 16
 #define LOW_MEM_END 0x100000ULL
 /* boot/head.S identity-maps the low 4 GiB; memory above is not used. */
@@ -23,8 +23,8 @@
 struct boot_info boot_info;
 extern char _start[], _end[];
 
-int boot_ranges_remove(struct boot_range *r, unsigned int *nr,
-		       unsigned int max, uint64_t start, uint64_t end)
+int boot_ranges_remove(struct boot_range *r, unsigned int *nr, unsigned int max,
+		       uint64_t start, uint64_t end)
 {
 	if (end <= start)
 		return 0;
@@ -121,13 +121,13 @@ static int compute_free(const struct hvm_start_info *si, uintptr_t pa,
 	rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES, MAPPED_END, UINT64_MAX);
 	rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES, (uintptr_t)_start,
 				 (uintptr_t)_end);
-	rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES, pa,
-				 pa + sizeof(*si));
+	rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES, pa, pa + sizeof(*si));
 	rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES, si->cmdline_paddr,
 				 si->cmdline_paddr + cl);
 	rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES, si->memmap_paddr,
-				 si->memmap_paddr + si->memmap_entries *
-							    sizeof(struct hvm_memmap_table_entry));
+				 si->memmap_paddr +
+				     si->memmap_entries *
+					 sizeof(struct hvm_memmap_table_entry));
 	if (si->nr_modules > MAX_MODULES) {
 		pr_err("boot: %u modules, limit %d\n", si->nr_modules,
 		       MAX_MODULES);
@@ -135,10 +135,9 @@ static int compute_free(const struct hvm_start_info *si, uintptr_t pa,
 	}
 	mod = (const void *)(uintptr_t)si->modlist_paddr;
 	if (si->nr_modules)
-		rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES,
-					 si->modlist_paddr,
-					 si->modlist_paddr +
-						 si->nr_modules * sizeof(*mod));
+		rc |= boot_ranges_remove(
+		    f, n, BOOT_MAX_RANGES, si->modlist_paddr,
+		    si->modlist_paddr + si->nr_modules * sizeof(*mod));
 	for (uint32_t i = 0; i < si->nr_modules; i++)
 		if (mod[i].size <= UINT64_MAX - mod[i].paddr)
 			rc |= boot_ranges_remove(f, n, BOOT_MAX_RANGES,

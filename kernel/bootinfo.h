@@ -25,7 +25,7 @@ struct boot_info {
 	char cmdline_buf[CMDLINE_MAX + 2];
 	int cmdline_truncated;
 	unsigned int nr_ram;
-	struct boot_range ram[BOOT_MAX_RANGES];	 /* RAM as the map said */
+	struct boot_range ram[BOOT_MAX_RANGES]; /* RAM as the map said */
 	unsigned int nr_free;
 	struct boot_range free[BOOT_MAX_RANGES]; /* RAM minus what is in use */
 	unsigned int nr_reserved;
@@ -40,8 +40,8 @@ struct boot_info {
 int bootinfo_parse(uintptr_t pa, struct boot_info *bi);
 
 /* Remove [start, end) from a range list; may split one range in two. */
-int boot_ranges_remove(struct boot_range *r, unsigned int *nr,
-		       unsigned int max, uint64_t start, uint64_t end);
+int boot_ranges_remove(struct boot_range *r, unsigned int *nr, unsigned int max,
+		       uint64_t start, uint64_t end);
 
 /* The info of this boot (valid after kmain's bootinfo_parse). */
 extern struct boot_info boot_info;

@@ -16,8 +16,8 @@ struct kparam {
 };
 
 #define KPARAM(key, fn)                                                        \
-	static const struct kparam kparam_##fn __used __no_reorder __section("kparams")     \
-		__aligned(8) = {key, fn}
+	static const struct kparam kparam_##fn __used __no_reorder __section(  \
+	    "kparams") __aligned(8) = {key, fn}
 
 #define CMDLINE_MAX 1024
 

@@ -11,7 +11,7 @@
 enum kinit_stage {
 	KINIT_EARLY_CONSOLE, /* port I/O only: UART, debug port */
 	KINIT_XEN_CONSOLE,   /* after event channels: PV console */
-	KINIT_DEVICES,       /* after xenstore and grants: netfront, ... */
+	KINIT_DEVICES,	     /* after xenstore and grants: netfront, ... */
 };
 
 struct kinit {
@@ -21,8 +21,8 @@ struct kinit {
 };
 
 #define KINIT(stage, fn)                                                       \
-	static const struct kinit kinit_##fn __used __no_reorder __section("kinit")         \
-		__aligned(8) = {stage, #fn, fn}
+	static const struct kinit kinit_##fn __used __no_reorder __section(    \
+	    "kinit") __aligned(8) = {stage, #fn, fn}
 
 void kinit_run(enum kinit_stage stage);
 

@@ -17,11 +17,11 @@ struct ktest {
 };
 
 #define KTEST(suite, case)                                                     \
-	static void ktest_fn_##suite##_##case(void);                           \
-	static const struct ktest ktest_desc_##suite##_##case __used __no_reorder         \
-		__section("ktests") __aligned(8) = {                           \
-			#suite, #case, ktest_fn_##suite##_##case};             \
-	static void ktest_fn_##suite##_##case(void)
+	static void ktest_fn_##suite##_##case (void);                          \
+	static const struct ktest ktest_desc_##suite##_##case __used           \
+	    __no_reorder __section("ktests")                                   \
+		__aligned(8) = {#suite, #case, ktest_fn_##suite##_##case};     \
+	static void ktest_fn_##suite##_##case (void)
 
 enum ktest_verdict {
 	KTEST_SUCCESS = 0,
@@ -31,7 +31,7 @@ enum ktest_verdict {
 };
 
 void ktest_fail_at(const char *file, int line, const char *fmt, ...)
-	__printf(3, 4);
+    __printf(3, 4);
 void ktest_skip(const char *reason);
 /* Print a KTAP diagnostic line `# ...` for the running test. */
 void ktest_diag(const char *fmt, ...) __printf(1, 2);

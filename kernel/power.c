@@ -25,10 +25,10 @@ static __noreturn void stop(uint8_t qemu_code, bool crashed)
 void power_off_verdict(enum ktest_verdict v)
 {
 	static const uint8_t code[] = {
-		[KTEST_SUCCESS] = POWER_EXIT_SUCCESS,
-		[KTEST_FAILURE] = POWER_EXIT_FAILURE,
-		[KTEST_ERROR] = POWER_EXIT_ERROR,
-		[KTEST_SKIP] = POWER_EXIT_SKIP,
+	    [KTEST_SUCCESS] = POWER_EXIT_SUCCESS,
+	    [KTEST_FAILURE] = POWER_EXIT_FAILURE,
+	    [KTEST_ERROR] = POWER_EXIT_ERROR,
+	    [KTEST_SKIP] = POWER_EXIT_SKIP,
 	};
 
 	stop(code[v], v == KTEST_FAILURE || v == KTEST_ERROR);

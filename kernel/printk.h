@@ -39,9 +39,9 @@ void cons_unregister(struct cons_sink *sink);
 /* Wait until every sink has delivered its output (before shutdown). */
 void cons_flush(void);
 
-#define pr_err(...) printk(LOG_ERR, __VA_ARGS__)
-#define pr_warn(...) printk(LOG_WARN, __VA_ARGS__)
-#define pr_info(...) printk(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
 
 /* Stop the kernel with a message and a backtrace; boot cannot continue. */

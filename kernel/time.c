@@ -11,7 +11,7 @@ static uint64_t tsc_to_ns(uint64_t cycles)
 {
 	/* Split to avoid overflow: cycles * 1e6 overflows after ~5 h. */
 	return tsc_khz ? (cycles / tsc_khz) * 1000000 +
-				 (cycles % tsc_khz) * 1000000 / tsc_khz
+			     (cycles % tsc_khz) * 1000000 / tsc_khz
 		       : 0;
 }
 
@@ -21,9 +21,9 @@ static uint64_t tsc_now_ns(void)
 }
 
 static const struct time_source tsc_source = {
-	.name = "tsc/pit",
-	.now_ns = tsc_now_ns,
-	.cycles_to_ns = tsc_to_ns,
+    .name = "tsc/pit",
+    .now_ns = tsc_now_ns,
+    .cycles_to_ns = tsc_to_ns,
 };
 
 void time_set_source(const struct time_source *src)

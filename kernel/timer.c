@@ -22,8 +22,8 @@ void timer_set_hw(const struct timer_hw *h)
 static void program_next(void)
 {
 	if (hw && !list_empty(&timers))
-		hw->program(list_first_entry(&timers, struct timer, node)
-				    ->deadline);
+		hw->program(
+		    list_first_entry(&timers, struct timer, node)->deadline);
 }
 
 void timer_arm(struct timer *t, uint64_t deadline)
@@ -36,9 +36,8 @@ void timer_arm(struct timer *t, uint64_t deadline)
 		list_del(&t->node);
 	t->deadline = deadline;
 	t->armed = true;
-	list_for_each_entry(pos, &timers, node)
-		if (pos->deadline > deadline)
-			break;
+	list_for_each_entry(pos, &timers,
+			    node) if (pos->deadline > deadline) break;
 	list_add_tail(&t->node, &pos->node);
 	program_next();
 	if (irq)

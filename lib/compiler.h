@@ -10,36 +10,36 @@
 #include <stdint.h>
 
 #define __must_check __attribute__((warn_unused_result))
-#define __noreturn __attribute__((noreturn))
-#define __packed __attribute__((packed))
+#define __noreturn   __attribute__((noreturn))
+#define __packed     __attribute__((packed))
 #define __aligned(x) __attribute__((aligned(x)))
-#define __used __attribute__((used))
+#define __used	     __attribute__((used))
 /* Keep registrations (tests, hooks) in source order within a section. */
-#define __no_reorder __attribute__((no_reorder))
-#define __section(s) __attribute__((section(s)))
+#define __no_reorder   __attribute__((no_reorder))
+#define __section(s)   __attribute__((section(s)))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __maybe_unused __attribute__((unused))
 
-#define likely(x) __builtin_expect(!!(x), 1)
+#define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 
-#define container_of(ptr, type, member)                                       \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member)                                        \
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define MIN(a, b)	 ((a) < (b) ? (a) : (b))
+#define MAX(a, b)	 ((a) > (b) ? (a) : (b))
+#define ALIGN_UP(x, a)	 (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)
 
 /*
  * Accesses to memory another party may change under us (shared rings,
  * grant entries): exactly one load or store, never merged or repeated.
  */
-#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define READ_ONCE(x)	 (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 /* Orders only the compiler's view. */
@@ -51,6 +51,6 @@
 #define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 
 #define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
 
 #endif

@@ -26,10 +26,10 @@ bool x86_extable_fixup(struct x86_regs *regs)
 		if (e->insn != regs->rip)
 			continue;
 		last_fault = (struct arch_fault){
-			.vector = regs->vector,
-			.error_code = regs->error_code,
-			.rip = regs->rip,
-			.cr2 = regs->vector == X86_EXC_PF ? x86_read_cr2() : 0,
+		    .vector = regs->vector,
+		    .error_code = regs->error_code,
+		    .rip = regs->rip,
+		    .cr2 = regs->vector == X86_EXC_PF ? x86_read_cr2() : 0,
 		};
 		regs->rip = e->fixup;
 		return true;

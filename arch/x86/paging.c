@@ -5,8 +5,8 @@
  */
 #include "arch/x86/x86.h"
 
-#define PTE_P 0x001ULL
-#define PTE_W 0x002ULL
+#define PTE_P  0x001ULL
+#define PTE_W  0x002ULL
 #define PTE_PS 0x080ULL
 
 extern uint64_t boot_pd[];

@@ -36,8 +36,8 @@ struct desc_ptr {
 	uint64_t base;
 } __packed;
 
-#define SEL_CODE 0x08
-#define SEL_TSS 0x18
+#define SEL_CODE  0x08
+#define SEL_TSS	  0x18
 #define IST_FATAL 1 /* separate stack for #DF and NMI: survives overflow */
 
 static struct idt_entry idt[256] __aligned(16);
@@ -48,27 +48,43 @@ static void (*irq_handlers[256])(void);
 extern char x86_entry_stubs[];
 
 static const char *const exc_names[X86_NR_EXCEPTIONS] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault", "coprocessor",
-	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-	"#GP general protection", "#PF page fault", "reserved",
-	"#MF x87 error", "#AC alignment check", "#MC machine check",
-	"#XM SIMD error", "#VE virtualization", "#CP control protection",
-	[28] = "#HV hypervisor injection", [29] = "#VC VMM communication",
-	[30] = "#SX security"};
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved",
+    "#MF x87 error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD error",
+    "#VE virtualization",
+    "#CP control protection",
+    [28] = "#HV hypervisor injection",
+    [29] = "#VC VMM communication",
+    [30] = "#SX security"};
 
 static void set_gate(unsigned int vec, unsigned int ist)
 {
 	uintptr_t addr = (uintptr_t)x86_entry_stubs + vec * 16;
 
 	idt[vec] = (struct idt_entry){
-		.off_lo = addr & 0xffff,
-		.sel = SEL_CODE,
-		.ist = ist,
-		.type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
-		.off_mid = (addr >> 16) & 0xffff,
-		.off_hi = addr >> 32,
+	    .off_lo = addr & 0xffff,
+	    .sel = SEL_CODE,
+	    .ist = ist,
+	    .type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+	    .off_mid = (addr >> 16) & 0xffff,
+	    .off_hi = addr >> 32,
 	};
 }
 
@@ -95,8 +111,8 @@ void x86_traps_init(void)
 
 	load_gdt_tss();
 	for (unsigned int v = 0; v < 256; v++)
-		set_gate(v, (v == X86_EXC_DF || v == X86_EXC_NMI) ? IST_FATAL
-								   : 0);
+		set_gate(v,
+			 (v == X86_EXC_DF || v == X86_EXC_NMI) ? IST_FATAL : 0);
 	__asm__ volatile("lidt %0" ::"m"(ip));
 }
 

@@ -6,11 +6,11 @@
 #include "arch/x86/x86.h"
 #include "kernel/arch.h"
 
-#define PIT_HZ 1193182
-#define PIT_CH2 0x42
-#define PIT_CMD 0x43
-#define PIT_GATE 0x61
-#define CAL_MS 10
+#define PIT_HZ	  1193182
+#define PIT_CH2	  0x42
+#define PIT_CMD	  0x43
+#define PIT_GATE  0x61
+#define CAL_MS	  10
 #define MAX_SPINS 100000000UL
 
 uint64_t arch_tsc_khz_from_pit(void)

@@ -16,14 +16,14 @@ struct x86_regs {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-#define X86_EXC_DE 0
-#define X86_EXC_DB 1
-#define X86_EXC_NMI 2
-#define X86_EXC_BP 3
-#define X86_EXC_UD 6
-#define X86_EXC_DF 8
-#define X86_EXC_GP 13
-#define X86_EXC_PF 14
+#define X86_EXC_DE	  0
+#define X86_EXC_DB	  1
+#define X86_EXC_NMI	  2
+#define X86_EXC_BP	  3
+#define X86_EXC_UD	  6
+#define X86_EXC_DF	  8
+#define X86_EXC_GP	  13
+#define X86_EXC_PF	  14
 #define X86_NR_EXCEPTIONS 32
 
 #define X86_RFLAGS_IF (1UL << 9)

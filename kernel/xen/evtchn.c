@@ -25,14 +25,14 @@
 #include <xen/hvm/params.h>
 #include <xen/sched.h>
 
-#define UPCALL_VECTOR 0xf3
-#define NR_PORTS 256 /* ports we track; Xen's 2-level limit is 4096 */
+#define UPCALL_VECTOR	0xf3
+#define NR_PORTS	256 /* ports we track; Xen's 2-level limit is 4096 */
 #define STORM_WINDOW_NS 10000000ULL /* 10 ms */
-#define STORM_BUDGET 2000	    /* events per window before back-off */
-#define SPURIOUS_LIMIT 64	    /* no-work events in a row before back-off */
-#define BACKOFF_MIN_NS 1000000ULL
-#define BACKOFF_MAX_NS 1000000000ULL
-#define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
+#define STORM_BUDGET	2000	    /* events per window before back-off */
+#define SPURIOUS_LIMIT	64 /* no-work events in a row before back-off */
+#define BACKOFF_MIN_NS	1000000ULL
+#define BACKOFF_MAX_NS	1000000000ULL
+#define BITS_PER_WORD	(sizeof(xen_ulong_t) * 8)
 
 struct port_state {
 	evtchn_handler_t fn;
@@ -68,16 +68,16 @@ void evtchn_unmask(evtchn_port_t port)
 
 bool evtchn_is_pending(evtchn_port_t port)
 {
-	return READ_ONCE(xen_shared_info
-				 ->evtchn_pending[port / BITS_PER_WORD]) &
+	return READ_ONCE(
+		   xen_shared_info->evtchn_pending[port / BITS_PER_WORD]) &
 	       (1UL << (port % BITS_PER_WORD));
 }
 
 void evtchn_clear_pending(evtchn_port_t port)
 {
 	__atomic_fetch_and(
-		&xen_shared_info->evtchn_pending[port / BITS_PER_WORD],
-		~(1UL << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+	    &xen_shared_info->evtchn_pending[port / BITS_PER_WORD],
+	    ~(1UL << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
 }
 
 static void backoff_expired(struct timer *t)
@@ -114,7 +114,8 @@ static void back_off(evtchn_port_t port, struct port_state *s, uint64_t now)
 	s->window_start = now;
 	stats.storms++;
 	evtchn_mask(port);
-	if (!backoff_timer.armed || backoff_timer.deadline > now + s->backoff_ns)
+	if (!backoff_timer.armed ||
+	    backoff_timer.deadline > now + s->backoff_ns)
 		timer_arm(&backoff_timer, now + s->backoff_ns);
 }
 
@@ -216,9 +217,10 @@ int evtchn_init(void)
 		WRITE_ONCE(xen_shared_info->evtchn_mask[w], ~(xen_ulong_t)0);
 	rc = arch_set_irq_handler(UPCALL_VECTOR, upcall);
 	if (!rc)
-		rc = xen_hvm_set_param(HVM_PARAM_CALLBACK_IRQ,
-				       ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR
-					<< 56) | UPCALL_VECTOR);
+		rc = xen_hvm_set_param(
+		    HVM_PARAM_CALLBACK_IRQ,
+		    ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
+			UPCALL_VECTOR);
 	if (rc)
 		return rc;
 	arch_irq_enable();

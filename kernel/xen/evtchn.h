@@ -46,10 +46,10 @@ void evtchn_clear_pending(evtchn_port_t port);
 int evtchn_poll(evtchn_port_t port, uint64_t timeout_ns);
 
 struct evtchn_stats {
-	uint64_t upcalls;   /* upcall interrupts taken */
-	uint64_t events;    /* handler invocations */
-	uint64_t spurious;  /* no handler bound, or handler found no work */
-	uint64_t storms;    /* times a port was masked for back-off */
+	uint64_t upcalls;  /* upcall interrupts taken */
+	uint64_t events;   /* handler invocations */
+	uint64_t spurious; /* no handler bound, or handler found no work */
+	uint64_t storms;   /* times a port was masked for back-off */
 	uint64_t backoff_unmasks;
 };
 void evtchn_get_stats(struct evtchn_stats *st);

@@ -6,9 +6,9 @@
 #include "kernel/arch.h"
 #include <xen/hvm/hvm_op.h>
 
-#define HC(op, a1, a2, a3) arch_hypercall(op, (unsigned long)(a1), \
-					  (unsigned long)(a2), \
-					  (unsigned long)(a3), 0, 0)
+#define HC(op, a1, a2, a3)                                                     \
+	arch_hypercall(op, (unsigned long)(a1), (unsigned long)(a2),           \
+		       (unsigned long)(a3), 0, 0)
 
 int xen_sched_op(int cmd, void *arg)
 {
@@ -63,7 +63,7 @@ int xen_hvm_get_param(uint32_t index, uint64_t *value)
 int xen_hvm_set_param(uint32_t index, uint64_t value)
 {
 	struct xen_hvm_param p = {
-		.domid = DOMID_SELF, .index = index, .value = value};
+	    .domid = DOMID_SELF, .index = index, .value = value};
 
 	return xen_hvm_op(HVMOP_set_param, &p);
 }

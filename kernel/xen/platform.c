@@ -59,9 +59,9 @@ void xen_set_domid(domid_t id)
 static int map_shared_info(void)
 {
 	struct xen_add_to_physmap xatp = {
-		.domid = DOMID_SELF,
-		.space = XENMAPSPACE_shared_info,
-		.idx = 0,
+	    .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_shared_info,
+	    .idx = 0,
 	};
 	uint64_t gfn;
 	int rc = xen_window_alloc(&gfn);
@@ -80,8 +80,8 @@ static int map_shared_info(void)
 
 static void xen_power_off(bool crashed)
 {
-	struct sched_shutdown s = {
-		.reason = crashed ? SHUTDOWN_crash : SHUTDOWN_poweroff};
+	struct sched_shutdown s = {.reason = crashed ? SHUTDOWN_crash
+						     : SHUTDOWN_poweroff};
 
 	xen_sched_op(SCHEDOP_shutdown, &s);
 }

@@ -27,7 +27,7 @@ struct snapshot {
 static void read_snapshot(struct snapshot *s)
 {
 	const volatile struct vcpu_time_info *t =
-		&xen_shared_info->vcpu_info[0].time;
+	    &xen_shared_info->vcpu_info[0].time;
 	uint32_t v;
 
 	for (;;) {
@@ -86,9 +86,9 @@ uint64_t pvclock_timer_irqs(void)
 }
 
 static const struct time_source pvclock_source = {
-	.name = "xen pvclock",
-	.now_ns = pvclock_now_ns,
-	.cycles_to_ns = cycles_to_ns,
+    .name = "xen pvclock",
+    .now_ns = pvclock_now_ns,
+    .cycles_to_ns = cycles_to_ns,
 };
 
 static int program(uint64_t deadline)

@@ -13,7 +13,7 @@
 #include "lib/errno.h"
 
 #define WINDOW_MAX_FRAMES 8192
-#define WINDOW_ALIGN (2ULL << 20)
+#define WINDOW_ALIGN	  (2ULL << 20)
 /* Keep clear of the LAPIC/IOAPIC/HPET area at the top of 4 GiB. */
 #define WINDOW_LIMIT 0xfe000000ULL
 

@@ -13,12 +13,12 @@
 
 struct xen_info {
 	bool present;
-	uint32_t cpuid_base;	   /* 0x40000000 + 0x100 * n */
-	uint16_t major, minor;	   /* from CPUID */
+	uint32_t cpuid_base;		  /* 0x40000000 + 0x100 * n */
+	uint16_t major, minor;		  /* from CPUID */
 	char extra[XEN_EXTRAVERSION_LEN]; /* from XENVER_extraversion */
-	bool vendor_amd;	   /* VMMCALL rather than VMCALL */
-	uint64_t window_gfn;	   /* first frame of the reserved window */
-	uint64_t window_frames;	   /* frames in the window */
+	bool vendor_amd;		  /* VMMCALL rather than VMCALL */
+	uint64_t window_gfn;	/* first frame of the reserved window */
+	uint64_t window_frames; /* frames in the window */
 };
 
 extern struct xen_info xen_info;

@@ -49,9 +49,9 @@ KTEST(arch, gp_noncanonical_caught)
 	struct arch_fault f;
 	uint64_t v;
 
-	KT_EXPECT_EQ(arch_probe_read((const void *)0x8000000000000000ULL, &v,
-				     &f),
-		     -EFAULT);
+	KT_EXPECT_EQ(
+	    arch_probe_read((const void *)0x8000000000000000ULL, &v, &f),
+	    -EFAULT);
 	KT_EXPECT_EQ(f.vector, 13); /* #GP */
 }
 

@@ -171,8 +171,8 @@ KTEST(evtchn, storm)
 	KT_EXPECT(after.storms > before.storms);
 	KT_EXPECT(after.spurious - before.spurious >= l.hits);
 	ktest_diag("%lu sends in %lu ms: %lu handled, %lu back-offs, %lu "
-		   "spurious, %lu ticks", sends, ms, l.hits,
-		   after.storms - before.storms,
+		   "spurious, %lu ticks",
+		   sends, ms, l.hits, after.storms - before.storms,
 		   after.spurious - before.spurious, ticks);
 	loop_close(&l);
 }
@@ -224,8 +224,7 @@ KTEST(timer, singleshot)
 	KT_EXPECT(fired_at >= start + delay);
 	KT_EXPECT(fired_at - start < delay + 50000000ULL);
 	KT_EXPECT(pvclock_timer_irqs() > irqs);
-	ktest_diag("10 ms timer fired after %lu us",
-		   (fired_at - start) / 1000);
+	ktest_diag("10 ms timer fired after %lu us", (fired_at - start) / 1000);
 }
 
 /* Numbered lines the host runner checks (tests/xen/runner.py seq=). */
