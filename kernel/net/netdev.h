@@ -1,0 +1,59 @@
+/*
+ * The seam between network drivers (drivers/netfront) and the network
+ * layer (kernel/net).  A driver registers a struct netdev; the stack sends
+ * frames through ops->xmit and the driver hands received frames to
+ * netdev_rx().  Frames are whole Ethernet frames without FCS.
+ */
+#ifndef KERNEL_NET_NETDEV_H
+#define KERNEL_NET_NETDEV_H
+
+#include "lib/compiler.h"
+
+#define ETH_ALEN 6
+#define ETH_HLEN 14
+#define ETH_MTU 1500
+#define ETH_FRAME_MAX (ETH_HLEN + ETH_MTU)
+
+struct netdev;
+
+struct netdev_ops {
+	/*
+	 * Queue one frame for transmission; the driver copies it before
+	 * returning (the caller's buffer is free again).  Returns 0, or
+	 * -EAGAIN when the ring is full (caller may retry after
+	 * netdev_poll()), -ENETDOWN when not connected / broken.
+	 */
+	int (*xmit)(struct netdev *dev, const void *frame, size_t len);
+	/* Process completions and received frames without an interrupt. */
+	void (*poll)(struct netdev *dev);
+};
+
+struct netdev_stats {
+	uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
+	uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
+};
+
+struct netdev {
+	const char *name;
+	uint8_t mac[ETH_ALEN];
+	bool up;
+	const struct netdev_ops *ops;
+	struct netdev_stats stats;
+	void *priv; /* the driver's */
+	/* set by the stack when it attaches */
+	void (*rx)(struct netdev *dev, const void *frame, size_t len);
+	struct netdev *next;
+};
+
+/* Make a device known to the stack (drivers call this when connected). */
+void netdev_register(struct netdev *dev);
+void netdev_unregister(struct netdev *dev);
+/* The first registered device, or NULL. */
+struct netdev *netdev_first(void);
+/*
+ * Deliver a received frame to the stack; `frame` is only valid during
+ * the call (the driver recycles its buffer afterwards).
+ */
+void netdev_rx(struct netdev *dev, const void *frame, size_t len);
+
+#endif
