@@ -44,6 +44,9 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 \
 # it is freestanding and needs nothing from a C library.
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
+# Defined before the fragments: their rules name it as a prerequisite.
+KERNEL := $(O)/kernel.elf
+
 # Source lists filled in by the fragments.
 KERNEL_SRCS :=
 HOST_TEST_SRCS :=
@@ -61,7 +64,6 @@ include tests/peer/peer.mk
 include tests/xen/xen.mk
 
 KOBJS := $(patsubst %,$(O)/k/%.o,$(basename $(KERNEL_SRCS)))
-KERNEL := $(O)/kernel.elf
 
 all: $(KERNEL)
 
