@@ -19,10 +19,10 @@ PEER_LIBS := -lxengnttab -lxenstore -lxenevtchn
 
 PEER_COMMON_SRCS := tests/peer/peer_util.c tests/peer/peer_xs.c
 GH_SRCS := tests/peer/grant-holder.c tests/peer/gh.c $(PEER_COMMON_SRCS)
-NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c \
+NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c tests/peer/nb_conn.c \
 	tests/peer/nb_ring.c tests/peer/nb_scenario.c $(PEER_COMMON_SRCS)
 
-PEERS := $(O)/peer/grant-holder
+PEERS := $(O)/peer/grant-holder $(O)/peer/hostile-netback
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
 
@@ -48,9 +48,9 @@ peers: $(PEERS)
 # never reach dom0.
 PEER_TEST_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-PEER_TESTS := $(O)/peer-test/test_gh
+PEER_TESTS := $(O)/peer-test/test_gh $(O)/peer-test/test_nb
 TEST_GH_SRCS := tests/peer/test_gh.c tests/peer/gh.c tests/peer/peer_util.c
-TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/nb_scenario.c \
+TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/nb_ring.c tests/peer/nb_scenario.c \
 	tests/peer/peer_util.c
 
 peer_test_objs = $(patsubst tests/peer/%.c,$(O)/peer-test/obj/%.o,$(1))

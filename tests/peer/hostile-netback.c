@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hostile-netback: takes the backend role for a guest's vif 0 in a
+ * scenario without Linux netback (no vif= in the guest config), does
+ * netback's half of the xenbus handshake, then serves the rings correctly
+ * ("good") or misbehaves once as the scenario says, so guest tests can
+ * check their netfront's hardening against a real hostile peer.
+ *
+ * Usage: hostile-netback [options] SCENARIO   (see usage() and README.md)
+ */
+#include "nb_xen.h"
+#include "peer_util.h"
+#include "peer_xs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xen/xen.h>
+
+/* Safety net behind events: serve the rings at least this often. */
+#define NB_TICK_MS 100
+
+struct nb_args {
+	enum nb_mode mode;
+	long domid; /* -1: $KTEST_DOMID, else discover */
+	unsigned long timeout_ms;
+	unsigned int storm;
+	unsigned long hold_ms; /* 0: hold until exit */
+	bool have_mac;
+	uint8_t mac[6];
+	const char *ready_file;
+};
+
+static void usage(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f,
+		"usage: hostile-netback [--domid N] [--timeout SECS] "
+		"[--storm N] [--hold SECS]\n"
+		"                       [--mac XX:XX:XX:XX:XX:XX] "
+		"[--ready-file PATH] SCENARIO\n"
+		"  --domid N          the guest (default: $KTEST_DOMID, else "
+		"the newest guest)\n"
+		"  --timeout SECS     give up after SECS seconds (exit 2)\n"
+		"  --storm N          notifications for 'storm' (100000)\n"
+		"  --hold SECS        hold-tx-grant unmaps after SECS (3; 0: "
+		"at exit)\n"
+		"  --mac MAC          the guest's MAC (00:16:3e:6b:HH:LL from "
+		"its domid)\n"
+		"  --ready-file PATH  created once the device nodes exist\n"
+		"scenarios:");
+	for (i = 0; i < NB_MODE_COUNT; i++)
+		fprintf(f, " %s", nb_mode_name((enum nb_mode)i));
+	fprintf(f, "\n");
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int i, hi, lo;
+
+	if (strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		const char *p = s + 3 * i;
+
+		if (i < 5 && p[2] != ':')
+			return -EINVAL;
+		if (sscanf(p, "%1x%1x", &hi, &lo) != 2)
+			return -EINVAL;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static int parse_num(const char *s, uint32_t max, uint32_t *v)
+{
+	return peer_parse_u32(s, strlen(s), max, v);
+}
+
+static int parse_args(int argc, char **argv, struct nb_args *a)
+{
+	const char *scenario = NULL;
+	uint32_t v;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->domid = -1;
+	a->storm = 100000;
+	a->hold_ms = 3000;
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
+		int rc = 0;
+
+		if (!strcmp(o, "--domid")) {
+			rc = parse_num(val, DOMID_FIRST_RESERVED - 1, &v);
+			a->domid = v;
+		} else if (!strcmp(o, "--timeout")) {
+			rc = parse_num(val, 86400, &v) ?: (v ? 0 : -EINVAL);
+			a->timeout_ms = v * 1000UL;
+		} else if (!strcmp(o, "--storm")) {
+			rc = parse_num(val, 100000000, &v);
+			a->storm = v;
+		} else if (!strcmp(o, "--hold")) {
+			rc = parse_num(val, 86400, &v);
+			a->hold_ms = v * 1000UL;
+		} else if (!strcmp(o, "--mac")) {
+			rc = parse_mac(val, a->mac);
+			a->have_mac = true;
+		} else if (!strcmp(o, "--ready-file")) {
+			a->ready_file = val;
+		} else if (o[0] != '-' && !scenario) {
+			scenario = o;
+			continue;
+		} else {
+			return -EINVAL;
+		}
+		if (rc || i + 1 == argc)
+			return -EINVAL;
+		i++;
+	}
+	if (!scenario || nb_mode_parse(scenario, &a->mode))
+		return -EINVAL;
+	return 0;
+}
+
+/* The newest guest without a vif 0, or -errno; -EAGAIN: none yet. */
+static long find_guest(struct xs_handle *xs)
+{
+	unsigned int ids[256], i;
+	char path[64], buf[4];
+	long best = -EAGAIN;
+	int n;
+
+	n = peer_xs_list_domains(xs, ids, 256);
+	if (n < 0)
+		return n;
+	for (i = 0; i < (unsigned int)n; i++) {
+		if (ids[i] == 0 || (long)ids[i] <= best)
+			continue;
+		snprintf(path, sizeof(path), "/local/domain/%u/device/vif/0",
+			 ids[i]);
+		if (peer_xs_read(xs, XBT_NULL, path, buf, sizeof(buf)) ==
+		    -ENOENT)
+			best = ids[i];
+	}
+	return best;
+}
+
+static long pick_domid(struct xs_handle *xs, const struct nb_args *a,
+		       uint64_t deadline)
+{
+	const char *env = getenv("KTEST_DOMID");
+	uint32_t v;
+	long d;
+
+	if (a->domid >= 0)
+		return a->domid;
+	if (env && !parse_num(env, DOMID_FIRST_RESERVED - 1, &v))
+		return v;
+	peer_log("no --domid nor $KTEST_DOMID: waiting for a guest");
+	for (;;) {
+		d = find_guest(xs);
+		if (d != -EAGAIN || peer_stop)
+			return d;
+		if (deadline && peer_now_ms() >= deadline)
+			return -ETIMEDOUT;
+		usleep(50 * 1000);
+	}
+}
+
+struct nb_main {
+	struct nb_args a;
+	struct xs_handle *xs;
+	struct nb_xb xb;
+	struct nb_conn conn;
+	uint8_t mac[6];
+};
+
+static void set_state(struct nb_main *m, enum xenbus_state s)
+{
+	enum xenbus_state old = m->xb.state;
+	int rc = nb_xb_set_state(&m->xb, s);
+
+	if (rc)
+		peer_log("backend state %d: %s", s, strerror(-rc));
+	else if (old != s)
+		peer_log("backend state %d -> %d", old, s);
+}
+
+static void do_connect(struct nb_main *m)
+{
+	struct nb_fe_info fe;
+	int rc;
+
+	rc = nb_xb_read_frontend(&m->xb, &fe);
+	if (!rc)
+		rc = nb_conn_up(&m->conn, &fe, m->a.mode, m->a.storm, m->mac);
+	if (rc) {
+		peer_log("connect failed: %s", strerror(-rc));
+		set_state(m, XenbusStateClosing);
+		return;
+	}
+	peer_log("connected: tx-ring-ref %u rx-ring-ref %u event-channel %u "
+		 "(local port %u), scenario %s",
+		 fe.tx_ref, fe.rx_ref, fe.evtchn, m->conn.port,
+		 nb_mode_name(m->a.mode));
+	set_state(m, XenbusStateConnected);
+	nb_start(&m->conn.nb);
+}
+
+/* netback's reaction to each frontend state (Linux frontend_changed). */
+static void frontend_changed(struct nb_main *m)
+{
+	int fe = nb_xb_fe_state(&m->xb);
+
+	peer_log("frontend state %d (backend %d)", fe, m->xb.state);
+	switch (fe) {
+	case XenbusStateInitialising:
+		/* A frontend starting over after we closed: offer again. */
+		if (m->xb.state == XenbusStateClosed)
+			set_state(m, XenbusStateInitWait);
+		break;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (m->xb.state == XenbusStateInitWait)
+			do_connect(m);
+		break;
+	case XenbusStateClosing:
+		nb_conn_down(&m->conn);
+		set_state(m, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+	default:
+		/* Includes a vanished or garbled state node. */
+		nb_conn_down(&m->conn);
+		if (m->xb.state != XenbusStateInitWait)
+			set_state(m, XenbusStateClosed);
+		break;
+	}
+}
+
+/* Pending watches; returns false once the guest is gone. */
+static bool drain_watches(struct nb_main *m)
+{
+	bool alive = true;
+	char **w;
+
+	while ((w = xs_check_watch(m->xs))) {
+		if (!strcmp(w[XS_WATCH_PATH], m->xb.fe_state))
+			frontend_changed(m);
+		else if (!strcmp(w[XS_WATCH_PATH], "@releaseDomain") &&
+			 !xs_is_domain_introduced(m->xs, m->xb.domid))
+			alive = false;
+		free(w);
+	}
+	return alive;
+}
+
+static void tick(struct nb_main *m)
+{
+	struct nb_conn *c = &m->conn;
+
+	if (c->close_requested && m->xb.state == XenbusStateConnected) {
+		/* close-mid: the frontend answers with Closing/Closed. */
+		c->close_requested = false;
+		set_state(m, XenbusStateClosing);
+	}
+	if (c->nheld && m->a.hold_ms &&
+	    peer_now_ms() - c->held_at_ms >= m->a.hold_ms)
+		nb_conn_release_held(c);
+	if (c->up)
+		nb_kick(&c->nb);
+}
+
+/* Exit status: 0 guest gone or stopped, 2 timeout. */
+static int serve(struct nb_main *m, uint64_t deadline)
+{
+	struct pollfd pfd[2] = {
+	    {.fd = xs_fileno(m->xs), .events = POLLIN},
+	    {.fd = xenevtchn_fd(m->conn.xce), .events = POLLIN},
+	};
+	uint64_t last_tick = 0;
+
+	while (!peer_stop) {
+		if (deadline && peer_now_ms() >= deadline) {
+			peer_log("timeout");
+			return 2;
+		}
+		if (poll(pfd, 2, NB_TICK_MS) < 0 && errno != EINTR) {
+			peer_log("poll: %s", strerror(errno));
+			return 1;
+		}
+		if (pfd[1].revents & POLLIN)
+			nb_conn_event(&m->conn);
+		if (!drain_watches(m)) {
+			peer_log("d%u is gone", m->xb.domid);
+			return 0;
+		}
+		if (peer_now_ms() - last_tick >= NB_TICK_MS) {
+			tick(m);
+			last_tick = peer_now_ms();
+		}
+	}
+	peer_log("stop signal");
+	return 0;
+}
+
+static void touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		peer_log("ready file %s: %s", path, strerror(errno));
+	else
+		close(fd);
+}
+
+static int run(struct nb_main *m, uint64_t deadline)
+{
+	long d;
+	int rc;
+
+	d = pick_domid(m->xs, &m->a, deadline);
+	if (d < 0) {
+		peer_log("no guest: %s", strerror((int)-d));
+		return d == -ETIMEDOUT ? 2 : 1;
+	}
+	if (m->a.have_mac) {
+		memcpy(m->mac, m->a.mac, 6);
+	} else {
+		const uint8_t mac[6] = {
+		    0x00, 0x16, 0x3e, 0x6b, (uint8_t)(d >> 8), (uint8_t)d};
+
+		memcpy(m->mac, mac, 6);
+	}
+	rc = nb_conn_open(&m->conn, (unsigned int)d);
+	if (rc) {
+		peer_log("grant/event channel handles: %s", strerror(-rc));
+		return 1;
+	}
+	rc = nb_xb_create(&m->xb, m->xs, (unsigned int)d, m->mac);
+	if (rc) {
+		peer_log("d%ld: creating vif 0: %s", d, strerror(-rc));
+		return 1;
+	}
+	peer_log("d%ld: vif 0 created (%s), backend InitWait, scenario %s", d,
+		 m->xb.be, nb_mode_name(m->a.mode));
+	/* Each watch fires once at once: the first look at the frontend. */
+	if (!xs_watch(m->xs, m->xb.fe_state, "fe") ||
+	    !xs_watch(m->xs, "@releaseDomain", "rel")) {
+		peer_log("xs_watch: %s", strerror(errno));
+		return 1;
+	}
+	if (m->a.ready_file)
+		touch(m->a.ready_file);
+	return serve(m, deadline);
+}
+
+int main(int argc, char **argv)
+{
+	static struct nb_main m; /* struct nb holds a 64 KiB frame */
+	uint64_t deadline = 0;
+	int rc;
+
+	peer_log_init("hostile-netback");
+	if (parse_args(argc, argv, &m.a)) {
+		usage(stderr);
+		return 1;
+	}
+	if (peer_signals_init())
+		return 1;
+	if (m.a.timeout_ms)
+		deadline = peer_now_ms() + m.a.timeout_ms;
+	m.xs = xs_open(0);
+	if (!m.xs) {
+		peer_log("xs_open: %s", strerror(errno));
+		return 1;
+	}
+	rc = run(&m, deadline);
+	nb_conn_down(&m.conn);
+	nb_conn_release_held(&m.conn);
+	nb_xb_destroy(&m.xb);
+	nb_conn_close(&m.conn);
+	peer_log("exit %d: tx %u packets (%u bad), rx %u frames, grant copy "
+		 "errors %u",
+		 rc, m.conn.nb.tx_packets, m.conn.nb.tx_errors,
+		 m.conn.nb.rx_packets, m.conn.copy_errors);
+	xs_close(m.xs);
+	return rc;
+}

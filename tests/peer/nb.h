@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hostile-netback core: the backend half of the netif rings (TX and RX),
+ * correct by default, with one scripted misbehaviour per scenario.  Every
+ * Xen access (grant copy, event notify, holding a mapping, closing the
+ * device) goes through struct nb_ops, so tests/peer/test_nb.c can play the
+ * guest's netfront on rings in ordinary memory.
+ *
+ * The rings and their layout come from Xen's <xen/io/netif.h> and
+ * <xen/io/ring.h>; nothing is hand-copied.
+ */
+#ifndef NB_H
+#define NB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * ring.h leaves the barriers to the includer (xenctrl.h would provide
+ * them, but we do not link libxenctrl).  C11 fences give the ordering the
+ * ring protocol needs on any architecture; on x86-64 rmb/wmb cost nothing.
+ */
+#ifndef xen_mb
+#define xen_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
+#include <xen/io/netif.h>
+#include <xen/io/xenbus.h>
+
+#define NB_PAGE_SIZE 4096
+/* Slots of one TX packet we accept; what every netback must accept. */
+#define NB_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
+/* Extra-info slots after one request; one per type at most. */
+#define NB_MAX_EXTRAS (XEN_NETIF_EXTRA_TYPE_MAX - 1)
+/* Length of the RX test frame we send. */
+#define NB_RX_FRAME_LEN 64
+/* Ethertype of the RX test frame: IEEE 802 local experimental. */
+#define NB_RX_ETHERTYPE 0x88b5
+/* RX test frames waiting for a guest buffer, at most. */
+#define NB_RX_PENDING_MAX 64
+/* bad-status answers with this, which is no NETIF_RSP_* value. */
+#define NB_BAD_STATUS_VALUE 0x5a5a
+/* rx-overflow answers with offset + length beyond the page. */
+#define NB_RX_OVERFLOW_OFFSET 4000
+#define NB_RX_OVERFLOW_LEN    200
+
+enum nb_mode {
+	NB_GOOD,	  /* a minimal correct backend */
+	NB_DUP_ID,	  /* 2nd TX packet answered with the 1st one's id */
+	NB_STALE_ID,	  /* 1st TX packet answered with an id not in flight */
+	NB_BAD_ID,	  /* 1st TX packet answered with id RING_SIZE */
+	NB_RX_OVERFLOW,	  /* 1st RX answer: offset + len beyond the page */
+	NB_BAD_STATUS,	  /* 1st TX answer: status NB_BAD_STATUS_VALUE */
+	NB_PROD_JUMP,	  /* 1st TX answer: rsp_prod more than a ring ahead */
+	NB_PROD_REWIND,	  /* 2nd TX answer: rsp_prod below the published one */
+	NB_STORM,	  /* storm_count notifications at connect, then good */
+	NB_HOLD_TX_GRANT, /* 1st TX grant kept mapped while answered OKAY */
+	NB_CLOSE_MID,	  /* 1st TX packet left unanswered, backend Closing */
+	NB_MODE_COUNT,
+};
+
+struct nb_ops {
+	/* Copy @len bytes at @off in the guest's grant @ref into @buf. */
+	int (*copy_from)(void *ctx, uint32_t ref, uint16_t off, void *buf,
+			 uint16_t len);
+	/* Copy @len bytes from @buf into the guest's grant @ref at @off. */
+	int (*copy_to)(void *ctx, uint32_t ref, uint16_t off, const void *buf,
+		       uint16_t len);
+	/* Kick the guest's event channel. */
+	void (*notify)(void *ctx);
+	/* Map the guest's grant @ref and keep it mapped; 0 or -errno. */
+	int (*hold)(void *ctx, uint32_t ref);
+	/* Ask the xenbus side to switch the backend to Closing. */
+	void (*close)(void *ctx);
+};
+
+struct nb {
+	const struct nb_ops *ops;
+	void *ctx;
+	enum nb_mode mode;
+	unsigned int storm_count;
+	netif_tx_back_ring_t tx;
+	netif_rx_back_ring_t rx;
+	uint8_t guest_mac[6];
+
+	bool done; /* the scenario's misbehaviour has happened */
+	bool dead; /* the rings are left alone from now on */
+	unsigned int tx_packets, tx_errors, rx_packets, rx_pending;
+	bool have_first;    /* dup-id, prod-rewind: after the 1st packet */
+	uint16_t first_id;  /* dup-id: the 1st packet's id */
+	RING_IDX published; /* prod-rewind: rsp_prod after the 1st packet */
+
+	/* One TX packet, gathered from its slots (grant copies). */
+	uint8_t frame[XEN_NETIF_MAX_TX_SIZE];
+};
+
+/* Scenario name ("dup-id", ...) to mode; 0 or -EINVAL. */
+int nb_mode_parse(const char *name, enum nb_mode *mode);
+const char *nb_mode_name(enum nb_mode mode);
+
+/* Attach to freshly connected rings (the frontend initialised them). */
+void nb_init(struct nb *nb, const struct nb_ops *ops, void *ctx,
+	     enum nb_mode mode, netif_tx_sring_t *tx, netif_rx_sring_t *rx,
+	     const uint8_t guest_mac[6]);
+
+/* Just connected: storm if asked, queue the first RX frame, serve. */
+void nb_start(struct nb *nb);
+
+/* An event arrived (or a tick passed): serve both rings. */
+void nb_kick(struct nb *nb);
+
+/* Build the RX test frame number @seq for @nb's guest into @buf. */
+void nb_rx_frame(const struct nb *nb, unsigned int seq,
+		 uint8_t buf[NB_RX_FRAME_LEN]);
+
+/* Scenario hooks (nb_scenario.c), called by the ring code (nb_ring.c). */
+struct nb_tx_rsp {
+	uint16_t id;
+	int16_t status;
+};
+
+/* Before a TX packet's answers are written: may rewrite them. */
+void nb_scn_tx_answers(struct nb *nb, const struct netif_tx_request *first,
+		       struct nb_tx_rsp *rsp, unsigned int n);
+/* Should this TX packet be left unanswered (and the device closed)? */
+bool nb_scn_tx_withhold(struct nb *nb);
+/* After a TX batch's answers are written: publish rsp_prod. */
+void nb_scn_tx_publish(struct nb *nb, bool *notify);
+/* Before an RX answer is written: may rewrite it; false: skip the copy. */
+bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp);
+
+#endif /* NB_H */

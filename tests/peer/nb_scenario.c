@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hostile-netback scenarios: each bends exactly one thing a correct
+ * netback does, once, so a guest test can check that its netfront notices
+ * (one log line, device broken) and survives.  See nb.h for the list and
+ * README.md for what the guest must do to trigger each one.
+ */
+#include "nb.h"
+#include "peer_util.h"
+
+#include <errno.h>
+
+static const char *const nb_mode_names[NB_MODE_COUNT] = {
+    [NB_GOOD] = "good",
+    [NB_DUP_ID] = "dup-id",
+    [NB_STALE_ID] = "stale-id",
+    [NB_BAD_ID] = "bad-id",
+    [NB_RX_OVERFLOW] = "rx-overflow",
+    [NB_BAD_STATUS] = "bad-status",
+    [NB_PROD_JUMP] = "prod-jump",
+    [NB_PROD_REWIND] = "prod-rewind",
+    [NB_STORM] = "storm",
+    [NB_HOLD_TX_GRANT] = "hold-tx-grant",
+    [NB_CLOSE_MID] = "close-mid",
+};
+
+int nb_mode_parse(const char *name, enum nb_mode *mode)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_MODE_COUNT; i++) {
+		if (!strcmp(name, nb_mode_names[i])) {
+			*mode = (enum nb_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *nb_mode_name(enum nb_mode mode)
+{
+	return (unsigned int)mode < NB_MODE_COUNT ? nb_mode_names[mode] : "?";
+}
+
+/* Is @id among the TX requests the frontend posted but we did not take? */
+static bool nb_tx_id_posted(struct nb *nb, uint16_t id)
+{
+	netif_tx_back_ring_t *r = &nb->tx;
+	RING_IDX i,
+	    prod = __atomic_load_n(&r->sring->req_prod, __ATOMIC_RELAXED);
+	struct netif_tx_request req;
+
+	xen_rmb(); /* pairs with the frontend's wmb before req_prod */
+	/* Bounded by the ring: a wild req_prod was refused before this. */
+	for (i = r->req_cons; i != prod && i - r->req_cons < RING_SIZE(r);
+	     i++) {
+		RING_COPY_REQUEST(r, i, &req);
+		if (req.id == id)
+			return true;
+	}
+	return false;
+}
+
+/* An id in the ring's range that is not in flight: never issued. */
+static uint16_t nb_stale_id(struct nb *nb, const struct nb_tx_rsp *rsp,
+			    unsigned int n)
+{
+	unsigned int size = RING_SIZE(&nb->tx), k, i;
+	uint16_t id;
+
+	for (k = 0; k < size; k++) {
+		id = (uint16_t)((rsp[0].id + size / 2 + k) % size);
+		for (i = 0; i < n && rsp[i].id != id; i++)
+			;
+		if (i == n && !nb_tx_id_posted(nb, id))
+			return id;
+	}
+	/* Every id is in flight: the ring is full; use the opposite one. */
+	return (uint16_t)((rsp[0].id + size / 2) % size);
+}
+
+bool nb_scn_tx_withhold(struct nb *nb)
+{
+	if (nb->mode != NB_CLOSE_MID || nb->done)
+		return false;
+	/* The packet is taken off the ring but never answered. */
+	peer_log("close-mid: tx packet taken, not answered; closing");
+	nb->done = true;
+	nb->dead = true;
+	nb->ops->close(nb->ctx);
+	return true;
+}
+
+void nb_scn_tx_answers(struct nb *nb, const struct netif_tx_request *first,
+		       struct nb_tx_rsp *rsp, unsigned int n)
+{
+	uint16_t id = rsp[0].id;
+	int rc;
+
+	if (nb->done)
+		return;
+	switch (nb->mode) {
+	case NB_DUP_ID:
+		if (!nb->have_first) {
+			nb->have_first = true;
+			nb->first_id = id;
+			return;
+		}
+		rsp[0].id = nb->first_id;
+		peer_log("dup-id: tx id %u answered as id %u (already done)",
+			 id, rsp[0].id);
+		break;
+	case NB_STALE_ID:
+		rsp[0].id = nb_stale_id(nb, rsp, n);
+		peer_log("stale-id: tx id %u answered as id %u (not issued)",
+			 id, rsp[0].id);
+		break;
+	case NB_BAD_ID:
+		rsp[0].id = (uint16_t)RING_SIZE(&nb->tx);
+		peer_log("bad-id: tx id %u answered as id %u (ring size)", id,
+			 rsp[0].id);
+		break;
+	case NB_BAD_STATUS:
+		rsp[0].status = (int16_t)NB_BAD_STATUS_VALUE;
+		peer_log("bad-status: tx id %u answered with status %d", id,
+			 rsp[0].status);
+		break;
+	case NB_HOLD_TX_GRANT:
+		rc = nb->ops->hold(nb->ctx, first->gref);
+		if (rc)
+			peer_log("hold-tx-grant: mapping gref %u failed: %s",
+				 first->gref, strerror(-rc));
+		else
+			peer_log("hold-tx-grant: gref %u (tx id %u) mapped, "
+				 "answering OKAY",
+				 first->gref, id);
+		break;
+	default:
+		return;
+	}
+	nb->done = true;
+}
+
+void nb_scn_tx_publish(struct nb *nb, bool *notify)
+{
+	netif_tx_back_ring_t *r = &nb->tx;
+	RING_IDX bad;
+	bool more, bend;
+
+	/* prod-jump bends the 1st batch; prod-rewind the 2nd. */
+	bend = !nb->done && (nb->mode == NB_PROD_JUMP ||
+			     (nb->mode == NB_PROD_REWIND && nb->have_first));
+	if (!bend) {
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, more);
+		*notify |= more;
+		if (nb->mode == NB_PROD_REWIND && !nb->done) {
+			nb->have_first = true;
+			nb->published = r->rsp_prod_pvt;
+		}
+		return;
+	}
+	if (nb->mode == NB_PROD_JUMP) {
+		/* More than a whole ring of answers the guest never asked. */
+		bad = r->rsp_prod_pvt + RING_SIZE(r) + 1;
+		peer_log("prod-jump: rsp_prod %u instead of %u", bad,
+			 r->rsp_prod_pvt);
+	} else {
+		/* Below what the guest has already seen and consumed. */
+		bad = nb->published - 1;
+		peer_log("prod-rewind: rsp_prod %u after %u", bad,
+			 nb->published);
+	}
+	xen_wmb(); /* the guest sees the answers before the index */
+	__atomic_store_n(&r->sring->rsp_prod, bad, __ATOMIC_RELAXED);
+	*notify = true;
+	nb->done = true;
+	/* The ring is garbage from now on: leave it alone. */
+	nb->dead = true;
+}
+
+bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp)
+{
+	if (nb->mode != NB_RX_OVERFLOW || nb->done)
+		return true;
+	rsp->offset = NB_RX_OVERFLOW_OFFSET;
+	rsp->status = NB_RX_OVERFLOW_LEN;
+	peer_log("rx-overflow: rx id %u answered offset %u len %u (page %u)",
+		 rsp->id, rsp->offset, rsp->status, NB_PAGE_SIZE);
+	nb->done = true;
+	return false;
+}

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host unit test of the hostile-netback core (nb_ring.c, nb_scenario.c):
+ * the test plays the guest's netfront on rings in ordinary memory, with
+ * a fake grant table of a few pages, and checks what each scenario puts
+ * on the rings.  Built with ASan/UBSan.
+ */
+#include "nb.h"
+#include "peer_util.h"
+#include "test_harness.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#define GUEST_PAGES 8
+
+static struct {
+	uint8_t pages[GUEST_PAGES][NB_PAGE_SIZE];
+	unsigned int notifies, copies_to, out_of_page;
+	int held_ref, closed;
+} fk;
+
+static netif_tx_sring_t *tx_sring;
+static netif_rx_sring_t *rx_sring;
+static netif_tx_front_ring_t ftx;
+static netif_rx_front_ring_t frx;
+static struct nb nb;
+static const uint8_t mac[6] = {0x00, 0x16, 0x3e, 0x00, 0x00, 0x07};
+
+/* Xen refuses a copy that crosses the page: the fake says so loudly. */
+static int fake_check(uint32_t ref, uint16_t off, uint16_t len)
+{
+	if (ref >= GUEST_PAGES)
+		return -EINVAL;
+	if (off > NB_PAGE_SIZE || len > NB_PAGE_SIZE - off) {
+		fk.out_of_page++;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int f_copy_from(void *ctx, uint32_t ref, uint16_t off, void *buf,
+		       uint16_t len)
+{
+	int rc = fake_check(ref, off, len);
+
+	(void)ctx;
+	if (!rc)
+		memcpy(buf, fk.pages[ref] + off, len);
+	return rc;
+}
+
+static int f_copy_to(void *ctx, uint32_t ref, uint16_t off, const void *buf,
+		     uint16_t len)
+{
+	int rc = fake_check(ref, off, len);
+
+	(void)ctx;
+	if (!rc) {
+		memcpy(fk.pages[ref] + off, buf, len);
+		fk.copies_to++;
+	}
+	return rc;
+}
+
+static void f_notify(void *ctx)
+{
+	(void)ctx;
+	fk.notifies++;
+}
+
+static int f_hold(void *ctx, uint32_t ref)
+{
+	(void)ctx;
+	fk.held_ref = (int)ref;
+	return 0;
+}
+
+static void f_close(void *ctx)
+{
+	(void)ctx;
+	fk.closed++;
+}
+
+static const struct nb_ops fake_ops = {
+    .copy_from = f_copy_from,
+    .copy_to = f_copy_to,
+    .notify = f_notify,
+    .hold = f_hold,
+    .close = f_close,
+};
+
+/* A fresh device, as the frontend sets it up before connecting. */
+static void setup(enum nb_mode mode)
+{
+	unsigned int p, i;
+
+	memset(&fk, 0, sizeof(fk));
+	fk.held_ref = -1;
+	for (p = 0; p < GUEST_PAGES; p++)
+		for (i = 0; i < NB_PAGE_SIZE; i++)
+			fk.pages[p][i] = (uint8_t)(p * 16 + i);
+	memset(tx_sring, 0xcc, NB_PAGE_SIZE);
+	memset(rx_sring, 0xcc, NB_PAGE_SIZE);
+	SHARED_RING_INIT(tx_sring);
+	FRONT_RING_INIT(&ftx, tx_sring, NB_PAGE_SIZE);
+	SHARED_RING_INIT(rx_sring);
+	FRONT_RING_INIT(&frx, rx_sring, NB_PAGE_SIZE);
+	nb_init(&nb, &fake_ops, NULL, mode, tx_sring, rx_sring, mac);
+	nb.storm_count = 1000;
+}
+
+static void fe_tx(uint16_t id, uint32_t gref, uint16_t off, uint16_t size,
+		  uint16_t flags)
+{
+	netif_tx_request_t *req = RING_GET_REQUEST(&ftx, ftx.req_prod_pvt);
+
+	req->id = id;
+	req->gref = gref;
+	req->offset = off;
+	req->size = size;
+	req->flags = flags;
+	ftx.req_prod_pvt++;
+}
+
+static void fe_push(void)
+{
+	int notify;
+
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ftx, notify);
+	(void)notify;
+}
+
+static void fe_rx_post(uint16_t id, uint32_t gref)
+{
+	netif_rx_request_t *req = RING_GET_REQUEST(&frx, frx.req_prod_pvt);
+	int notify;
+
+	req->id = id;
+	req->gref = gref;
+	frx.req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&frx, notify);
+	(void)notify;
+}
+
+static netif_tx_response_t fe_tx_rsp(RING_IDX i)
+{
+	netif_tx_response_t rsp;
+
+	RING_COPY_RESPONSE(&ftx, i, &rsp);
+	return rsp;
+}
+
+static netif_rx_response_t fe_rx_rsp(RING_IDX i)
+{
+	netif_rx_response_t rsp;
+
+	RING_COPY_RESPONSE(&frx, i, &rsp);
+	return rsp;
+}
+
+static void test_modes(void)
+{
+	enum nb_mode m;
+	unsigned int i;
+
+	for (i = 0; i < NB_MODE_COUNT; i++) {
+		EXPECT(nb_mode_parse(nb_mode_name((enum nb_mode)i), &m) == 0);
+		EXPECT(m == (enum nb_mode)i);
+	}
+	EXPECT(nb_mode_parse("nope", &m) == -EINVAL);
+	EXPECT(nb_mode_parse("", &m) == -EINVAL);
+	EXPECT(!strcmp(nb_mode_name(NB_MODE_COUNT), "?"));
+}
+
+static void test_good_rx(void)
+{
+	netif_rx_response_t r;
+	uint8_t *p = fk.pages[3];
+
+	setup(NB_GOOD);
+	/* Connected before any RX buffer: the frame waits for one. */
+	nb_start(&nb);
+	EXPECT(rx_sring->rsp_prod == 0);
+	fe_rx_post(9, 3);
+	nb_kick(&nb);
+	EXPECT(rx_sring->rsp_prod == 1);
+	r = fe_rx_rsp(0);
+	EXPECT(r.id == 9 && r.offset == 0 && r.status == NB_RX_FRAME_LEN);
+	EXPECT(r.flags == 0);
+	EXPECT(!memcmp(p, mac, 6));
+	EXPECT(p[12] == 0x88 && p[13] == 0xb5);
+	EXPECT(!strcmp((char *)p + 14, "ktest-netback rx 0"));
+	EXPECT(fk.notifies >= 1 && fk.out_of_page == 0);
+}
+
+static void test_good_tx(void)
+{
+	netif_tx_response_t r;
+	unsigned int i;
+
+	setup(NB_GOOD);
+	fe_rx_post(1, 4);
+	fe_rx_post(2, 5);
+	nb_start(&nb);
+	EXPECT(rx_sring->rsp_prod == 1);
+	/* One slot, then three chained slots (first size = total). */
+	fe_tx(11, 1, 100, 60, 0);
+	fe_tx(12, 1, 0, 100 + 200 + 300, NETTXF_more_data);
+	fe_tx(13, 2, 4096 - 200, 200, NETTXF_more_data);
+	fe_tx(14, 6, 0, 300, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 4);
+	for (i = 0; i < 4; i++) {
+		r = fe_tx_rsp(i);
+		EXPECT(r.id == 11 + i && r.status == NETIF_RSP_OKAY);
+	}
+	/* The last packet, gathered from three grants. */
+	EXPECT(!memcmp(nb.frame, fk.pages[1], 100));
+	EXPECT(!memcmp(nb.frame + 100, fk.pages[2] + 4096 - 200, 200));
+	EXPECT(!memcmp(nb.frame + 300, fk.pages[6], 300));
+	EXPECT(nb.tx_packets == 2 && nb.tx_errors == 0);
+	/* Each TX frame earns an RX frame; one buffer was left. */
+	EXPECT(rx_sring->rsp_prod == 2 && nb.rx_pending == 1);
+	/* The frontend asked to be woken for the next request. */
+	EXPECT(tx_sring->req_event == 5);
+	EXPECT(fk.out_of_page == 0);
+}
+
+static void test_malformed_tx(void)
+{
+	unsigned int i;
+
+	setup(NB_GOOD);
+	nb_start(&nb);
+	fe_tx(1, 1, 4000, 200, 0);	      /* crosses the page */
+	fe_tx(2, 1, 0, 10, NETTXF_more_data); /* rest > total */
+	fe_tx(3, 1, 0, 20, 0);
+	fe_tx(4, 99, 0, 20, 0); /* bad gref: the copy fails */
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 4);
+	for (i = 0; i < 4; i++)
+		EXPECT(fe_tx_rsp(i).status == NETIF_RSP_ERROR);
+	EXPECT(nb.tx_errors == 3);
+	/* Never asked Xen for a copy outside a page. */
+	EXPECT(fk.out_of_page == 0);
+
+	/* A chain longer than NB_MAX_SLOTS is cut and refused. */
+	setup(NB_GOOD);
+	for (i = 0; i < NB_MAX_SLOTS + 2; i++)
+		fe_tx((uint16_t)i, 1, 0, 10, NETTXF_more_data);
+	fe_tx(100, 1, 0, 10, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_ERROR);
+	EXPECT(fe_tx_rsp(NB_MAX_SLOTS - 1).status == NETIF_RSP_ERROR);
+	EXPECT(tx_sring->rsp_prod == NB_MAX_SLOTS + 3);
+
+	/* A chain the frontend did not finish publishing. */
+	setup(NB_GOOD);
+	fe_tx(1, 1, 0, 10, NETTXF_more_data);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 1 &&
+	       fe_tx_rsp(0).status == NETIF_RSP_ERROR);
+}
+
+static void test_extra_info(void)
+{
+	struct netif_extra_info ex = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
+
+	setup(NB_GOOD);
+	fe_tx(5, 1, 0, 60, NETTXF_extra_info);
+	memcpy(RING_GET_REQUEST(&ftx, ftx.req_prod_pvt), &ex, sizeof(ex));
+	ftx.req_prod_pvt++;
+	fe_tx(6, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 3);
+	EXPECT(fe_tx_rsp(0).id == 5 && fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	EXPECT(fe_tx_rsp(1).status == NETIF_RSP_NULL);
+	EXPECT(fe_tx_rsp(2).id == 6 && fe_tx_rsp(2).status == NETIF_RSP_OKAY);
+}
+
+static void test_dup_id(void)
+{
+	setup(NB_DUP_ID);
+	nb_start(&nb);
+	fe_tx(3, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fe_tx_rsp(0).id == 3);
+	fe_tx(7, 1, 0, 60, 0);
+	fe_tx(8, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 3);
+	EXPECT(fe_tx_rsp(1).id == 3 && fe_tx_rsp(2).id == 8);
+	EXPECT(nb.done && !nb.dead);
+}
+
+static void test_stale_and_bad_id(void)
+{
+	uint16_t id;
+
+	setup(NB_STALE_ID);
+	fe_tx(5, 1, 0, 60, 0);
+	fe_tx(6, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	id = fe_tx_rsp(0).id;
+	EXPECT(id != 5 && id != 6 && id < RING_SIZE(&ftx));
+	EXPECT(fe_tx_rsp(1).id == 6);
+
+	setup(NB_BAD_ID);
+	fe_tx(5, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fe_tx_rsp(0).id == RING_SIZE(&ftx));
+	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+}
+
+static void test_bad_status(void)
+{
+	setup(NB_BAD_STATUS);
+	fe_tx(5, 1, 0, 60, 0);
+	fe_tx(6, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fe_tx_rsp(0).id == 5 &&
+	       fe_tx_rsp(0).status == (int16_t)NB_BAD_STATUS_VALUE);
+	EXPECT(fe_tx_rsp(1).status == NETIF_RSP_OKAY);
+}
+
+static void test_prod_jump(void)
+{
+	unsigned int n;
+
+	setup(NB_PROD_JUMP);
+	fe_tx(5, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 1 + RING_SIZE(&ftx) + 1);
+	EXPECT(RING_RESPONSE_PROD_OVERFLOW(&ftx, tx_sring->rsp_prod));
+	EXPECT(nb.dead && fk.notifies >= 1);
+	/* Dead: nothing more is taken off the rings. */
+	n = fk.notifies;
+	fe_tx(6, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(nb.tx.req_cons == 1 && fk.notifies == n);
+}
+
+static void test_prod_rewind(void)
+{
+	setup(NB_PROD_REWIND);
+	fe_tx(5, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 1);
+	ftx.rsp_cons = 1; /* the frontend consumed it */
+	fe_tx(6, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(tx_sring->rsp_prod == 0);
+	EXPECT(RING_RESPONSE_PROD_OVERFLOW(&ftx, tx_sring->rsp_prod));
+	EXPECT(nb.dead);
+}
+
+static void test_storm(void)
+{
+	setup(NB_STORM);
+	fe_rx_post(1, 2);
+	nb_start(&nb);
+	EXPECT(fk.notifies >= 1000);
+	/* Then a good backend. */
+	fe_tx(5, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fe_tx_rsp(0).id == 5 && fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	EXPECT(rx_sring->rsp_prod == 1);
+}
+
+static void test_hold_tx_grant(void)
+{
+	setup(NB_HOLD_TX_GRANT);
+	fe_tx(5, 2, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fk.held_ref == 2);
+	EXPECT(fe_tx_rsp(0).id == 5 && fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	/* Only the first packet's grant. */
+	fk.held_ref = -1;
+	fe_tx(6, 3, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fk.held_ref == -1);
+}
+
+static void test_close_mid(void)
+{
+	setup(NB_CLOSE_MID);
+	fe_rx_post(1, 2);
+	nb_start(&nb);
+	fe_tx(5, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fk.closed == 1 && nb.dead);
+	EXPECT(tx_sring->rsp_prod == 0);
+}
+
+static void test_rx_overflow(void)
+{
+	netif_rx_response_t r;
+
+	setup(NB_RX_OVERFLOW);
+	fe_rx_post(4, 2);
+	fe_rx_post(5, 3);
+	nb_start(&nb);
+	r = fe_rx_rsp(0);
+	EXPECT(r.id == 4 && r.offset == NB_RX_OVERFLOW_OFFSET &&
+	       r.status == NB_RX_OVERFLOW_LEN);
+	EXPECT(r.offset + r.status > NB_PAGE_SIZE);
+	EXPECT(fk.copies_to == 0);
+	/* Later frames are correct. */
+	fe_tx(5, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	r = fe_rx_rsp(1);
+	EXPECT(r.id == 5 && r.offset == 0 && r.status == NB_RX_FRAME_LEN);
+}
+
+static void test_hostile_frontend(void)
+{
+	/* req_prod claims more than a ring: refused, nothing read. */
+	setup(NB_GOOD);
+	tx_sring->req_prod = RING_SIZE(&ftx) + 5;
+	nb_kick(&nb);
+	EXPECT(nb.dead && nb.tx.req_cons == 0 && tx_sring->rsp_prod == 0);
+
+	setup(NB_GOOD);
+	fe_rx_post(1, 2);
+	rx_sring->req_prod = 0x80000000u;
+	nb_start(&nb);
+	EXPECT(nb.dead && rx_sring->rsp_prod == 0);
+}
+
+int main(int argc, char **argv)
+{
+	tx_sring = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE);
+	rx_sring = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE);
+	peer_log_init("test-nb");
+	peer_log_mute(!(argc > 1 && !strcmp(argv[1], "-v")));
+	printf("KTAP version 1\n");
+	RUN(test_modes);
+	RUN(test_good_rx);
+	RUN(test_good_tx);
+	RUN(test_malformed_tx);
+	RUN(test_extra_info);
+	RUN(test_dup_id);
+	RUN(test_stale_and_bad_id);
+	RUN(test_bad_status);
+	RUN(test_prod_jump);
+	RUN(test_prod_rewind);
+	RUN(test_storm);
+	RUN(test_hold_tx_grant);
+	RUN(test_close_mid);
+	RUN(test_rx_overflow);
+	RUN(test_hostile_frontend);
+	free(tx_sring);
+	free(rx_sring);
+	return th_done();
+}
