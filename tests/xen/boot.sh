@@ -8,6 +8,7 @@
 #   -o LOG        serial log (and LOG.times)       required
 #   -t SECONDS    time limit for QEMU              default 300
 #   -l            also stream the serial console to stdout
+#   -L            the same without Xen's "(dN)" copies of guest lines
 #   -x ARGS       extra dom0 command line words (e.g. ktest.run_cmdline=...)
 #   -S            interactive: keep stdin (QEMU's serial input) and ask dom0 for
 #                 a shell after the scenarios (ktest.shell)
@@ -17,15 +18,15 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${XEN_CACHE:-$HOME/.cache/pvh-ktest-xen}
 INITRD= ISO= SCEN= LOG= LIMIT=300 LIVE= EXTRA= SHELL_IN=/dev/null
-while getopts c:i:I:s:o:t:lx:S opt; do
+while getopts c:i:I:s:o:t:lLx:S opt; do
     case $opt in
     c) CACHE=$OPTARG ;; i) INITRD=$OPTARG ;; I) ISO=$OPTARG ;; s) SCEN=$OPTARG ;;
-    o) LOG=$OPTARG ;; t) LIMIT=$OPTARG ;; l) LIVE=--echo ;; x) EXTRA=$OPTARG ;;
+    o) LOG=$OPTARG ;; t) LIMIT=$OPTARG ;; l) LIVE=--echo ;; L) LIVE=--echo-nodup ;; x) EXTRA=$OPTARG ;;
     S) SHELL_IN=/dev/stdin EXTRA="$EXTRA ktest.shell" LIVE=--echo ;;
-    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
     esac
 done
-[ -n "$LOG" ] && { [ -n "$INITRD" ] || [ -n "$ISO" ]; } || { sed -n '2,15p' "$0" >&2; exit 2; }
+[ -n "$LOG" ] && { [ -n "$INITRD" ] || [ -n "$ISO" ]; } || { sed -n '2,16p' "$0" >&2; exit 2; }
 
 # Numbers from XEN-TEST-HOST.md: plain -cpu max kills dom0 (SMAP emulation),
 # EPYC has no MWAIT, Intel models have no VMX under TCG.

@@ -57,7 +57,7 @@ test-xen: $(XEN_INITRD)
 
 # One guest with the console streamed live; the verdict table follows.
 run-xen: $(XEN_INITRD)
-	$(Q)tests/xen/boot.sh -c $(XEN_CACHE) -i $(XEN_INITRD) -s run -l \
+	$(Q)tests/xen/boot.sh -c $(XEN_CACHE) -i $(XEN_INITRD) -s run -L \
 		-o $(XEN_DIR)/run.log -t $(if $(XEN_SHELL),3600 -S,$(call xen_limit,run)) \
 		-x '$(xen_run_arg)' || true
 	@echo
