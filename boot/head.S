@@ -14,7 +14,7 @@
 #define PTE_P		0x001
 #define PTE_W		0x002
 #define PTE_PS		0x080
-#define BOOT_STACK_SIZE	0x8000
+#define BOOT_STACK_SIZE	0x4000
 
 /* An ELF note as Xen's libelf reads it: name "Xen", 4-byte aligned. */
 .macro xen_note type, desc_start, desc_end

@@ -9,6 +9,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/ktest.h"
+#include "kernel/mm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -72,24 +73,25 @@ KTEST(boot, cmdline_rejects_unknown)
 KTEST(boot, bad_magic_rejected)
 {
 	static struct hvm_start_info si;
-	struct boot_info *bi = NULL;
-	static struct boot_info scratch;
+	struct boot_info *bi = mm_zalloc(sizeof(*bi));
 
-	bi = &scratch;
+	KT_ASSERT(bi);
 	memset(&si, 0, sizeof(si));
 	si.magic = 0x12345678;
 	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
 	KT_EXPECT_EQ(bootinfo_parse(0, bi), -EINVAL);
 	/* A wild pointer is reported, not faulted on. */
 	KT_EXPECT_EQ(bootinfo_parse(0x200000000ULL, bi), -EINVAL);
+	mm_free(bi);
 }
 
 KTEST(boot, bad_memmap_rejected)
 {
 	static struct hvm_start_info si;
 	static struct hvm_memmap_table_entry m[2];
-	static struct boot_info bi;
+	struct boot_info *bi = mm_zalloc(sizeof(*bi));
 
+	KT_ASSERT(bi);
 	memset(&si, 0, sizeof(si));
 	si.magic = XEN_HVM_START_MAGIC_VALUE;
 	si.version = 1;
@@ -97,11 +99,12 @@ KTEST(boot, bad_memmap_rejected)
 	si.memmap_entries = 1;
 	m[0] = (struct hvm_memmap_table_entry){~0ULL - 10, 100,
 					       XEN_HVM_MEMMAP_TYPE_RAM, 0};
-	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, &bi), -EINVAL); /* wraps */
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL); /* wraps */
 	si.memmap_entries = 100000;
-	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, &bi), -EINVAL);
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
 	si.version = 0;
-	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, &bi), -EINVAL);
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
+	mm_free(bi);
 }
 
 KTEST(boot, ranges_remove_splits)
