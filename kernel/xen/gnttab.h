@@ -1,0 +1,276 @@
+/*
+ * Grant tables, version 1: sharing our pages with other domains (frontend
+ * side), mapping other domains' grants (backend side), and grant copy.
+ *
+ * The shared table's frames are mapped with XENMEM_add_to_physmap
+ * (XENMAPSPACE_grant_table) into frames of the reserved window; the table
+ * starts with one frame and grows on demand up to the maximum Xen reports
+ * (GNTTABOP_query_size).  References 0..GNTTAB_NR_RESERVED_ENTRIES-1
+ * belong to the toolstack (console, xenstore) and are never handed out.
+ *
+ * Revocation (MSA02, XSA-396): ending access is one atomic compare-and-
+ * exchange on the entry's flags, refused with -EBUSY while Xen says the
+ * peer has the page mapped (GTF_reading / GTF_writing).  A reference and
+ * page whose access could not be ended go to a quarantine: the page is not
+ * freed, the reference not reissued, until a timer-driven retry finds the
+ * peer has unmapped.
+ *
+ * Mapping (XSA-300): every foreign grant is mapped into a frame of the
+ * reserved window, never over RAM, and never by allocating memory.  A
+ * per-peer quota and a global cap (cmdline `gnttab.map_quota=N`,
+ * `gnttab.map_cap=N`) bound what peers can make us map; beyond either the
+ * map fails at once with -ENOSPC.
+ *
+ * Errors: Xen's GNTST_* statuses become distinct negative errnos:
+ *   GNTST_general_error -EIO        GNTST_bad_domain      -ESRCH
+ *   GNTST_bad_gntref    -ENOENT     GNTST_bad_handle      -EBADF
+ *   GNTST_bad_virt_addr -EFAULT     GNTST_bad_dev_addr    -ENXIO
+ *   GNTST_no_device_space -ENOMEM   GNTST_permission_denied -EACCES
+ *   GNTST_bad_page      -EINVAL     GNTST_bad_copy_arg    -ERANGE
+ *   GNTST_address_too_big -EOVERFLOW GNTST_eagain         -EAGAIN
+ *   GNTST_no_space      -ENOSPC     unknown status        -EPROTO
+ * Xen's "out of space" (maptrack full) deliberately shares -ENOSPC with
+ * our own quota refusal: for a caller both mean "refuse this peer's
+ * request"; gnttab_map_get_stats() tells them apart.
+ *
+ * Interrupt context: the quarantine retry runs from a timer, so every
+ * table operation runs with interrupts off.  Single CPU.
+ */
+#ifndef KERNEL_XEN_GNTTAB_H
+#define KERNEL_XEN_GNTTAB_H
+
+#include "lib/compiler.h"
+#include <xen/grant_table.h>
+
+/*
+ * Bring up the grant table (idempotent; the first grant does it too).
+ * 0, -ENODEV without Xen, or the hypercall's -errno.
+ */
+int gnttab_init(void);
+
+/*
+ * Our own numeric domain id, for granting to ourselves: xenstore's answer
+ * when known, else Xen's HVM CPUID leaf.  DOMID_SELF if neither has it.
+ */
+domid_t gnttab_self_domid(void);
+
+/* ---- Sharing our pages ---- */
+
+/*
+ * Grant `domid` access to frame `gfn`.  On success *ref is the new
+ * reference.  -ENOSPC when no reference is free and the table cannot grow
+ * (never blocks), -EINVAL for a frame or domid v1 cannot express.
+ */
+int __must_check gnttab_grant_access(domid_t domid, uint64_t gfn, bool readonly,
+				     grant_ref_t *ref);
+
+/*
+ * End access and release the reference: 0.  -EBUSY while the peer has the
+ * page mapped: nothing changed, the caller still owns the reference and
+ * the page.  -EINVAL if `ref` is not a reference we granted.
+ */
+int __must_check gnttab_end_access(grant_ref_t ref);
+
+/*
+ * End access and free `page` (an order-0 page from mm_page_alloc*(), or
+ * NULL) with its reference.  0: both released.  -EBUSY: the peer still
+ * maps it; the page and the reference now belong to the quarantine, which
+ * frees them once the peer unmaps: the caller must forget both.  -EINVAL:
+ * not our reference, or `page` is not the granted frame; nothing done.
+ */
+int __must_check gnttab_end_access_and_free(grant_ref_t ref, void *page);
+
+/* Retry the quarantine now (the timer does it on its own); remaining. */
+unsigned int gnttab_quarantine_poll(void);
+/* Is `ref` held in the quarantine? */
+bool gnttab_ref_quarantined(grant_ref_t ref);
+
+struct gnttab_stats {
+	uint32_t nr_frames;	    /* table frames mapped */
+	uint32_t max_frames;	    /* Xen's limit (capped at ours) */
+	uint32_t refs_free;	    /* ready to hand out, in mapped frames */
+	uint32_t refs_granted;	    /* held by callers */
+	uint32_t quarantined_refs;  /* now in quarantine */
+	uint32_t quarantined_pages; /* now in quarantine */
+	uint64_t grants;
+	uint64_t ends;
+	uint64_t end_busy;	 /* end refused: peer still maps the page */
+	uint64_t exhausted;	 /* grants refused with -ENOSPC */
+	uint64_t bad_refs;	 /* end of a reference we had not granted */
+	uint64_t grow_fails;	 /* table could not grow */
+	uint64_t quarantined;	 /* references ever quarantined */
+	uint64_t retries;	 /* quarantine release attempts */
+	uint64_t released_refs;	 /* quarantined references released */
+	uint64_t released_pages; /* quarantined pages freed */
+};
+void gnttab_get_stats(struct gnttab_stats *st);
+
+/* ---- Mapping other domains' grants (backend side) ---- */
+
+struct gnttab_mapping {
+	domid_t domid; /* the peer; also the key of its quota */
+	grant_ref_t ref;
+	grant_handle_t handle; /* Xen's, for the unmap */
+	uint64_t gfn;	       /* window frame the page is mapped at */
+	bool readonly;
+	bool mapped;
+};
+
+/*
+ * Map `domid`'s grant `ref` into a window frame.  -ENOSPC at once when the
+ * peer is at its quota, all peers at the cap, the window full or Xen's
+ * maptrack full; nothing is allocated then.  Other refusals by Xen come
+ * back as their GNTST errno (see above).  `m` must not be mapped.
+ */
+int __must_check gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
+			    struct gnttab_mapping *m);
+/* Unmap and give the window frame back.  0 or -errno (m stays mapped). */
+int __must_check gnttab_unmap(struct gnttab_mapping *m);
+
+static inline void *gnttab_mapping_addr(const struct gnttab_mapping *m)
+{
+	return (void *)(uintptr_t)(m->gfn << PAGE_SHIFT);
+}
+
+struct gnttab_map_stats {
+	uint32_t quota;		 /* per-peer limit */
+	uint32_t cap;		 /* global limit */
+	uint32_t mapped;	 /* mappings held now, all peers */
+	uint64_t maps;		 /* successful */
+	uint64_t unmaps;	 /* successful */
+	uint64_t refused_quota;	 /* -ENOSPC: peer at its quota */
+	uint64_t refused_cap;	 /* -ENOSPC: global cap reached */
+	uint64_t refused_peers;	 /* -ENOSPC: peer table full */
+	uint64_t refused_window; /* -ENOSPC: no window frame left */
+	uint64_t refused_xen;	 /* Xen's status was not okay */
+	uint64_t xen_no_space;	 /* ... of which GNTST_no_space */
+	uint64_t unmap_fails;
+};
+void gnttab_map_get_stats(struct gnttab_map_stats *st);
+/* Mappings held now for `domid`. */
+uint32_t gnttab_map_peer_count(domid_t domid);
+/*
+ * Change the limits (tests; the cmdline sets them at boot).  Lowering
+ * below the current use refuses new maps until enough are unmapped.
+ */
+void gnttab_map_set_limits(uint32_t quota, uint32_t cap);
+/* Did the cmdline say Xen's maptrack is small (gnttab.expect_maptrack_full)? */
+bool gnttab_expect_maptrack_full(void);
+
+/* ---- Grant copy ---- */
+
+/*
+ * GNTTABOP_copy of `count` operations.  Every offset and length is checked
+ * first (-EINVAL, nothing issued).  0 when all succeeded, else the errno
+ * of the first failed operation; each op's status is left in op->status.
+ */
+int __must_check gnttab_copy(struct gnttab_copy *ops, unsigned int count);
+
+/* ---- Status codes ---- */
+
+/* The errno for a GNTST_* status (table above); -EPROTO if unknown. */
+int gnttab_status_errno(int16_t status);
+/* "GNTST_no_space (out of space)"-style name for logs; never NULL. */
+const char *gnttab_status_name(int16_t status);
+
+/*
+ * ---- Internal to kernel/xen/gnttab*.c and their host tests ----
+ * The table logic works on a struct whose frames come from an injected
+ * add_frame(), so tests/host/ runs it over plain memory with the test
+ * playing Xen and the peer (setting GTF_reading / GTF_writing itself).
+ */
+
+#define GNTTAB_PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))
+/* Our bound on table frames, whatever Xen allows: 32768 references. */
+#define GNTTAB_MAX_FRAMES 64
+#define GNTTAB_REF_NONE	  ((grant_ref_t)~0U)
+
+enum gnttab_ref_state {
+	GNTTAB_REF_RESERVED = 0, /* the toolstack's (0 so zeroed = safe) */
+	GNTTAB_REF_FREE,
+	GNTTAB_REF_GRANTED,
+	GNTTAB_REF_QUARANTINED,
+};
+
+/* Our side of one reference; Xen never sees it. */
+struct gnttab_ref_meta {
+	void *page;	  /* quarantined: the page to free on release */
+	grant_ref_t next; /* free list or quarantine list */
+	uint8_t state;	  /* enum gnttab_ref_state */
+};
+
+struct gnttab_table_ops {
+	/* Make table frame `idx` usable: its entries in *entries; 0/-errno */
+	int (*add_frame)(void *ctx, unsigned int idx,
+			 grant_entry_v1_t **entries);
+	/* Return a released order-0 page to its allocator. */
+	void (*free_page)(void *ctx, void *page);
+};
+
+struct gnttab_table {
+	const struct gnttab_table_ops *ops;
+	void *ctx;
+	grant_entry_v1_t *frame[GNTTAB_MAX_FRAMES]; /* shared with Xen */
+	struct gnttab_ref_meta *meta[GNTTAB_MAX_FRAMES];
+	unsigned int nr_frames;
+	unsigned int max_frames;
+	grant_ref_t free_head, free_tail; /* FIFO: reuse the oldest last */
+	grant_ref_t q_head;
+	struct gnttab_stats st;
+};
+
+/* gnttab_core.c */
+void gnttab_table_init(struct gnttab_table *t,
+		       const struct gnttab_table_ops *ops, void *ctx,
+		       unsigned int max_frames);
+/* Free the metadata; every reference must be free (host tests). */
+void gnttab_table_fini(struct gnttab_table *t);
+int __must_check gnttab_table_grant(struct gnttab_table *t, domid_t domid,
+				    uint64_t gfn, bool readonly,
+				    grant_ref_t *ref);
+int __must_check gnttab_table_end(struct gnttab_table *t, grant_ref_t ref);
+/* State of `ref`; GNTTAB_REF_RESERVED also for refs beyond the table. */
+enum gnttab_ref_state gnttab_table_ref_state(struct gnttab_table *t,
+					     grant_ref_t ref);
+/* Entry and metadata of a reference inside the mapped frames. */
+grant_entry_v1_t *gnttab_table_entry(struct gnttab_table *t, grant_ref_t ref);
+struct gnttab_ref_meta *gnttab_table_meta(struct gnttab_table *t,
+					  grant_ref_t ref);
+/* The single compare-and-exchange that ends access: 0 or -EBUSY. */
+int __must_check gnttab_entry_try_end(grant_entry_v1_t *e);
+/* Append a reference to the free list (lock held). */
+void gnttab_table_put_ref(struct gnttab_table *t, grant_ref_t ref);
+
+/* gnttab_quarantine.c */
+int __must_check gnttab_table_end_and_free(struct gnttab_table *t,
+					   grant_ref_t ref, void *page);
+/* One release attempt per quarantined reference; returns how many remain */
+unsigned int gnttab_table_retry(struct gnttab_table *t);
+
+/* Interrupts off around table manipulation (the retry is a timer); nests */
+bool gnttab_lock(void);
+void gnttab_unlock(bool was_on);
+
+/* gnttab_quota.c: mapping accounting, per peer and global */
+#define GNTTAB_MAP_MAX_PEERS 64
+
+struct gnttab_quota {
+	uint32_t quota, cap, total;
+	struct {
+		domid_t domid;
+		uint32_t count; /* 0: slot free */
+	} peer[GNTTAB_MAP_MAX_PEERS];
+	uint64_t refused_quota, refused_cap, refused_peers;
+};
+
+void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap);
+/* Count one more mapping for `domid`: 0, or -ENOSPC (counted why). */
+int __must_check gnttab_quota_charge(struct gnttab_quota *q, domid_t domid);
+/* Undo a charge: 0, or -EINVAL if `domid` holds none (logged). */
+int gnttab_quota_uncharge(struct gnttab_quota *q, domid_t domid);
+uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid);
+
+/* gnttab_map.c: apply the cmdline limits, sized to the window. */
+void gnttab_map_init(uint64_t window_frames);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * Mapping other domains' grants: the backend side (XSA-300).  Each
+ * mapping takes one frame of the reserved window, never a RAM page, and
+ * is charged to its peer before anything is taken: a refused request
+ * costs nothing.  Xen's own refusals (maptrack full, bad reference, ...)
+ * come back as clean errors; nothing a peer hands us reaches an ASSERT.
+ *
+ * Map and unmap run in thread context only (not from interrupts).
+ */
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "kernel/xen/gnttab.h"
+#include "kernel/xen/hypercall.h"
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+static struct gnttab_quota quota;
+static uint32_t mapped_now;
+static uint64_t nr_maps, nr_unmaps, refused_window, refused_xen;
+static uint64_t xen_no_space, unmap_fails;
+
+/* From the command line; 0 means "use the default". */
+static uint32_t param_quota, param_cap;
+static bool param_expect_mt_full;
+
+static int parse_limit(const char *v, uint32_t *out)
+{
+	uint64_t n;
+
+	if (kstrtou64(v, strlen(v), 10, &n) || !n || n > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int set_map_quota(const char *v)
+{
+	return parse_limit(v, &param_quota);
+}
+KPARAM("gnttab.map_quota", set_map_quota);
+
+static int set_map_cap(const char *v)
+{
+	return parse_limit(v, &param_cap);
+}
+KPARAM("gnttab.map_cap", set_map_cap);
+
+static int set_expect_mt_full(const char *v)
+{
+	if (strcmp(v, "0") && strcmp(v, "1"))
+		return -EINVAL;
+	param_expect_mt_full = v[0] == '1';
+	return 0;
+}
+KPARAM("gnttab.expect_maptrack_full", set_expect_mt_full);
+
+bool gnttab_expect_maptrack_full(void)
+{
+	return param_expect_mt_full;
+}
+
+/*
+ * Defaults: a quarter of the window for all mappings together (the rest
+ * is for grant-table frames, shared info, rings...), a quarter of that
+ * per peer.  The window stays the hard bound whatever the cmdline says.
+ */
+void gnttab_map_init(uint64_t window_frames)
+{
+	uint32_t cap = param_cap ? param_cap : (uint32_t)(window_frames / 4);
+	uint32_t q;
+
+	cap = (uint32_t)MIN((uint64_t)cap, window_frames);
+	q = param_quota ? param_quota : MAX(cap / 4, 1U);
+	gnttab_quota_init(&quota, q, cap);
+	pr_info("gnttab: map quota %u per peer, cap %u in all\n", q, cap);
+}
+
+void gnttab_map_set_limits(uint32_t q, uint32_t cap)
+{
+	quota.quota = q;
+	quota.cap = cap;
+}
+
+/* A flood must not flood the log too: the first few, then powers of 2. */
+static bool log_this(uint64_t n)
+{
+	return n <= 4 || !(n & (n - 1));
+}
+
+static int charge(domid_t domid)
+{
+	uint64_t by_quota = quota.refused_quota, by_cap = quota.refused_cap;
+	int rc = gnttab_quota_charge(&quota, domid);
+	uint64_t n =
+	    quota.refused_quota + quota.refused_cap + quota.refused_peers;
+
+	if (rc && log_this(n))
+		pr_warn("gnttab: map for domain %u refused: %s (it holds %u, "
+			"all peers %u)\n",
+			domid,
+			quota.refused_quota != by_quota ? "its quota"
+			: quota.refused_cap != by_cap	? "the global cap"
+							: "peer table full",
+			gnttab_quota_count(&quota, domid), quota.total);
+	return rc;
+}
+
+static int xen_map(struct gnttab_map_grant_ref *op)
+{
+	int rc = xen_grant_table_op(GNTTABOP_map_grant_ref, op, 1);
+
+	if (rc)
+		return rc;
+	if (op->status == GNTST_okay)
+		return 0;
+	refused_xen++;
+	if (op->status == GNTST_no_space)
+		xen_no_space++;
+	if (log_this(refused_xen))
+		pr_warn("gnttab: Xen refused to map ref %u of domain %u: "
+			"%d %s\n",
+			op->ref, op->dom, op->status,
+			gnttab_status_name(op->status));
+	return gnttab_status_errno(op->status);
+}
+
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
+	       struct gnttab_mapping *m)
+{
+	struct gnttab_map_grant_ref op = {0};
+	uint64_t gfn;
+	int rc;
+
+	if (!m || m->mapped ||
+	    (domid >= DOMID_FIRST_RESERVED && domid != DOMID_SELF))
+		return -EINVAL;
+	rc = gnttab_init();
+	if (rc)
+		return rc;
+	rc = charge(domid);
+	if (rc)
+		return rc;
+	rc = xen_window_alloc(&gfn);
+	if (rc) {
+		refused_window++;
+		goto uncharge;
+	}
+	/* PVH: host_addr is the guest-physical address to map at. */
+	op.host_addr = gfn << PAGE_SHIFT;
+	op.flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0);
+	op.ref = ref;
+	op.dom = domid;
+	rc = xen_map(&op);
+	if (rc)
+		goto free_frame;
+	*m = (struct gnttab_mapping){
+	    .domid = domid,
+	    .ref = ref,
+	    .handle = op.handle,
+	    .gfn = gfn,
+	    .readonly = readonly,
+	    .mapped = true,
+	};
+	mapped_now++;
+	nr_maps++;
+	return 0;
+
+free_frame:
+	xen_window_free(gfn);
+uncharge:
+	(void)gnttab_quota_uncharge(&quota, domid);
+	return rc;
+}
+
+int gnttab_unmap(struct gnttab_mapping *m)
+{
+	struct gnttab_unmap_grant_ref op = {0};
+	int rc;
+
+	if (!m || !m->mapped)
+		return -EINVAL;
+	op.host_addr = m->gfn << PAGE_SHIFT;
+	op.handle = m->handle;
+	rc = xen_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
+	if (!rc && op.status != GNTST_okay)
+		rc = gnttab_status_errno(op.status);
+	if (rc) {
+		/* The frame may still hold the page: keep it out of use. */
+		unmap_fails++;
+		pr_err("gnttab: unmap of ref %u of domain %u failed: %d "
+		       "(status %d %s)\n",
+		       m->ref, m->domid, rc, op.status,
+		       gnttab_status_name(op.status));
+		return rc;
+	}
+	xen_window_free(m->gfn);
+	(void)gnttab_quota_uncharge(&quota, m->domid);
+	m->mapped = false;
+	mapped_now--;
+	nr_unmaps++;
+	return 0;
+}
+
+void gnttab_map_get_stats(struct gnttab_map_stats *st)
+{
+	*st = (struct gnttab_map_stats){
+	    .quota = quota.quota,
+	    .cap = quota.cap,
+	    .mapped = mapped_now,
+	    .maps = nr_maps,
+	    .unmaps = nr_unmaps,
+	    .refused_quota = quota.refused_quota,
+	    .refused_cap = quota.refused_cap,
+	    .refused_peers = quota.refused_peers,
+	    .refused_window = refused_window,
+	    .refused_xen = refused_xen,
+	    .xen_no_space = xen_no_space,
+	    .unmap_fails = unmap_fails,
+	};
+}
+
+uint32_t gnttab_map_peer_count(domid_t domid)
+{
+	return gnttab_quota_count(&quota, domid);
+}

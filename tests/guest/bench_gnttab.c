@@ -1,0 +1,72 @@
+/*
+ * Suite `bench`, case gnttab_ops: what each grant operation costs, in ns,
+ * averaged over many back-to-back calls and printed as KTAP diagnostics.
+ * Grant and end touch only the shared table (no hypercall); map and unmap
+ * are one GNTTABOP each, mapping our own grants (the peer is us).
+ */
+#include "kernel/ktest.h"
+#include "kernel/mm.h"
+#include "kernel/time.h"
+#include "kernel/xen/gnttab.h"
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+
+#define ITERS 1000
+
+static struct {
+	grant_ref_t refs[ITERS];
+	struct gnttab_mapping m[ITERS];
+} b;
+
+static void report(const char *op, uint64_t t0, uint64_t t1, unsigned int n)
+{
+	if (n)
+		ktest_diag("gnttab %-6s %6lu ns/op (%u ops)", op,
+			   (unsigned long)((t1 - t0) / n), n);
+}
+
+KTEST(bench, gnttab_ops)
+{
+	domid_t self = gnttab_self_domid();
+	struct gnttab_map_stats st;
+	unsigned int n, nmap = 0;
+	uint64_t t0, t1;
+	void *page;
+
+	if (!xen_present())
+		KT_SKIP("not running under Xen");
+	if (self == DOMID_SELF)
+		KT_SKIP("our domid is unknown (no xenstore, no CPUID leaf)");
+	page = mm_page_alloc_zeroed(0);
+	KT_ASSERT(page);
+	/* Warm up: the table's first frame is mapped on first use. */
+	KT_ASSERT(gnttab_grant_access(self, (uintptr_t)page >> PAGE_SHIFT,
+				      false, &b.refs[0]) == 0);
+	KT_ASSERT(gnttab_end_access(b.refs[0]) == 0);
+	t0 = time_now_ns();
+	for (n = 0; n < ITERS; n++)
+		if (gnttab_grant_access(self, (uintptr_t)page >> PAGE_SHIFT,
+					false, &b.refs[n]))
+			break;
+	t1 = time_now_ns();
+	KT_EXPECT_EQ(n, ITERS);
+	report("grant", t0, t1, n);
+	gnttab_map_get_stats(&st);
+	nmap = MIN(n, MIN(st.quota, st.cap - st.mapped));
+	t0 = time_now_ns();
+	for (unsigned int i = 0; i < nmap; i++)
+		KT_EXPECT_EQ(gnttab_map(self, b.refs[i], false, &b.m[i]), 0);
+	t1 = time_now_ns();
+	report("map", t0, t1, nmap);
+	t0 = time_now_ns();
+	for (unsigned int i = 0; i < nmap; i++)
+		KT_EXPECT_EQ(gnttab_unmap(&b.m[i]), 0);
+	t1 = time_now_ns();
+	report("unmap", t0, t1, nmap);
+	t0 = time_now_ns();
+	for (unsigned int i = 0; i < n; i++)
+		KT_EXPECT_EQ(gnttab_end_access(b.refs[i]), 0);
+	t1 = time_now_ns();
+	report("end", t0, t1, n);
+	mm_page_free(page, 0);
+}

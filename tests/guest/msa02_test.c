@@ -1,0 +1,193 @@
+/*
+ * Suite `msa02`: MirageOS Security Advisory 02 (mirage-xen < 3.3.0),
+ * https://mirageos.org/blog/MSA02; Linux XSA-396 is the same class.
+ *
+ * The bug: ending a grant's access reported success even while the peer
+ * still had the page mapped, so the page was freed or reused, and the
+ * reference reissued, while the peer could still read and write it.
+ *
+ * The rule (kernel/xen/gnttab_core.c, gnttab_quarantine.c): ending access
+ * is one atomic compare-and-exchange that fails while Xen marks the entry
+ * GTF_reading / GTF_writing; then the page stays out of the allocator and
+ * the reference out of circulation, in a quarantine retried by a timer.
+ *
+ * Detection without a peer, as the Xen Test Framework does: grant a page
+ * to our own domid and map it ourselves with GNTTABOP_map_grant_ref, so
+ * Xen sets the flags exactly as for a foreign mapping.  With a peer: the
+ * dom0 grant-holder maps and holds our grant (tests/peer/grant-holder.c).
+ * On a BUGGY=msa02 build (end access ignores the flags) these tests fail.
+ */
+#include "kernel/ktest.h"
+#include "kernel/mm.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/xen/gnttab.h"
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define MS 1000000UL
+/* The retry back-off starts at 1 ms; a release must come well within. */
+#define RELEASE_TIMEOUT_NS (3000 * MS)
+
+struct selfmap {
+	domid_t self;
+	uint8_t *page;
+	grant_ref_t ref;
+	struct gnttab_mapping m;
+	bool granted; /* the reference is still ours to end */
+};
+
+/* Grant a fresh page to ourselves and map it: the peer is us. */
+static bool selfmap_setup(struct selfmap *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!xen_present()) {
+		ktest_skip("not running under Xen");
+		return false;
+	}
+	s->self = gnttab_self_domid();
+	if (s->self == DOMID_SELF) {
+		ktest_skip("our domid is unknown (no xenstore, no CPUID leaf)");
+		return false;
+	}
+	s->page = mm_page_alloc_zeroed(0);
+	if (!s->page ||
+	    gnttab_grant_access(s->self, (uintptr_t)s->page >> PAGE_SHIFT,
+				false, &s->ref)) {
+		ktest_fail_at(__FILE__, __LINE__, "cannot grant a page");
+		if (s->page)
+			mm_page_free(s->page, 0);
+		return false;
+	}
+	s->granted = true;
+	if (gnttab_map(s->self, s->ref, false, &s->m)) {
+		ktest_fail_at(__FILE__, __LINE__, "cannot map our own grant");
+		KT_EXPECT_EQ(gnttab_end_access_and_free(s->ref, s->page), 0);
+		return false;
+	}
+	return true;
+}
+
+/* Unmap, then end what is still ours.  The page is freed either way. */
+static void selfmap_teardown(struct selfmap *s)
+{
+	if (s->m.mapped)
+		KT_EXPECT_EQ(gnttab_unmap(&s->m), 0);
+	if (s->granted)
+		KT_EXPECT_EQ(gnttab_end_access_and_free(s->ref, s->page), 0);
+}
+
+static bool ref_released(void *arg)
+{
+	return !gnttab_ref_quarantined(*(grant_ref_t *)arg);
+}
+
+KTEST(msa02, end_access_while_mapped)
+{
+	struct gnttab_stats a, b;
+	struct selfmap s;
+	int rc;
+
+	if (!selfmap_setup(&s))
+		return;
+	gnttab_get_stats(&a);
+	rc = gnttab_end_access(s.ref);
+	gnttab_get_stats(&b);
+	KT_EXPECT_EQ(rc, -EBUSY);
+	if (rc == 0)
+		s.granted = false; /* the bug: "ended" under the mapping */
+	KT_EXPECT_EQ(b.end_busy, a.end_busy + 1);
+	KT_EXPECT_EQ(b.refs_granted, a.refs_granted);
+	/* Still shared both ways: the refusal changed nothing. */
+	((uint8_t *)gnttab_mapping_addr(&s.m))[42] = 0x5a;
+	KT_EXPECT_EQ(s.page[42], 0x5a);
+	selfmap_teardown(&s);
+	if (!s.granted)
+		mm_page_free(s.page, 0);
+}
+
+/* Up to this many pages are taken to look for the quarantined one. */
+#define PROBE_PAGES 1024
+
+KTEST(msa02, page_not_reused_while_mapped)
+{
+	struct mm_stats a, b;
+	grant_ref_t ref, *refs;
+	unsigned int n = 0, hits = 0, reissued = 0;
+	void **probe;
+	struct selfmap s;
+	int rc;
+
+	probe = mm_alloc(PROBE_PAGES * sizeof(*probe));
+	refs = mm_alloc(GNTTAB_MAX_FRAMES * GNTTAB_PER_FRAME * sizeof(*refs));
+	if (!probe || !refs || !selfmap_setup(&s))
+		goto out;
+	mm_get_stats(&a);
+	rc = gnttab_end_access_and_free(s.ref, s.page);
+	mm_get_stats(&b);
+	KT_EXPECT_EQ(rc, -EBUSY);
+	s.granted = false; /* either way, no longer ours */
+	KT_EXPECT(gnttab_ref_quarantined(s.ref));
+	KT_EXPECT_EQ(b.page_frees, a.page_frees);
+	KT_EXPECT_EQ(b.free_pages, a.free_pages);
+	/* The allocator must not hand the page out (LIFO: it would first). */
+	for (n = 0; n < PROBE_PAGES && (probe[n] = mm_page_alloc(0)); n++)
+		hits += probe[n] == (void *)s.page;
+	while (n)
+		mm_page_free(probe[--n], 0);
+	KT_EXPECT_EQ(hits, 0);
+	/* Nor the reference: take every free one, then give them back. */
+	while (gnttab_grant_access(0, 1, true, &ref) == 0) {
+		reissued += ref == s.ref;
+		refs[n++] = ref;
+	}
+	while (n)
+		KT_EXPECT_EQ(gnttab_end_access(refs[--n]), 0);
+	KT_EXPECT_EQ(reissued, 0);
+	selfmap_teardown(&s);
+	/* Unmapped: the quarantine lets go (checked in detail below). */
+	KT_EXPECT_EQ(wait_until(ref_released, &s.ref, RELEASE_TIMEOUT_NS), 0);
+out:
+	mm_free(refs);
+	mm_free(probe);
+}
+
+KTEST(msa02, quarantine_released_after_unmap)
+{
+	struct gnttab_stats a, b;
+	struct mm_stats ma, mb;
+	struct selfmap s;
+	uint64_t t0, t1;
+	int rc;
+
+	if (!selfmap_setup(&s))
+		return;
+	gnttab_get_stats(&a);
+	rc = gnttab_end_access_and_free(s.ref, s.page);
+	s.granted = false;
+	KT_EXPECT_EQ(rc, -EBUSY);
+	gnttab_get_stats(&b);
+	KT_EXPECT_EQ(b.quarantined, a.quarantined + 1);
+	KT_EXPECT_EQ(b.quarantined_refs, a.quarantined_refs + 1);
+	KT_EXPECT_EQ(b.quarantined_pages, a.quarantined_pages + 1);
+	/* Still mapped: retries keep it. */
+	KT_EXPECT_EQ(gnttab_quarantine_poll(), b.quarantined_refs);
+	mm_get_stats(&ma);
+	KT_EXPECT_EQ(gnttab_unmap(&s.m), 0);
+	t0 = time_now_ns();
+	/* No poll here: the timer must release it on its own. */
+	KT_EXPECT_EQ(wait_until(ref_released, &s.ref, RELEASE_TIMEOUT_NS), 0);
+	t1 = time_now_ns();
+	gnttab_get_stats(&b);
+	mm_get_stats(&mb);
+	KT_EXPECT_EQ(b.released_refs, a.released_refs + 1);
+	KT_EXPECT_EQ(b.released_pages, a.released_pages + 1);
+	KT_EXPECT_EQ(b.quarantined_refs, a.quarantined_refs);
+	KT_EXPECT_EQ(b.quarantined_pages, a.quarantined_pages);
+	KT_EXPECT(b.retries >= a.retries + 2);
+	KT_EXPECT_EQ(mb.page_frees, ma.page_frees + 1);
+	KT_EXPECT_EQ(b.refs_granted, a.refs_granted - 1);
+	ktest_diag("released %lu us after the unmap, %lu retries so far",
+		   (t1 - t0) / 1000, b.retries);
+}

@@ -1,0 +1,310 @@
+/*
+ * Suite `xsa300`: Xen Security Advisory 300, "Linux: No grant table and
+ * foreign mapping limits", https://xenbits.xen.org/xsa/advisory-300.html
+ *
+ * The bug: a backend mapped whatever grants its frontends sent, with no
+ * bound per frontend nor in total, ballooning out RAM for the mappings; a
+ * malicious frontend could fill Xen's maptrack table or exhaust the
+ * backend's memory and starve every other guest it served.
+ *
+ * The rule (kernel/xen/gnttab_map.c, gnttab_quota.c): mappings live only
+ * in frames of the reserved window; a per-peer quota and a global cap are
+ * checked before anything is taken, and exceeding either is -ENOSPC at
+ * once; Xen's own refusals (GNTST_no_space when maptrack is full, bad
+ * references) are clean errors.
+ *
+ * Detection: we grant pages to ourselves and map them back, as two peer
+ * identities: DOMID_SELF and our numeric domid.  Xen resolves both to us;
+ * our accounting keys on the domid as given, exactly as it keys two
+ * frontends, so "A floods, B still maps" is the advisory's scenario with
+ * one domain playing both frontends.  On a BUGGY=xsa300 build (no quota,
+ * no cap) these tests fail.
+ */
+#include "kernel/ktest.h"
+#include "kernel/mm.h"
+#include "kernel/xen/gnttab.h"
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define PEER_A DOMID_SELF
+/* Attempts past a refusal, each of which must be refused too. */
+#define EXTRA 8
+
+static struct {
+	domid_t self; /* peer B */
+	uint8_t *page;
+	grant_ref_t *refs;
+	unsigned int nr_refs, next_ref;
+	struct gnttab_mapping *m;
+	unsigned int nr_m;
+} x;
+
+static void teardown(void);
+
+/* A pool of `n` references to one page, and room for `n` mappings. */
+static bool setup(unsigned int n)
+{
+	memset(&x, 0, sizeof(x));
+	if (!xen_present()) {
+		ktest_skip("not running under Xen");
+		return false;
+	}
+	x.self = gnttab_self_domid();
+	if (x.self == DOMID_SELF) {
+		ktest_skip("our domid is unknown (no xenstore, no CPUID leaf)");
+		return false;
+	}
+	x.page = mm_page_alloc_zeroed(0);
+	x.refs = mm_alloc(n * sizeof(*x.refs));
+	x.m = mm_zalloc(n * sizeof(*x.m));
+	if (!x.page || !x.refs || !x.m) {
+		ktest_fail_at(__FILE__, __LINE__, "no memory for %u maps", n);
+		teardown();
+		return false;
+	}
+	memset(x.page, 0xa5, PAGE_SIZE);
+	while (x.nr_refs < n &&
+	       gnttab_grant_access(x.self, (uintptr_t)x.page >> PAGE_SHIFT,
+				   false, &x.refs[x.nr_refs]) == 0)
+		x.nr_refs++;
+	if (x.nr_refs < n) {
+		ktest_fail_at(__FILE__, __LINE__, "%u of %u grants", x.nr_refs,
+			      n);
+		teardown();
+		return false;
+	}
+	return true;
+}
+
+static void unmap_all(void)
+{
+	for (unsigned int i = 0; i < x.nr_m; i++)
+		if (x.m[i].mapped)
+			KT_EXPECT_EQ(gnttab_unmap(&x.m[i]), 0);
+	x.nr_m = 0;
+}
+
+static void teardown(void)
+{
+	if (x.m)
+		unmap_all();
+	for (unsigned int i = 0; i < x.nr_refs; i++)
+		KT_EXPECT_EQ(gnttab_end_access(x.refs[i]), 0);
+	mm_free(x.m);
+	mm_free(x.refs);
+	if (x.page)
+		mm_page_free(x.page, 0);
+}
+
+/*
+ * Map as `who` until refused, at most `max` successes; returns them and
+ * the refusal in *rc (0 if none).  Then EXTRA more attempts, all of which
+ * must be refused with the same error.
+ */
+static unsigned int flood(domid_t who, unsigned int max, int *rc)
+{
+	unsigned int ok = 0;
+
+	*rc = 0;
+	while (ok < max && x.next_ref < x.nr_refs) {
+		*rc = gnttab_map(who, x.refs[x.next_ref], false, &x.m[x.nr_m]);
+		if (*rc)
+			break;
+		x.next_ref++;
+		x.nr_m++;
+		ok++;
+	}
+	for (unsigned int i = 0; *rc && i < EXTRA; i++) {
+		struct gnttab_mapping spare = {0};
+
+		KT_EXPECT_EQ(gnttab_map(who, x.refs[x.next_ref], false, &spare),
+			     *rc);
+		if (spare.mapped)
+			KT_EXPECT_EQ(gnttab_unmap(&spare), 0);
+	}
+	return ok;
+}
+
+static struct gnttab_map_stats limits(void)
+{
+	struct gnttab_map_stats st;
+
+	gnttab_map_get_stats(&st);
+	return st;
+}
+
+KTEST(xsa300, per_peer_quota)
+{
+	struct gnttab_map_stats a = limits(), b;
+	uint64_t used = xen_window_used();
+	unsigned int n;
+	int rc;
+
+	if (!xen_present())
+		KT_SKIP("not running under Xen");
+	if (a.quota > a.cap)
+		KT_SKIP("quota above the cap: the cap is tested instead");
+	if (!setup(a.quota + EXTRA + 1))
+		return;
+	n = flood(PEER_A, a.quota + EXTRA, &rc);
+	b = limits();
+	KT_EXPECT_EQ(n, a.quota);
+	KT_EXPECT_EQ(rc, -ENOSPC);
+	KT_EXPECT_EQ(b.refused_quota, a.refused_quota + 1 + EXTRA);
+	KT_EXPECT_EQ(b.refused_xen, a.refused_xen);
+	KT_EXPECT_EQ(gnttab_map_peer_count(PEER_A), n);
+	KT_EXPECT_EQ(xen_window_used(), used + n);
+	/* One mapping given back: exactly one more, then refused again. */
+	KT_ASSERT(n > 0);
+	KT_EXPECT_EQ(gnttab_unmap(&x.m[n - 1]), 0);
+	KT_EXPECT_EQ(gnttab_map(PEER_A, x.refs[n - 1], false, &x.m[n - 1]), 0);
+	KT_EXPECT_EQ(flood(PEER_A, 1, &rc), 0);
+	ktest_diag("quota %u: %u mapped, then -ENOSPC", a.quota, n);
+	teardown();
+	KT_EXPECT_EQ(xen_window_used(), used);
+}
+
+KTEST(xsa300, global_cap)
+{
+	struct gnttab_map_stats a = limits(), b;
+	uint32_t cap = a.cap;
+	unsigned int na, nb;
+	int rca, rcb;
+
+	if (!xen_present())
+		KT_SKIP("not running under Xen");
+	/* Two identities reach a cap above two quotas only if we lower it. */
+	if (cap > a.quota + a.quota / 2)
+		cap = a.quota + a.quota / 2;
+	if (cap <= a.quota)
+		KT_SKIP("cap not above the quota: nothing to show");
+	if (!setup(cap + 2 * EXTRA + 2))
+		return;
+	gnttab_map_set_limits(a.quota, cap);
+	na = flood(PEER_A, a.quota + EXTRA, &rca);
+	nb = flood(x.self, a.quota + EXTRA, &rcb);
+	b = limits();
+	gnttab_map_set_limits(a.quota, a.cap);
+	KT_EXPECT_EQ(na, a.quota);
+	KT_EXPECT_EQ(nb, cap - a.quota);
+	KT_EXPECT_EQ(rcb, -ENOSPC);
+	KT_EXPECT_EQ(b.refused_cap, a.refused_cap + 1 + EXTRA);
+	KT_EXPECT_EQ(b.mapped, a.mapped + cap);
+	ktest_diag("cap %u (configured %u): A %u, B %u, then -ENOSPC", cap,
+		   a.cap, na, nb);
+	teardown();
+}
+
+KTEST(xsa300, other_peer_not_starved)
+{
+	struct gnttab_map_stats a = limits();
+	unsigned int na, nb, want;
+	int rca, rcb;
+
+	if (!xen_present())
+		KT_SKIP("not running under Xen");
+	want = MIN(a.quota, 16U);
+	/* A may try to take the whole window: only its quota may stop it. */
+	if (!setup(xen_info.window_frames + want + EXTRA + 1))
+		return;
+	na = flood(PEER_A, xen_info.window_frames, &rca);
+	KT_EXPECT_EQ(rca, -ENOSPC);
+	KT_EXPECT_EQ(na, MIN(a.quota, a.cap));
+	nb = flood(x.self, want, &rcb);
+	KT_EXPECT_EQ(nb, MIN(want, a.cap - na));
+	KT_EXPECT_EQ(rcb, 0);
+	for (unsigned int i = na; i < na + nb; i++)
+		KT_EXPECT_EQ(*(uint8_t *)gnttab_mapping_addr(&x.m[i]), 0xa5);
+	ktest_diag("A flooded: %u mapped before -ENOSPC; B then got %u of %u",
+		   na, nb, want);
+	teardown();
+}
+
+/*
+ * Xen's maptrack full.  The scenario with a small max_maptrack_frames
+ * sets gnttab.expect_maptrack_full=1 and a quota above half of what that
+ * maptrack holds: peer A must still be stopped by its quota (on a build
+ * without quotas A alone fills maptrack, the XSA-300 starvation); peer B
+ * then runs into Xen's GNTST_no_space, which must be a clean -ENOSPC with
+ * nothing leaked.  Elsewhere maptrack is far bigger than our window, so
+ * the quota stops A first and the test can only SKIP.
+ */
+KTEST(xsa300, maptrack_full)
+{
+	struct gnttab_map_stats a = limits(), b;
+	struct gnttab_mapping one = {0};
+	uint64_t used = xen_window_used();
+	unsigned int na, nb, bound = xen_info.window_frames;
+	int rca, rcb;
+
+	if (!setup(bound + EXTRA + 2))
+		return;
+	na = flood(PEER_A, bound, &rca);
+	b = limits();
+	if (b.refused_quota == a.refused_quota &&
+	    b.refused_cap == a.refused_cap) {
+		ktest_fail_at(__FILE__, __LINE__,
+			      "peer A not stopped by our limits: %u mapped, "
+			      "then %d (Xen no_space %lu, window %lu)",
+			      na, rca, b.xen_no_space - a.xen_no_space,
+			      b.refused_window - a.refused_window);
+		teardown();
+		return;
+	}
+	if (!gnttab_expect_maptrack_full()) {
+		teardown();
+		KT_SKIP(
+		    "maptrack is not small here: the quota stopped peer A "
+		    "first (needs gnttab.expect_maptrack_full=1 and a small "
+		    "max_maptrack_frames)");
+	}
+	nb = flood(x.self, bound, &rcb);
+	b = limits();
+	KT_EXPECT_EQ(rcb, -ENOSPC);
+	KT_EXPECT_EQ(b.xen_no_space, a.xen_no_space + 1 + EXTRA);
+	KT_EXPECT_EQ(b.mapped, a.mapped + na + nb);
+	KT_EXPECT_EQ(xen_window_used(), used + na + nb);
+	ktest_diag("maptrack full after %u mappings (A %u, stopped by its "
+		   "quota; B %u): GNTST_no_space -> %d",
+		   na + nb, na, nb, rcb);
+	/* One slot freed in Xen: B maps again. */
+	KT_ASSERT(na > 0);
+	KT_EXPECT_EQ(gnttab_unmap(&x.m[0]), 0);
+	KT_EXPECT_EQ(gnttab_map(x.self, x.refs[x.next_ref], false, &one), 0);
+	if (one.mapped)
+		KT_EXPECT_EQ(gnttab_unmap(&one), 0);
+	teardown();
+	KT_EXPECT_EQ(xen_window_used(), used);
+}
+
+KTEST(xsa300, memory_flat)
+{
+	struct gnttab_map_stats a = limits();
+	struct mm_stats m0, m1, m2;
+	unsigned int na, nb, bound = a.quota + EXTRA;
+	uint64_t used;
+	int rca, rcb;
+
+	if (!setup(2 * bound + 2))
+		return;
+	mm_get_stats(&m0);
+	used = xen_window_used();
+	na = flood(PEER_A, bound, &rca);
+	nb = flood(x.self, bound, &rcb);
+	mm_get_stats(&m1);
+	KT_EXPECT_EQ(rca, -ENOSPC);
+	KT_EXPECT_EQ(rcb, -ENOSPC);
+	KT_EXPECT(na + nb <= a.cap);
+	/* Mappings cost window frames, not memory, refused or not. */
+	KT_EXPECT_EQ(m1.free_pages, m0.free_pages);
+	KT_EXPECT_EQ(m1.heap_bytes, m0.heap_bytes);
+	KT_EXPECT_EQ(xen_window_used(), used + na + nb);
+	unmap_all();
+	mm_get_stats(&m2);
+	KT_EXPECT_EQ(m2.free_pages, m0.free_pages);
+	KT_EXPECT_EQ(xen_window_used(), used);
+	ktest_diag("flood of %u attempts: %u mapped, %lu free pages all along",
+		   2 * (bound + EXTRA), na + nb, (unsigned long)m0.free_pages);
+	teardown();
+}
