@@ -10,3 +10,4 @@ KERNEL_SRCS += kernel/timer.c kernel/xen/hypercall.c kernel/xen/platform.c \
 	kernel/xen/window.c kernel/xen/evtchn.c kernel/xen/evtchn_ops.c \
 	kernel/xen/pvclock.c
 include kernel/xen/gnttab.mk
+include kernel/xen/xenstore.mk
