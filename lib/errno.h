@@ -6,8 +6,9 @@
  * means the same thing at every level.  lib/ cannot include the Xen header
  * (it depends on nothing), so the numbers are spelled out here, and
  * tests/guest/lib_errno.c checks them against XEN_Exxx.  EPROTO, ECONNRESET,
- * EALREADY and EINPROGRESS are not in Xen's list, and EINTR is internal to
- * Xen (a guest never sees it); they keep their Linux values.
+ * ENETDOWN, ENETUNREACH, EALREADY and EINPROGRESS are not in Xen's list,
+ * and EINTR is internal to Xen (a guest never sees it); they keep their
+ * Linux values.
  */
 #ifndef LIB_ERRNO_H
 #define LIB_ERRNO_H
@@ -41,6 +42,8 @@
 #define EMSGSIZE    90
 #define EOPNOTSUPP  95
 #define EADDRINUSE  98
+#define ENETDOWN    100
+#define ENETUNREACH 101
 #define ECONNRESET  104
 #define ENOBUFS	    105
 #define EISCONN	    106
