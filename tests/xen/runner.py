@@ -213,6 +213,14 @@ def judge(res, lines, scen, xfail):
     res.ktap, res.lines = k, console
     res.problems += k.problems
 
+    if not k.final and res.domid is not None:
+        # What Xen said about the guest (triple fault, domain_crash, ...).
+        tag = re.compile(r'\bd%dv?\d*\b|[Dd]omain %d\b' % (res.domid, res.domid))
+        said = [t for _, t in seg if t.startswith('(XEN) ') and
+                (tag.search(t) or re.match(r'\(XEN\) (RIP|rsp|cr3): ', t))
+                and 'save:' not in t and 'restore:' not in t]
+        if said:
+            res.notes.append('Xen about d%d: %s' % (res.domid, ' | '.join(said[:6])))
     if res.end is None:
         res.verdict = 'INCOMPLETE'
         res.problems.append('no END marker: dom0 or QEMU stopped during this scenario')
