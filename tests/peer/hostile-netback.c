@@ -327,6 +327,10 @@ static int run(struct nb_main *m, uint64_t deadline)
 	int rc;
 
 	d = pick_domid(m->xs, &m->a, deadline);
+	if (peer_stop) {
+		peer_log("stop signal");
+		return 0;
+	}
 	if (d < 0) {
 		peer_log("no guest: %s", strerror((int)-d));
 		return d == -ETIMEDOUT ? 2 : 1;
