@@ -9,6 +9,6 @@ KERNEL_SRCS += $(XS_SRCS) kernel/xen/xs_client.c tests/guest/xenstore_test.c
 HOST_KERNEL_SRCS += $(XS_SRCS)
 # Host only: a fake xenstored over an in-memory ring; suites xs_host,
 # xs_xenbus and xs_hostile (the last plays a lying xenstored).
-HOST_TEST_SRCS += tests/host/xs_fake.c tests/host/xs_host.c \
-	tests/host/xs_host_watch.c tests/host/xs_xenbus.c \
+HOST_TEST_SRCS += tests/host/xs_fake.c tests/host/xs_fake_ring.c \
+	tests/host/xs_host.c tests/host/xs_host_watch.c tests/host/xs_xenbus.c \
 	tests/host/xs_hostile.c tests/host/xs_hostile_conn.c

@@ -1,19 +1,19 @@
 /*
- * The fake xenstored of tests/host/xs_fake.h.  Replies are built like C
- * xenstored's: XS_READ values without a NUL, acks "OK\0", errors as an
- * errno name with a NUL, the transaction id in decimal with a NUL.
+ * The fake xenstored of tests/host/xs_fake.h, the daemon half: a node
+ * table, watches and transactions.  Replies are built like C xenstored's:
+ * XS_READ values without a NUL, acks "OK\0", errors as an errno name with
+ * a NUL, the transaction id in decimal with a NUL.
  */
 #include "tests/host/xs_fake.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
 #define NODES	  64
-#define PATH_LEN  256
+#define PATH_LEN  XS_WATCH_PATH_MAX
 #define VAL_LEN	  4096
 #define WATCHES	  16
 #define TXNS	  4
 #define TXN_TOUCH 16
-#define OUTBOX	  (64 * 1024)
 
 struct node {
 	bool used;
@@ -37,73 +37,13 @@ struct txn {
 	unsigned int nr_touched;
 };
 
-struct xs_fake_ctl xs_fake;
-struct xenstore_domain_interface xs_fake_page;
-
 static struct node nodes[NODES];
 static struct fwatch watches[WATCHES];
 static struct txn txns[TXNS];
 static uint64_t gen;
 static uint32_t next_txn;
-static uint8_t outbox[OUTBOX];
-static size_t out_head, out_len;
-static size_t req_got;
-static struct xs_fake_req req;
-
-/* ---- the response byte queue ---- */
-
-void xs_fake_put_raw(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < len && out_len < OUTBOX; i++)
-		outbox[(out_head + out_len++) % OUTBOX] = b[i];
-}
-
-static void put_msg_tx(uint32_t type, uint32_t id, uint32_t tx, uint32_t len,
-		       const void *body, size_t body_len)
-{
-	struct xsd_sockmsg h = {type, id, tx, len};
-
-	xs_fake_put_raw(&h, sizeof(h));
-	xs_fake_put_raw(body, body_len);
-}
-
-void xs_fake_put_msg(uint32_t type, uint32_t req_id, uint32_t len,
-		     const void *body, size_t body_len)
-{
-	put_msg_tx(type, req_id, 0, len, body, body_len);
-}
-
-void xs_fake_put_event(const char *path, const char *token)
-{
-	char buf[PATH_LEN + XS_WATCH_TOKEN_MAX + 2];
-	int n = snprintf(buf, sizeof(buf), "%s%c%s", path, 0, token);
-
-	xs_fake_put_msg(XS_WATCH_EVENT, 0, n + 1, buf, n + 1);
-}
-
-size_t xs_fake_pending(void)
-{
-	return out_len;
-}
-
-void xs_fake_deliver(void)
-{
-	struct xenstore_domain_interface *p = &xs_fake_page;
-	XENSTORE_RING_IDX prod = p->rsp_prod;
-	size_t room = XENSTORE_RING_SIZE - (prod - p->rsp_cons);
-	size_t n = MIN(room, out_len);
-
-	if (xs_fake.chunk)
-		n = MIN(n, xs_fake.chunk);
-	for (size_t i = 0; i < n; i++) {
-		p->rsp[MASK_XENSTORE_IDX(prod++)] = outbox[out_head];
-		out_head = (out_head + 1) % OUTBOX;
-		out_len--;
-	}
-	p->rsp_prod = prod;
-}
+/* The request being handled. */
+static const struct xs_fake_req *req;
 
 /* ---- the node table ---- */
 
@@ -184,7 +124,7 @@ static void fire(const char *abs)
 
 static void reply(uint32_t type, const void *body, size_t len)
 {
-	put_msg_tx(type, req.hdr.req_id, req.hdr.tx_id, len, body, len);
+	xs_fake_reply(req, type, body, len);
 }
 
 static void reply_err(const char *name)
@@ -194,7 +134,7 @@ static void reply_err(const char *name)
 
 static void reply_ok(void)
 {
-	reply(req.hdr.type, "OK", 3);
+	reply(req->hdr.type, "OK", 3);
 }
 
 static struct txn *find_txn(uint32_t id)
@@ -356,21 +296,22 @@ static void do_txn_end(struct txn *t, bool commit)
 	reply_ok();
 }
 
-static void handle(void)
+void xs_fake_handle(const struct xs_fake_req *r)
 {
-	const char *arg2 = req.body + strlen(req.body) + 1;
+	const char *arg2 = r->body + strlen(r->body) + 1;
 	struct txn *t = NULL;
 	char abs[PATH_LEN];
 
+	req = r;
 	xs_fake.requests++;
-	if (xs_fake.hook && xs_fake.hook(&req, xs_fake.hook_arg))
+	if (xs_fake.hook && xs_fake.hook(r, xs_fake.hook_arg))
 		return;
 	if (xs_fake.silent)
 		return;
-	if (req.hdr.tx_id && !(t = find_txn(req.hdr.tx_id)))
+	if (req->hdr.tx_id && !(t = find_txn(req->hdr.tx_id)))
 		return reply_err("ENOENT");
-	abs_path(abs, req.body);
-	switch (req.hdr.type) {
+	abs_path(abs, req->body);
+	switch (req->hdr.type) {
 	case XS_READ:
 		return do_read(t, abs);
 	case XS_WRITE:
@@ -381,11 +322,11 @@ static void handle(void)
 		return do_directory(abs);
 	case XS_WATCH:
 	case XS_UNWATCH:
-		return do_watch(req.hdr.type == XS_WATCH, req.body, arg2);
+		return do_watch(req->hdr.type == XS_WATCH, req->body, arg2);
 	case XS_TRANSACTION_START:
 		return do_txn_start();
 	case XS_TRANSACTION_END:
-		return t ? do_txn_end(t, req.body[0] == 'T')
+		return t ? do_txn_end(t, req->body[0] == 'T')
 			 : reply_err("EINVAL");
 	default:
 		return reply_err("EINVAL");
@@ -393,82 +334,24 @@ static void handle(void)
 }
 
 /* Take every complete request out of the request ring. */
-static void serve(void)
+
+void xs_fake_tick(void)
 {
-	struct xenstore_domain_interface *p = &xs_fake_page;
-	uint8_t *raw = (uint8_t *)&req.hdr;
-
-	while (!xs_fake.stall_requests && p->req_cons != p->req_prod) {
-		char c = p->req[MASK_XENSTORE_IDX(p->req_cons++)];
-
-		if (req_got < sizeof(req.hdr))
-			raw[req_got] = c;
-		else
-			req.body[req_got - sizeof(req.hdr)] = c;
-		req_got++;
-		if (req_got < sizeof(req.hdr) ||
-		    req_got - sizeof(req.hdr) < req.hdr.len)
-			continue;
-		req.body[req.hdr.len] = '\0';
-		req_got = 0;
-		handle();
-	}
-}
-
-static void fake_notify(void *ctx)
-{
-	xs_fake.notifies++;
-	serve();
-	xs_fake_deliver();
-}
-
-static int fake_wait(bool (*cond)(void *), void *arg, uint64_t timeout_ns,
-		     void *ctx)
-{
-	xs_fake.waits++;
 	if (xs_fake.later_path && xs_fake.now >= xs_fake.later_at) {
 		xs_fake_set(xs_fake.later_path, xs_fake.later_val);
 		fire(xs_fake.later_path);
 		xs_fake.later_path = NULL;
 	}
-	serve();
-	xs_fake_deliver();
-	if (cond(arg))
-		return 0;
-	xs_fake.now += timeout_ns;
-	return -ETIMEDOUT;
 }
 
-static uint64_t fake_now(void *ctx)
+void xs_fake_daemon_reset(void)
 {
-	return xs_fake.now;
-}
-
-static const struct xs_transport fake_transport = {
-    .notify = fake_notify,
-    .wait = fake_wait,
-    .now_ns = fake_now,
-};
-
-int xs_fake_setup(XENSTORE_RING_IDX start)
-{
-	memset(&xs_fake, 0, sizeof(xs_fake));
-	memset(&xs_fake_page, 0, sizeof(xs_fake_page));
 	memset(nodes, 0, sizeof(nodes));
 	memset(watches, 0, sizeof(watches));
 	memset(txns, 0, sizeof(txns));
-	out_head = out_len = req_got = 0;
 	gen = 0;
 	next_txn = 0;
-	xs_fake_page.req_cons = xs_fake_page.req_prod = start;
-	xs_fake_page.rsp_cons = xs_fake_page.rsp_prod = start;
 	xs_fake_set(XS_FAKE_HOME "/domid", "7");
 	xs_fake_set(XS_FAKE_HOME "/name", "guest");
 	xs_fake_set("/local/domain/0/name", "Domain-0");
-	return xs_attach(&xs_fake_page, &fake_transport);
-}
-
-void xs_fake_teardown(void)
-{
-	xs_detach();
 }

@@ -69,4 +69,12 @@ const char *xs_fake_get(const char *abs_path);
 /* Watches the daemon holds. */
 unsigned int xs_fake_nr_watches(void);
 
+/* Between the ring half (xs_fake_ring.c) and the daemon (xs_fake.c). */
+void xs_fake_handle(const struct xs_fake_req *req);
+void xs_fake_reply(const struct xs_fake_req *req, uint32_t type,
+		   const void *body, size_t len);
+/* Apply what is due at xs_fake.now (later_path). */
+void xs_fake_tick(void);
+void xs_fake_daemon_reset(void);
+
 #endif
