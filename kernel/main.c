@@ -12,7 +12,9 @@
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
+#include "kernel/xen/gnttab.h"
 #include "kernel/xen/xen.h"
+#include "kernel/xen/xenstore.h"
 
 void kmain(uint32_t start_info_pa);
 
@@ -33,6 +35,18 @@ static void add_free_memory(void)
 		boot_info.nr_free, boot_info.ram_top);
 	if (!pages)
 		panic("no usable memory");
+}
+
+/* What drivers need from Xen: xenstore (also tells our domid), grants. */
+static void xen_services_init(void)
+{
+	int rc = xs_init();
+
+	if (rc)
+		pr_err("xenstore: not available (%d); devices stay down\n", rc);
+	rc = gnttab_init();
+	if (rc)
+		pr_err("gnttab: not available (%d)\n", rc);
 }
 
 static __noreturn void run_tests(void)
@@ -67,8 +81,10 @@ void kmain(uint32_t start_info_pa)
 	cmdline_parse(boot_info.cmdline);
 	pr_info("cmdline: '%s'\n", boot_info.cmdline);
 	add_free_memory();
-	if (xen_detect() && !xen_init())
+	if (xen_detect() && !xen_init()) {
 		kinit_run(KINIT_XEN_CONSOLE);
+		xen_services_init();
+	}
 	time_init();
 	kinit_run(KINIT_DEVICES);
 	run_tests();
