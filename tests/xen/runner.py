@@ -282,10 +282,8 @@ def analyse(lines, table, wanted, xfail_args):
         m = BEGIN_RE.search(text)
         if m:
             r = results.get(m.group(1))
-            if r is None:
-                r = results[m.group(1)] = Result(m.group(1))
-                order.append(m.group(1))
-            r.begin, r.end = i, None
+            if r is not None:  # scenarios not asked for are not judged
+                r.begin, r.end = i, None
             continue
         m = END_RE.search(text)
         if m and m.group(1) in results and results[m.group(1)].begin is not None:

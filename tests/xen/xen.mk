@@ -9,7 +9,7 @@
 #
 # Included before the top Makefile defines KERNEL, so only O and PEERS are
 # used at parse time.
-.PHONY: test-xen run-xen iso test-iso xen-fetch xen-initramfs
+.PHONY: test-xen run-xen iso test-iso xen-fetch xen-initramfs test-xen-runner
 
 XEN_CACHE ?= $(HOME)/.cache/pvh-ktest-xen
 XEN_GUEST ?= $(O)/kernel.elf
@@ -46,7 +46,11 @@ $(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(PEERS) $(XEN_CACHE)/ve
 
 xen-initramfs: $(XEN_INITRD)
 
-test-xen: $(XEN_INITRD)
+# The runner's own unit tests: made-up logs, no QEMU, a fraction of a second.
+test-xen-runner:
+	$(Q)$(PYTHON) tests/xen/runner_test.py
+
+test-xen: test-xen-runner $(XEN_INITRD)
 	$(Q)names='$(xen_names)'; test -n "$$names" || exit 1; \
 	echo "  XEN     scenarios $$names"; \
 	tests/xen/boot.sh -c $(XEN_CACHE) -i $(XEN_INITRD) -s "$$names" \

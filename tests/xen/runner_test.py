@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Unit tests of runner.py on made-up serial logs (no QEMU): python3 runner_test.py"""
+import io
+import os
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+from contextlib import redirect_stdout
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import runner  # noqa: E402
+
+TABLE = """\
+# test table
+a | memory=8 | test=all | |
+b | memory=8 | test=all | seq=big |
+c | memory=8 | test=all | xfail=s.two |
+"""
+
+
+def ktap(results=('ok 1 s.one', 'ok 2 s.two'), summary=None, final='SUCCESS'):
+    p = sum(1 for r in results if r.startswith('ok') and '# SKIP' not in r)
+    f = sum(1 for r in results if r.startswith('not ok'))
+    k = sum(1 for r in results if '# SKIP' in r)
+    out = ['KTAP version 1', '1..%d' % len(results)] + list(results)
+    out.append(summary or '%d passed, %d failed, %d skipped' % (p, f, k))
+    if final:
+        out.append('Test result: ' + final)
+    return out
+
+
+def scenario(name, body, reason='poweroff', domid=1, end=True):
+    out = ['=== KTEST-SCENARIO %s BEGIN ===' % name,
+           'ktest: scenario %s domid %d' % (name, domid)] + body
+    if end:
+        out.append('=== KTEST-SCENARIO %s END reason=%s seconds=1.50 ===' % (name, reason))
+    return out
+
+
+def seq_lines(tag, n, skip=None, corrupt=None):
+    out = []
+    for i in range(n):
+        if i == skip:
+            continue
+        p = runner.seq_payload(i)
+        if i == corrupt:
+            p = p[:10] + p[11:]
+        out.append('# %s line %d %s' % (tag, i, p))
+    return out + ['# %s end lines=%d' % (tag, n)]
+
+
+class RunnerTest(unittest.TestCase):
+    def run_log(self, lines, names, *extra):
+        d = tempfile.mkdtemp()
+        log, table, junit = (os.path.join(d, x) for x in ('serial.log', 'table', 'j.xml'))
+        with open(log, 'w') as f:
+            f.write('\r\n'.join(['(XEN) Xen version 4.17', '=== KTEST-DOM0 READY scenarios=%s ==='
+                                 % '+'.join(names)] + lines + ['=== KTEST-DONE ===']))
+        with open(table, 'w') as f:
+            f.write(TABLE)
+        buf = io.StringIO()
+        with redirect_stdout(buf):
+            rc = runner.main([log, '--table', table, '--junit', junit] + list(extra))
+        self.out = buf.getvalue()
+        self.junit = ET.parse(junit).getroot()
+        return rc
+
+    def test_success(self):
+        self.assertEqual(self.run_log(scenario('a', ktap()), ['a']), 0, self.out)
+
+    def test_failure_and_crash_reason(self):
+        body = ktap(('ok 1 s.one', '# s.two: expected 1', 'not ok 2 s.two'), final='FAILURE')
+        self.assertEqual(self.run_log(scenario('a', body, 'crash'), ['a']), 1)
+        self.assertIn('verdict FAILURE', self.out)
+        self.assertIn('expected 1', self.out)
+        f = self.junit.find(".//testcase[@name='s.two']/failure")
+        self.assertIn('expected 1', f.text)
+
+    def test_xfail_from_table_and_cli(self):
+        body = ktap(('ok 1 s.one', 'not ok 2 s.two'), final='FAILURE')
+        self.assertEqual(self.run_log(scenario('c', body, 'crash'), ['c']), 0, self.out)
+        self.assertEqual(self.run_log(scenario('a', body, 'crash'), ['a'],
+                                      '--expect-failure', 'a:s.t*'), 0, self.out)
+        self.assertEqual(self.run_log(scenario('a', body, 'crash'), ['a'],
+                                      '--expect-failure', 's.one'), 1)
+        self.assertIn('expected failure s.one: it passed', self.out)
+
+    def test_reason_mismatch(self):
+        self.assertEqual(self.run_log(scenario('a', ktap(), 'crash'), ['a']), 1)
+        self.assertIn('shutdown reason crash', self.out)
+
+    def test_crash_timeout_missing_incomplete(self):
+        lines = (scenario('a', ktap(final=None), 'crash') +
+                 scenario('b', ktap(final=None), 'timeout') +
+                 scenario('c', ['KTAP version 1'], end=False))
+        self.assertEqual(self.run_log(lines, ['a', 'b', 'c', 'd']), 1)
+        for want in ('verdict CRASH', 'verdict TIMEOUT', 'no END marker', 'd: FAIL: missing'):
+            self.assertIn(want, self.out)
+
+    def test_summary_and_plan_checks(self):
+        body = ktap(summary='5 passed, 0 failed, 0 skipped')
+        self.run_log(scenario('a', body), ['a'])
+        self.assertIn('summary says', self.out)
+        body = ['KTAP version 1', '1..3', 'ok 1 s.one', 'ok 3 s.three',
+                '2 passed, 0 failed, 0 skipped', 'Test result: SUCCESS']
+        self.assertEqual(self.run_log(scenario('a', body), ['a']), 1)
+        self.assertIn('plan says 3', self.out)
+        self.assertIn('not 1..2 in order', self.out)
+
+    def test_skip_directive(self):
+        body = ktap(('ok 1 s.one', 'ok 2 s.two # SKIP no xen'), final='SKIP')
+        self.assertEqual(self.run_log(scenario('a', body), ['a']), 0, self.out)
+        self.assertIsNotNone(self.junit.find(".//testcase[@name='s.two']/skipped"))
+
+    def test_fallback_to_e9(self):
+        body = ['(d1) ' + x for x in ktap()] + ['(d2) KTAP version 1']
+        self.assertEqual(self.run_log(scenario('a', body), ['a']), 0, self.out)
+        self.assertIn('used the 0xE9', self.out)
+
+    def test_xen_line_inside_console_line_and_ansi(self):
+        body = ktap()
+        body[2] = 'ok 1 s.(d1) ok 1 s.one'
+        body.insert(3, 'one')
+        body[0] = '\x1b[0m' + body[0]
+        self.assertEqual(self.run_log(scenario('a', body), ['a']), 0, self.out)
+
+    def test_seq(self):
+        good = ktap() + seq_lines('big', 50)
+        self.assertEqual(self.run_log(scenario('b', good), ['b']), 0, self.out)
+        for bad, want in ((seq_lines('big', 50, skip=7), 'line 8 where 7 was due'),
+                          (seq_lines('big', 50, corrupt=9), 'line 9: payload'),
+                          (seq_lines('big', 50)[:-1], 'no "# big end')):
+            self.assertEqual(self.run_log(scenario('b', ktap() + bad), ['b']), 1)
+            self.assertIn(want, self.out)
+
+    def test_payload_format(self):
+        self.assertEqual(runner.seq_payload(0), '00000-abcdefghijklmnopqrstuvwxyzabcdef')
+        self.assertEqual(runner.seq_payload(27)[:8], '00027-bc')
+
+
+if __name__ == '__main__':
+    unittest.main()
