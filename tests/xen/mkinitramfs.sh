@@ -81,7 +81,7 @@ python3 "$HERE/mkconfigs.py" gen "$TABLE" etc/ktest /guest/kernel.elf
 if [ -n "$PEERDIR" ] && [ -d "$PEERDIR" ]; then
     for p in "$PEERDIR"/*; do
         [ -f "$p" ] && [ -x "$p" ] || continue
-        if file -b "$p" | grep -q '^ELF'; then add_elf "$p" "peer/$(basename "$p")"
+        if [ "$(head -c 4 "$p" | tail -c 3)" = ELF ]; then add_elf "$p" "peer/$(basename "$p")"
         else install -m 0755 "$p" peer/; fi
     done
 fi
