@@ -11,3 +11,4 @@ KERNEL_SRCS += kernel/timer.c kernel/xen/hypercall.c kernel/xen/platform.c \
 	kernel/xen/pvclock.c
 include kernel/xen/gnttab.mk
 include kernel/xen/xenstore.mk
+include kernel/net/net.mk

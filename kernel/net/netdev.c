@@ -1,0 +1,183 @@
+/*
+ * The driver seam (netdev.h) and the receive queue.
+ *
+ * netdev_rx() runs in the driver's interrupt handler as often as in thread
+ * context, so it only copies the frame into a slot of a fixed ring and
+ * returns; net_poll() consumes the ring in thread context.  The ring has
+ * one consumer (net_poll, never nested) and producers in both contexts, so
+ * a producer runs with interrupts off; the consumer publishes a freed slot
+ * only after it has finished with the frame in it.
+ *
+ * The ring's pages are allocated when the first device registers, so a
+ * kernel without a network device spends no memory on it.
+ */
+#include "kernel/arch.h"
+#include "kernel/mm.h"
+#include "kernel/net/net.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define RXQ_ORDER     5 /* 128 KiB */
+#define RXQ_SLOT_SIZE 2048
+#define RXQ_SLOTS     ((PAGE_SIZE << RXQ_ORDER) / RXQ_SLOT_SIZE)
+
+BUILD_BUG_ON(RXQ_SLOT_SIZE < ETH_FRAME_MAX + sizeof(uint32_t));
+BUILD_BUG_ON(RXQ_SLOTS &(RXQ_SLOTS - 1));
+
+struct rxq_slot {
+	uint32_t len;
+	uint8_t data[RXQ_SLOT_SIZE - sizeof(uint32_t)];
+};
+
+/* Free-running indices; prod - cons <= RXQ_SLOTS. */
+static struct rxq_slot *rxq;
+static uint32_t rxq_prod, rxq_cons;
+static struct netdev *devices;
+
+static bool irq_save(void)
+{
+	bool on = arch_irqs_enabled();
+
+	if (on)
+		arch_irq_disable();
+	return on;
+}
+
+static void irq_restore(bool on)
+{
+	if (on)
+		arch_irq_enable();
+}
+
+static int rxq_alloc(void)
+{
+	if (rxq)
+		return 0;
+	rxq = mm_page_alloc(RXQ_ORDER);
+	if (!rxq) {
+		pr_err("net: no memory for the receive queue\n");
+		return -ENOMEM;
+	}
+	rxq_prod = rxq_cons = 0;
+	return 0;
+}
+
+void netdev_register(struct netdev *dev)
+{
+	bool on;
+
+	dev->rx = netdev_rx;
+	(void)rxq_alloc();
+	on = irq_save();
+	dev->next = devices;
+	devices = dev;
+	if (!net_state.dev)
+		net_state.dev = dev;
+	irq_restore(on);
+	/* Announce ourselves from thread context, at the next poll. */
+	net_state.announce = true;
+	pr_info("net: %s registered, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
+		dev->name ? dev->name : "?", dev->mac[0], dev->mac[1],
+		dev->mac[2], dev->mac[3], dev->mac[4], dev->mac[5]);
+}
+
+void netdev_unregister(struct netdev *dev)
+{
+	struct netdev **pp;
+	bool on = irq_save();
+
+	for (pp = &devices; *pp; pp = &(*pp)->next) {
+		if (*pp == dev) {
+			*pp = dev->next;
+			break;
+		}
+	}
+	dev->next = NULL;
+	if (net_state.dev == dev) {
+		net_state.dev = devices;
+		/* Queued frames and cached neighbours were that device's. */
+		rxq_cons = rxq_prod;
+	}
+	irq_restore(on);
+	if (!net_state.dev)
+		net_arp_flush();
+}
+
+struct netdev *netdev_first(void)
+{
+	struct netdev *d = devices;
+
+	while (d && d->next)
+		d = d->next;
+	return d;
+}
+
+void netdev_rx(struct netdev *dev, const void *frame, size_t len)
+{
+	struct net_stats *st = &net_state.st;
+	struct rxq_slot *slot;
+	bool on;
+
+	/* The driver validated its ring; the length is still theirs. */
+	if (len > ETH_FRAME_MAX) {
+		st->rx_oversize++;
+		return;
+	}
+	if (len < ETH_HLEN) {
+		st->rx_runt++;
+		return;
+	}
+	on = irq_save();
+	if (!rxq || dev != net_state.dev) {
+		st->rx_no_queue++;
+	} else if (rxq_prod - rxq_cons >= RXQ_SLOTS) {
+		st->rx_queue_full++;
+	} else {
+		slot = &rxq[rxq_prod % RXQ_SLOTS];
+		memcpy(slot->data, frame, len);
+		slot->len = len;
+		/* Slot contents before the index that publishes them. */
+		wmb();
+		rxq_prod++;
+		st->rx_frames++;
+		st->rx_bytes += len;
+	}
+	irq_restore(on);
+}
+
+bool net_rxq_pending(void)
+{
+	return READ_ONCE(rxq_prod) != rxq_cons;
+}
+
+bool net_rxq_peek(const uint8_t **frame, size_t *len)
+{
+	const struct rxq_slot *slot;
+
+	if (!net_rxq_pending())
+		return false;
+	/* Pairs with the wmb() in netdev_rx(). */
+	rmb();
+	slot = &rxq[rxq_cons % RXQ_SLOTS];
+	*frame = slot->data;
+	*len = slot->len;
+	return true;
+}
+
+void net_rxq_pop(void)
+{
+	/* Done with the slot before a producer may reuse it. */
+	barrier();
+	/* A flush (device gone) may have emptied the ring meanwhile. */
+	if (rxq_cons != READ_ONCE(rxq_prod))
+		WRITE_ONCE(rxq_cons, rxq_cons + 1);
+}
+
+void net_rxq_flush(void)
+{
+	bool on = irq_save();
+
+	rxq_cons = rxq_prod;
+	irq_restore(on);
+}
