@@ -40,8 +40,9 @@
  */
 #define MM_POISON 0x6b
 /* Heap size classes are powers of two from MM_HEAP_MIN to MM_HEAP_MAX. */
-#define MM_HEAP_MIN 16
-#define MM_HEAP_MAX 2048
+#define MM_HEAP_MIN   16
+#define MM_HEAP_MAX   2048
+#define MM_HEAP_CHECK 256
 
 /*
  * Give [start, end) to the page allocator; the ends are trimmed inward to
@@ -72,7 +73,10 @@ void mm_set_scrub_on_reuse(bool on);
 /*
  * Verify at allocation that freed memory still holds MM_POISON; a
  * mismatch means someone wrote after free: logged and counted in
- * mm_stats.poison_corrupted.  On by default.
+ * mm_stats.poison_corrupted.  On by default.  Pages are checked whole;
+ * heap objects up to their first MM_HEAP_CHECK bytes, where writes through
+ * a stale pointer land (links, counts, flags), so the check stays cheap
+ * for large buffers (all freed bytes are poisoned regardless).
  */
 void mm_set_poison_check(bool on);
 
@@ -154,6 +158,7 @@ enum mm_page_state {
 struct mm_page {
 	struct mm_page *next; /* free list of its order, or slab list */
 	struct mm_page *prev;
+	uintptr_t pfn;	/* this page's frame number: address >> PAGE_SHIFT */
 	uint8_t state;	/* enum mm_page_state */
 	uint8_t order;	/* valid on a block's first page */
 	uint8_t range;	/* index in mm_state.range, to find the address */
@@ -203,8 +208,24 @@ static inline void mm_unlock(bool was_on)
 }
 
 /* Metadata of the managed page holding `p`, or NULL. */
-struct mm_page *mm_page_meta(const void *p);
-void *mm_page_addr(const struct mm_page *pg);
+static inline struct mm_page *mm_page_meta(const void *p)
+{
+	uintptr_t pfn = (uintptr_t)p >> PAGE_SHIFT;
+
+	for (unsigned int i = 0; i < mm_state.nr_ranges; i++) {
+		const struct mm_range *r = &mm_state.range[i];
+
+		if (pfn >= r->first_pfn && pfn < r->end_pfn)
+			return &r->meta[pfn - r->first_pfn];
+	}
+	return NULL;
+}
+
+static inline void *mm_page_addr(const struct mm_page *pg)
+{
+	return (void *)(pg->pfn << PAGE_SHIFT);
+}
+
 /*
  * Take a block for the heap (state MM_PAGE_SLAB or MM_PAGE_LARGE) and
  * return its metadata, or NULL; `*poisoned` says whether it holds
@@ -224,9 +245,29 @@ void mm_block_put_locked(struct mm_page *pg, bool poisoned);
 /* Report a refused free: one LOG_ERR line, counted in bad_frees. */
 void mm_bad_free(const char *kind, const void *p, const char *why,
 		 const void *caller);
-/* Fill with poison, check poison, zero as the options ask. */
 void mm_poison(void *p, size_t len);
-void mm_prepare(void *p, size_t len, bool poisoned, bool zero);
+/*
+ * Ready a block for its new owner: verify its first `check` bytes still
+ * hold poison (0: it was never poisoned) and zero it, as the options and
+ * `zero` ask.
+ */
+void mm_prepare(void *p, size_t len, size_t check, bool zero);
+/* Log and count memory found changed while free. */
+void mm_poison_report(const void *p, size_t len);
+
+#define MM_POISON_WORD (MM_POISON * 0x0101010101010101ULL)
+
+/* Word at a time: blocks and heap objects are at least 16-byte aligned. */
+static inline bool mm_poison_intact(const void *p, size_t len)
+{
+	const uint64_t *w = p;
+
+	for (size_t i = 0; i < len / sizeof(*w); i++) {
+		if (unlikely(w[i] != MM_POISON_WORD))
+			return false;
+	}
+	return true;
+}
 /*
  * Heap part of mm_check(), lock held; each returns the number of
  * violations (logged).  Lists first: they set MM_PF_MARK on each listed

@@ -134,8 +134,9 @@ static void check_range(unsigned int idx, struct tally *t)
 		unsigned int o = pg->order;
 		size_t i, n = 1UL << (o > MM_MAX_ORDER ? 0 : o);
 
-		if (pg->range != idx || pg->state == MM_PAGE_TAIL ||
-		    o > MM_MAX_ORDER || !IS_ALIGNED(pfn, n) || n > end - pfn) {
+		if (pg->range != idx || pg->pfn != pfn ||
+		    pg->state == MM_PAGE_TAIL || o > MM_MAX_ORDER ||
+		    !IS_ALIGNED(pfn, n) || n > end - pfn) {
 			BAD("page %#lx: no valid block starts here (state %u "
 			    "order %u)\n",
 			    pfn << PAGE_SHIFT, pg->state, o);
@@ -143,7 +144,8 @@ static void check_range(unsigned int idx, struct tally *t)
 			continue;
 		}
 		for (i = 1; i < n; i++) {
-			if (pg[i].state != MM_PAGE_TAIL || pg[i].range != idx)
+			if (pg[i].state != MM_PAGE_TAIL || pg[i].range != idx ||
+			    pg[i].pfn != pfn + i)
 				break;
 		}
 		if (i < n)

@@ -10,10 +10,10 @@
  * object start, is refused with the slab untouched.  Requests above
  * MM_HEAP_MAX take a power-of-two block of whole pages (MM_PAGE_LARGE).
  *
- * Per class: `partial` lists slabs with some objects in use and some free;
- * full slabs are on no list (found again through their page); one empty
- * slab is kept as `spare` so an alloc/free pair at a class boundary does
- * not go to the page allocator each time.
+ * Per class: `partial` lists the slabs with a free object; full slabs are
+ * on no list (found again through their page).  At most one slab on the
+ * list is empty: a second one to empty goes back to the page allocator, so
+ * an alloc/free pair at a slab boundary does not cost a page each time.
  */
 #include "kernel/mm.h"
 #include "kernel/printk.h"
@@ -27,7 +27,7 @@ BUILD_BUG_ON(PAGE_SIZE / MM_HEAP_MIN > 64 * MM_SLAB_WORDS);
 
 struct heap_class {
 	struct mm_page *partial;
-	struct mm_page *spare;
+	unsigned int nr_empty; /* slabs on `partial` with no object in use */
 };
 
 static struct heap_class heap[NR_CLASSES];
@@ -74,17 +74,12 @@ static uint64_t slab_word_init(unsigned int n, unsigned int w)
 	return ~0ULL << (n - w * 64);
 }
 
-/* An empty slab for class c (the spare, or a new page).  Lock held. */
-static struct mm_page *slab_get(unsigned int c)
+/* A new, empty slab for class c, on its list.  Lock held. */
+static __attribute__((noinline)) struct mm_page *slab_new(unsigned int c)
 {
-	struct heap_class *hc = &heap[c];
-	struct mm_page *pg = hc->spare;
+	struct mm_page *pg;
 	bool poisoned;
 
-	if (pg) {
-		hc->spare = NULL;
-		return pg;
-	}
 	pg = mm_block_get(0, MM_PAGE_SLAB, &poisoned);
 	if (!pg)
 		return NULL;
@@ -95,11 +90,13 @@ static struct mm_page *slab_get(unsigned int c)
 	/* Every free object holds poison, so allocation can check it. */
 	if (!poisoned)
 		mm_poison(mm_page_addr(pg), PAGE_SIZE);
+	slab_push(&heap[c].partial, pg);
+	heap[c].nr_empty++;
 	S.st.heap_pages++;
 	return pg;
 }
 
-/* Lowest free object; the slab has one (it is partial or empty). */
+/* Lowest free object; the slab has one (it is on the partial list). */
 static unsigned int slab_take(struct mm_page *pg)
 {
 	for (unsigned int w = 0;; w++) {
@@ -114,35 +111,32 @@ static unsigned int slab_take(struct mm_page *pg)
 	}
 }
 
-static void *slab_alloc(unsigned int c, bool zero)
+static void *slab_alloc(unsigned int c)
 {
 	struct heap_class *hc = &heap[c];
-	size_t size = (size_t)MM_HEAP_MIN << c;
 	struct mm_page *pg;
 	unsigned int idx;
 	bool irq = mm_lock();
 
 	pg = hc->partial;
-	if (unlikely(!pg)) {
-		pg = slab_get(c);
-		if (!pg) {
-			S.st.heap_fails++;
-			mm_unlock(irq);
-			return NULL;
-		}
-		slab_push(&hc->partial, pg);
+	if (unlikely(!pg) && !(pg = slab_new(c))) {
+		S.st.heap_fails++;
+		mm_unlock(irq);
+		return NULL;
 	}
 	idx = slab_take(pg);
-	if (++pg->inuse == class_objects(c))
+	if (!pg->inuse++)
+		hc->nr_empty--;
+	if (pg->inuse == class_objects(c))
 		slab_del(&hc->partial, pg);
 	S.st.heap_allocs++;
 	S.st.heap_objects++;
-	S.st.heap_bytes += size;
+	S.st.heap_bytes += (size_t)MM_HEAP_MIN << c;
 	mm_unlock(irq);
-	return (char *)mm_page_addr(pg) + idx * size;
+	return (char *)mm_page_addr(pg) + ((size_t)idx << (c + MIN_SHIFT));
 }
 
-static void *large_alloc(size_t size, bool zero)
+static __attribute__((noinline)) void *large_alloc(size_t size, bool zero)
 {
 	size_t pages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	unsigned int order = pages <= 1 ? 0 : 64 - __builtin_clzl(pages - 1);
@@ -165,23 +159,32 @@ static void *large_alloc(size_t size, bool zero)
 	mm_unlock(irq);
 	if (!pg)
 		return NULL;
-	mm_prepare(mm_page_addr(pg), PAGE_SIZE << order, poisoned, zero);
+	mm_prepare(mm_page_addr(pg), PAGE_SIZE << order,
+		   poisoned ? MM_HEAP_CHECK : 0, zero);
 	return mm_page_addr(pg);
 }
 
-static void *heap_alloc(size_t size, bool zero)
+static inline void *heap_alloc(size_t size, bool zero)
 {
+	size_t csize, check;
 	unsigned int c;
 	void *p;
 
-	if (size > MM_HEAP_MAX)
-		return large_alloc(size, zero);
-	if (unlikely(!size))
-		return NULL;
+	if (unlikely(size - 1 >= MM_HEAP_MAX))
+		return size ? large_alloc(size, zero) : NULL;
 	c = size_class(size);
-	p = slab_alloc(c, zero);
-	if (p)
-		mm_prepare(p, (size_t)MM_HEAP_MIN << c, true, zero);
+	csize = (size_t)MM_HEAP_MIN << c;
+	p = slab_alloc(c);
+	if (unlikely(!p))
+		return NULL;
+	check = MIN(csize, MM_HEAP_CHECK);
+	/* The usual case inline: check the poison, nothing to zero. */
+	if (likely(READ_ONCE(S.opts) == MM_OPT_CHECK_POISON && !zero)) {
+		if (unlikely(!mm_poison_intact(p, check)))
+			mm_poison_report(p, check);
+	} else {
+		mm_prepare(p, csize, check, zero);
+	}
 	return p;
 }
 
@@ -195,19 +198,29 @@ void *mm_zalloc(size_t size)
 	return heap_alloc(size, true);
 }
 
-/* The slab has no object in use: keep it as the spare or release it. */
-static void slab_empty(struct mm_page *pg)
+/* A second empty slab in its class goes back to the page allocator. */
+static void slab_release(struct mm_page *pg)
 {
-	struct heap_class *hc = &heap[pg->cls];
-
-	slab_del(&hc->partial, pg);
-	if (!hc->spare) {
-		hc->spare = pg;
-		return;
-	}
+	slab_del(&heap[pg->cls].partial, pg);
+	heap[pg->cls].nr_empty--;
 	S.st.heap_pages--;
 	/* Every object was poisoned as it was freed: the page is poison. */
 	mm_block_put_locked(pg, true);
+}
+
+/*
+ * Word stores, inline: objects are small and 16-byte aligned, and a call
+ * to memset costs more than filling 16 bytes.  (mm.mk builds this file
+ * with -fno-tree-loop-distribute-patterns, so GCC keeps the loop.)
+ */
+static void poison_object(void *p, size_t len)
+{
+	uint64_t *w = p, *end = (uint64_t *)((char *)p + len);
+
+	for (; w < end; w += 2) {
+		w[0] = MM_POISON_WORD;
+		w[1] = MM_POISON_WORD;
+	}
 }
 
 /* Free an object of a slab, or say why not (then nothing changed). */
@@ -223,12 +236,12 @@ static const char *slab_free(struct mm_page *pg, void *p)
 	if (!(pg->used[idx / 64] & bit))
 		return "double free";
 	/* Poison before the bit clears: a freed object never looks live. */
-	mm_poison(p, 1UL << shift);
+	poison_object(p, 1UL << shift);
 	pg->used[idx / 64] &= ~bit;
 	if (pg->inuse-- == class_objects(c))
 		slab_push(&heap[c].partial, pg);
-	if (!pg->inuse)
-		slab_empty(pg);
+	if (!pg->inuse && heap[c].nr_empty++)
+		slab_release(pg);
 	S.st.heap_frees++;
 	S.st.heap_objects--;
 	S.st.heap_bytes -= 1UL << shift;
@@ -278,12 +291,12 @@ void mm_heap_trim(void)
 	bool irq = mm_lock();
 
 	for (unsigned int c = 0; c < NR_CLASSES; c++) {
-		struct mm_page *pg = heap[c].spare;
+		struct mm_page *pg, *next;
 
-		if (pg) {
-			heap[c].spare = NULL;
-			S.st.heap_pages--;
-			mm_block_put_locked(pg, true);
+		for (pg = heap[c].partial; pg && heap[c].nr_empty; pg = next) {
+			next = pg->next;
+			if (!pg->inuse)
+				slab_release(pg);
 		}
 	}
 	mm_unlock(irq);
@@ -301,27 +314,29 @@ int mm_heap_check_lists(void)
 	int bad = 0;
 
 	for (unsigned int c = 0; c < NR_CLASSES; c++) {
-		struct mm_page *pg, *prev = NULL, *spare = heap[c].spare;
+		struct mm_page *pg, *prev = NULL;
+		unsigned int empty = 0;
 
 		for (pg = heap[c].partial; pg; prev = pg, pg = pg->next) {
 			/* Stops at the first bad link, so a cycle ends too. */
 			if (slab_misplaced(pg, c) || pg->prev != prev ||
-			    !pg->inuse || pg->inuse >= class_objects(c)) {
+			    pg->inuse >= class_objects(c)) {
 				printk(LOG_ERR,
-				       "mm_check: class %u: bad slab "
-				       "%p on the partial list\n",
+				       "mm_check: class %u: bad slab %p on the "
+				       "partial list\n",
 				       c, pg);
 				bad++;
 				break;
 			}
 			pg->flags |= MM_PF_MARK;
+			empty += !pg->inuse;
 		}
-		if (spare && (slab_misplaced(spare, c) || spare->inuse)) {
-			printk(LOG_ERR, "mm_check: class %u: bad spare %p\n", c,
-			       spare);
+		if (!pg && (empty != heap[c].nr_empty || empty > 1)) {
+			printk(LOG_ERR,
+			       "mm_check: class %u: %u empty slabs, count says "
+			       "%u\n",
+			       c, empty, heap[c].nr_empty);
 			bad++;
-		} else if (spare) {
-			spare->flags |= MM_PF_MARK;
 		}
 	}
 	return bad;

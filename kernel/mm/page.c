@@ -19,6 +19,9 @@
 
 struct mm_state mm_state = {.opts = MM_OPT_CHECK_POISON};
 
+/* 1/64 of memory, as Linux's struct page; a power of two keeps it cheap. */
+BUILD_BUG_ON(sizeof(struct mm_page) != 64);
+
 #define S mm_state
 
 static void free_push(struct mm_page *pg, unsigned int o)
@@ -43,35 +46,6 @@ static void free_del(struct mm_page *pg, unsigned int o)
 	pg->next = pg->prev = NULL;
 	if (!--S.nr_free[o])
 		S.free_mask &= ~(1u << o);
-}
-
-static struct mm_range *range_of_pfn(uintptr_t pfn)
-{
-	for (unsigned int i = 0; i < S.nr_ranges; i++) {
-		struct mm_range *r = &S.range[i];
-
-		if (pfn >= r->first_pfn && pfn < r->end_pfn)
-			return r;
-	}
-	return NULL;
-}
-
-struct mm_page *mm_page_meta(const void *p)
-{
-	uintptr_t pfn = (uintptr_t)p >> PAGE_SHIFT;
-	struct mm_range *r = range_of_pfn(pfn);
-
-	return r ? &r->meta[pfn - r->first_pfn] : NULL;
-}
-
-static uintptr_t meta_pfn(const struct mm_range *r, const struct mm_page *pg)
-{
-	return r->first_pfn + (uintptr_t)(pg - r->meta);
-}
-
-void *mm_page_addr(const struct mm_page *pg)
-{
-	return (void *)(meta_pfn(&S.range[pg->range], pg) << PAGE_SHIFT);
 }
 
 static bool overlaps(uintptr_t first, uintptr_t end)
@@ -135,8 +109,10 @@ int mm_add_range(uintptr_t start, uintptr_t end)
 		r->end_pfn = last;
 		r->meta = (struct mm_page *)(first << PAGE_SHIFT);
 		memset(r->meta, 0, (n - meta) * sz);
-		for (size_t i = 0; i < n - meta; i++)
+		for (size_t i = 0; i < n - meta; i++) {
 			r->meta[i].range = S.nr_ranges;
+			r->meta[i].pfn = r->first_pfn + i;
+		}
 		S.nr_ranges++;
 		range_seed(r);
 		S.st.total_pages += n - meta;
@@ -179,7 +155,7 @@ static struct mm_page *buddy_alloc(unsigned int order)
 static void buddy_free(struct mm_page *pg, unsigned int o, uint8_t flags)
 {
 	struct mm_range *r = &S.range[pg->range];
-	uintptr_t pfn = meta_pfn(r, pg);
+	uintptr_t pfn = pg->pfn;
 
 	S.st.free_pages += 1UL << o;
 	S.st.used_pages -= 1UL << o;
@@ -241,7 +217,8 @@ static void *page_alloc(unsigned int order, bool zero)
 	mm_unlock(irq);
 	if (!pg)
 		return NULL;
-	mm_prepare(mm_page_addr(pg), PAGE_SIZE << order, poisoned, zero);
+	mm_prepare(mm_page_addr(pg), PAGE_SIZE << order,
+		   poisoned ? PAGE_SIZE << order : 0, zero);
 	return mm_page_addr(pg);
 }
 
@@ -259,7 +236,7 @@ void *mm_page_alloc_zeroed(unsigned int order)
 static bool in_free_block(const struct mm_page *pg)
 {
 	const struct mm_range *r = &S.range[pg->range];
-	uintptr_t pfn = meta_pfn(r, pg);
+	uintptr_t pfn = pg->pfn;
 
 	/* The first non-tail page at a coarser alignment is the block head. */
 	for (unsigned int o = 1; o <= MM_MAX_ORDER; o++) {

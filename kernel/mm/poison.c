@@ -22,28 +22,18 @@
 #define MM_SCRUB_ENABLED 1
 #endif
 
-#define POISON_WORD (MM_POISON * 0x0101010101010101ULL)
-
 void mm_poison(void *p, size_t len)
 {
 	memset(p, MM_POISON, len);
 }
 
-/* Word at a time: blocks and heap objects are at least 16-byte aligned. */
-static void poison_verify(const void *p, size_t len)
+void mm_poison_report(const void *p, size_t len)
 {
-	const uint64_t *w = p;
-	size_t i, n = len / sizeof(*w);
+	const unsigned char *b = p;
+	size_t i = 0;
 	bool irq;
 
-	for (i = 0; i < n; i++) {
-		if (unlikely(w[i] != POISON_WORD))
-			break;
-	}
-	if (likely(i == n))
-		return;
-	i *= sizeof(*w);
-	while (((const unsigned char *)p)[i] == MM_POISON)
+	while (i < len && b[i] == MM_POISON)
 		i++;
 	irq = mm_lock();
 	S.st.poison_corrupted++;
@@ -52,12 +42,13 @@ static void poison_verify(const void *p, size_t len)
 	       p, len, i);
 }
 
-void mm_prepare(void *p, size_t len, bool poisoned, bool zero)
+void mm_prepare(void *p, size_t len, size_t check, bool zero)
 {
 	unsigned int opts = READ_ONCE(S.opts);
 
-	if (poisoned && (opts & MM_OPT_CHECK_POISON))
-		poison_verify(p, len);
+	if (check && (opts & MM_OPT_CHECK_POISON) &&
+	    !mm_poison_intact(p, check))
+		mm_poison_report(p, check);
 	/* MSA01: with scrub on, no caller ever sees a previous user's bytes. */
 	if (zero || (MM_SCRUB_ENABLED && (opts & MM_OPT_SCRUB)))
 		memset(p, 0, len);

@@ -1,0 +1,223 @@
+/*
+ * make bench-host: the cost of kernel/mm next to glibc malloc/free, in the
+ * same process and run.  kernel/mm and lib/string.c are built as for the
+ * kernel (-O2, general registers only, lib's own memset), without
+ * sanitizers; interrupts are a stubbed flag, as cheap as the kernel's
+ * pushf/cli/sti calls or cheaper.
+ *
+ * Each figure is ns per alloc+free pair: the median of RUNS timed runs
+ * after one untimed warm-up run.  Patterns:
+ *   lifo    allocate one block and free it at once (the hot path);
+ *   random  a working set of WSET live blocks; each step frees a random
+ *           one and allocates a replacement of the same size.
+ * mm is measured as shipped (poison on free, poison check on allocation)
+ * and with the poison check off (poisoning on free cannot be turned off);
+ * glibc as is, and with the same poisoning (lib's memset of the whole
+ * block before free(), as mm does): the floor for a poisoning allocator.
+ *
+ * Hosted code: compiled without tests/host/host-names.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernel/arch.h"
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+
+#define ARENA_SIZE (256UL << 20)
+#define RUNS	   7
+#define WSET	   1024
+
+enum which { MM, MM_NOCHECK, GLIBC, GLIBC_POISON };
+
+/* lib/string.c's memset, as kernel/mm uses it (renamed on the host). */
+void *lib_memset(void *dst, int c, size_t n);
+
+/* The pieces of the kernel kernel/mm calls. */
+static bool irqs_on = true;
+
+bool arch_irqs_enabled(void)
+{
+	return irqs_on;
+}
+
+void arch_irq_disable(void)
+{
+	irqs_on = false;
+}
+
+void arch_irq_enable(void)
+{
+	irqs_on = true;
+}
+
+void printk(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+struct load {
+	const char *pattern;
+	const char *what;
+	size_t size; /* bytes for the heap and glibc */
+	int order;   /* >= 0: mm_page_alloc(order) instead of mm_alloc */
+	unsigned long iters;
+};
+
+static void *slots[WSET];
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static inline unsigned int rnd_slot(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (rng * 0x2545f4914f6cdd1dULL) >> 54; /* 0 .. WSET - 1 */
+}
+
+static inline void *get(const struct load *l, enum which w)
+{
+	if (w >= GLIBC)
+		return malloc(l->size);
+	return l->order >= 0 ? mm_page_alloc(l->order) : mm_alloc(l->size);
+}
+
+static inline void put(const struct load *l, enum which w, void *p)
+{
+	if (w == GLIBC_POISON)
+		lib_memset(p, MM_POISON, l->size);
+	if (w >= GLIBC)
+		free(p);
+	else if (l->order >= 0)
+		mm_page_free(p, l->order);
+	else
+		mm_free(p);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* One timed run: ns per alloc+free pair. */
+static double run_once(const struct load *l, enum which w)
+{
+	bool random = l->pattern[0] == 'r';
+	double t0;
+
+	for (unsigned int i = 0; random && i < WSET; i++)
+		slots[i] = get(l, w);
+	t0 = now_ns();
+	for (unsigned long i = 0; i < l->iters; i++) {
+		unsigned int s = random ? rnd_slot() : 0;
+
+		if (random)
+			put(l, w, slots[s]);
+		slots[s] = get(l, w);
+		if (!slots[s])
+			abort();
+		/* Keep the compiler from pairing or dropping the calls. */
+		__asm__ volatile("" : : "r"(slots[s]) : "memory");
+		if (!random)
+			put(l, w, slots[s]);
+	}
+	t0 = now_ns() - t0;
+	for (unsigned int i = 0; random && i < WSET; i++)
+		put(l, w, slots[i]);
+	return t0 / l->iters;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median_ns(const struct load *l, enum which w)
+{
+	double t[RUNS];
+
+	mm_set_poison_check(w != MM_NOCHECK);
+	run_once(l, w); /* warm-up: caches, slabs, glibc's bins */
+	for (unsigned int i = 0; i < RUNS; i++)
+		t[i] = run_once(l, w);
+	qsort(t, RUNS, sizeof(t[0]), cmp_double);
+	mm_set_poison_check(true);
+	return t[RUNS / 2];
+}
+
+static const struct load loads[] = {
+    {"lifo", "heap", 16, -1, 2000000},
+    {"lifo", "heap", 32, -1, 2000000},
+    {"lifo", "heap", 64, -1, 2000000},
+    {"lifo", "heap", 128, -1, 2000000},
+    {"lifo", "heap", 256, -1, 1000000},
+    {"lifo", "heap", 512, -1, 1000000},
+    {"lifo", "heap", 1024, -1, 500000},
+    {"lifo", "heap", 2048, -1, 500000},
+    {"lifo", "heap", 4096, -1, 200000},
+    {"random", "heap", 16, -1, 2000000},
+    {"random", "heap", 64, -1, 2000000},
+    {"random", "heap", 256, -1, 1000000},
+    {"random", "heap", 1024, -1, 500000},
+    {"random", "heap", 2048, -1, 500000},
+    {"random", "heap", 4096, -1, 200000},
+    {"lifo", "page o0", 4096, 0, 200000},
+    {"lifo", "page o1", 8192, 1, 100000},
+    {"lifo", "page o2", 16384, 2, 50000},
+    {"lifo", "page o4", 65536, 4, 20000},
+    {"random", "page o0", 4096, 0, 200000},
+    {"random", "page o2", 16384, 2, 50000},
+};
+
+/* Usage: bench-mm [WORD]: only the loads whose pattern or kind is WORD. */
+int main(int argc, char **argv)
+{
+	unsigned char *arena =
+	    aligned_alloc(PAGE_SIZE << MM_MAX_ORDER, ARENA_SIZE);
+
+	if (!arena) {
+		fprintf(stderr, "bench: no memory for the arena\n");
+		return 1;
+	}
+	/* Fault the arena in now, not inside a timed run. */
+	memset(arena, 0, ARENA_SIZE);
+	if (mm_add_range((uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE)) {
+		fprintf(stderr, "bench: mm_add_range failed\n");
+		return 1;
+	}
+	printf("ns per alloc+free pair, median of %d runs after a warm-up\n"
+	       "mm = kernel/mm as shipped (poison on free, check on alloc), "
+	       "mm-nochk = poison check off,\nglibc+p = glibc with mm's "
+	       "poisoning (memset before free)\n\n",
+	       RUNS);
+	printf("%-7s %-8s %6s %8s %8s %8s %8s %8s\n", "pattern", "what",
+	       "bytes", "mm", "mm-nochk", "glibc", "glibc+p", "mm/glibc");
+	for (unsigned int i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+		const struct load *l = &loads[i];
+		double mm, nochk, libc, libcp;
+
+		if (argc > 1 && !strstr(l->pattern, argv[1]) &&
+		    !strstr(l->what, argv[1]))
+			continue;
+		mm = median_ns(l, MM);
+		nochk = median_ns(l, MM_NOCHECK);
+		libc = median_ns(l, GLIBC);
+		libcp = median_ns(l, GLIBC_POISON);
+		printf("%-7s %-8s %6zu %8.1f %8.1f %8.1f %8.1f %8.2f\n",
+		       l->pattern, l->what, l->size, mm, nochk, libc, libcp,
+		       mm / libc);
+	}
+	return mm_check() ? 1 : 0;
+}
