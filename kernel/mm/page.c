@@ -94,7 +94,7 @@ int mm_add_range(uintptr_t start, uintptr_t end)
 	n = last - first;
 	/* Enough metadata pages for the pages that remain after them. */
 	meta = (n * sz + PAGE_SIZE + sz - 1) / (PAGE_SIZE + sz);
-	if (n > ((uintptr_t)-1 >> PAGE_SHIFT) || meta >= n)
+	if (meta >= n)
 		return -EINVAL;
 
 	irq = mm_lock();

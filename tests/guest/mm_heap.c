@@ -72,7 +72,13 @@ KTEST(mm, heap_size_classes)
 		mm_free(p);
 	}
 	KT_EXPECT(mm_alloc(0) == NULL);
+	/* Too large: NULL, and no size arithmetic wraps around. */
+	KT_EXPECT(mm_alloc((PAGE_SIZE << MM_MAX_ORDER) + 1) == NULL);
+	KT_EXPECT(mm_alloc((size_t)-1) == NULL);
+	KT_EXPECT(mm_zalloc((size_t)-PAGE_SIZE) == NULL);
 	mm_free(NULL);
+	mm_get_stats(&b);
+	KT_EXPECT_EQ(b.heap_fails, a.heap_fails + 3);
 	expect_heap_as(&a);
 }
 
@@ -117,6 +123,35 @@ KTEST(mm, heap_poisoned_after_free)
 	KT_EXPECT_EQ(b.poison_corrupted, a.poison_corrupted);
 	mm_free(p);
 	mm_free(keep);
+}
+
+/* A write after free shows when the object is handed out again. */
+KTEST(mm, heap_use_after_free_seen)
+{
+	unsigned char *p = mm_alloc(64), *q = NULL;
+	void **held = NULL, **next;
+	struct mm_stats a, b;
+
+	KT_ASSERT(p);
+	mm_free(p);
+	mm_get_stats(&a);
+	p[8] = 0x55; /* the use after free */
+	/* Objects come lowest first from the newest partial slab: p is near. */
+	for (unsigned int i = 0; i < 100000; i++) {
+		q = mm_alloc(64);
+		if (!q || q == p)
+			break;
+		*(void **)q = held;
+		held = (void **)q;
+	}
+	mm_get_stats(&b);
+	KT_EXPECT(q == p);
+	KT_EXPECT_EQ(b.poison_corrupted, a.poison_corrupted + 1);
+	mm_free(q);
+	for (; held; held = next) {
+		next = *held;
+		mm_free(held);
+	}
 }
 
 KTEST(mm, heap_double_free)
