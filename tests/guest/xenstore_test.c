@@ -6,6 +6,7 @@
  */
 #include "kernel/ktest.h"
 #include "kernel/xen/xen.h"
+#include "kernel/xen/xenbus.h"
 #include "kernel/xen/xenstore.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -203,4 +204,46 @@ KTEST(xenstore, enoent_eacces)
 	ktest_diag("requests %lu errors %lu timeouts %lu resyncs %lu",
 		   (unsigned long)st.requests, (unsigned long)st.errors,
 		   (unsigned long)st.timeouts, (unsigned long)st.resyncs);
+}
+
+/*
+ * The xenbus helpers on a device directory of our own: the state we
+ * switch to reads back, a wait for it returns at once, a wait for a state
+ * nobody sets times out (over a real watch), and garbage is refused.  If
+ * we have a vif, its backend details must check out.
+ */
+KTEST(xenstore, xenbus_state)
+{
+	enum xenbus_state st = XenbusStateUnknown;
+	char be[XENBUS_PATH_MAX];
+	domid_t be_id;
+	int rc;
+
+	XS_REQUIRE();
+	KT_EXPECT_EQ(xenbus_switch_state(XS_TXN_NIL, ROOT "/dev",
+					 XenbusStateInitialised),
+		     0);
+	KT_EXPECT_EQ(xenbus_read_state(ROOT "/dev", &st), 0);
+	KT_EXPECT_EQ(st, XenbusStateInitialised);
+	KT_EXPECT_EQ(xenbus_wait_state(ROOT "/dev",
+				       XENBUS_STATE_BIT(XenbusStateInitialised),
+				       &st, SEC),
+		     0);
+	KT_EXPECT_EQ(xenbus_wait_state(ROOT "/dev",
+				       XENBUS_STATE_BIT(XenbusStateConnected),
+				       &st, SEC / 5),
+		     -ETIMEDOUT);
+	KT_EXPECT_EQ(st, XenbusStateInitialised);
+	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, ROOT "/dev/state", "12"), 0);
+	KT_EXPECT_EQ(xenbus_read_state(ROOT "/dev", &st), -EPROTO);
+	KT_EXPECT_EQ(xs_rm(XS_TXN_NIL, ROOT), 0);
+	rc = xenbus_read_backend("device/vif/0", be, sizeof(be), &be_id);
+	if (rc == -ENOENT)
+		return;
+	KT_EXPECT_EQ(rc, 0);
+	if (!rc) {
+		KT_EXPECT_EQ(xenbus_read_state(be, &st), 0);
+		ktest_diag("vif 0 backend %s (domain %u) is %s", be, be_id,
+			   xenbus_state_name(st));
+	}
 }
