@@ -72,7 +72,8 @@ int __must_check xs_directory(xs_transaction_t t, const char *path, char *buf,
 			      size_t len, unsigned int *count);
 /*
  * Read `path` as a decimal unsigned integer: digits only (kstrtou64 rules),
- * at most 20 of them.  0, -EINVAL for anything else, or -errno.
+ * at most 20 of them.  0, -EINVAL if it is not a number, -ERANGE if it is
+ * too long or too large, or -errno.
  */
 int __must_check xs_read_u64(xs_transaction_t t, const char *path,
 			     uint64_t *out);
