@@ -107,8 +107,17 @@ void gnttab_get_stats(struct gnttab_stats *st);
 
 /* ---- Mapping other domains' grants (backend side) ---- */
 
+/*
+ * Whom a mapping is charged to: a frontend connection.  A backend with one
+ * connection per domain uses the domid (gnttab_map() does); one serving
+ * several devices of a domain may count each apart, GNTTAB_PEER(domid, n).
+ */
+typedef uint32_t gnttab_peer_t;
+#define GNTTAB_PEER(domid, conn) (((uint32_t)(conn) << 16) | (domid_t)(domid))
+
 struct gnttab_mapping {
-	domid_t domid; /* the peer; also the key of its quota */
+	gnttab_peer_t peer; /* charged to this peer's quota */
+	domid_t domid;	    /* the granting domain */
 	grant_ref_t ref;
 	grant_handle_t handle; /* Xen's, for the unmap */
 	uint64_t gfn;	       /* window frame the page is mapped at */
@@ -117,11 +126,16 @@ struct gnttab_mapping {
 };
 
 /*
- * Map `domid`'s grant `ref` into a window frame.  -ENOSPC at once when the
- * peer is at its quota, all peers at the cap, the window full or Xen's
- * maptrack full; nothing is allocated then.  Other refusals by Xen come
- * back as their GNTST errno (see above).  `m` must not be mapped.
+ * Map `domid`'s grant `ref` into a window frame, charged to `peer`.
+ * -ENOSPC at once when the peer is at its quota, all peers at the cap, the
+ * window full or Xen's maptrack full; nothing is allocated then.  Other
+ * refusals by Xen come back as their GNTST errno (see above).  `m` must
+ * not be mapped (zero it before the first use).
  */
+int __must_check gnttab_map_peer(gnttab_peer_t peer, domid_t domid,
+				 grant_ref_t ref, bool readonly,
+				 struct gnttab_mapping *m);
+/* The same, charged to the domain itself: GNTTAB_PEER(domid, 0). */
 int __must_check gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
 			    struct gnttab_mapping *m);
 /* Unmap and give the window frame back.  0 or -errno (m stays mapped). */
@@ -147,8 +161,8 @@ struct gnttab_map_stats {
 	uint64_t unmap_fails;
 };
 void gnttab_map_get_stats(struct gnttab_map_stats *st);
-/* Mappings held now for `domid`. */
-uint32_t gnttab_map_peer_count(domid_t domid);
+/* Mappings held now for `peer`. */
+uint32_t gnttab_map_peer_count(gnttab_peer_t peer);
 /*
  * Change the limits (tests; the cmdline sets them at boot).  Lowering
  * below the current use refuses new maps until enough are unmapped.
@@ -257,18 +271,19 @@ void gnttab_unlock(bool was_on);
 struct gnttab_quota {
 	uint32_t quota, cap, total;
 	struct {
-		domid_t domid;
+		gnttab_peer_t key;
 		uint32_t count; /* 0: slot free */
 	} peer[GNTTAB_MAP_MAX_PEERS];
 	uint64_t refused_quota, refused_cap, refused_peers;
 };
 
 void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap);
-/* Count one more mapping for `domid`: 0, or -ENOSPC (counted why). */
-int __must_check gnttab_quota_charge(struct gnttab_quota *q, domid_t domid);
-/* Undo a charge: 0, or -EINVAL if `domid` holds none (logged). */
-int gnttab_quota_uncharge(struct gnttab_quota *q, domid_t domid);
-uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid);
+/* Count one more mapping for `peer`: 0, or -ENOSPC (counted why). */
+int __must_check gnttab_quota_charge(struct gnttab_quota *q,
+				     gnttab_peer_t peer);
+/* Undo a charge: 0, or -EINVAL if `peer` holds none (logged). */
+int gnttab_quota_uncharge(struct gnttab_quota *q, gnttab_peer_t peer);
+uint32_t gnttab_quota_count(const struct gnttab_quota *q, gnttab_peer_t peer);
 
 /* gnttab_map.c: apply the cmdline limits, sized to the window. */
 void gnttab_map_init(uint64_t window_frames);

@@ -88,21 +88,21 @@ static bool log_this(uint64_t n)
 	return n <= 4 || !(n & (n - 1));
 }
 
-static int charge(domid_t domid)
+static int charge(gnttab_peer_t peer)
 {
 	uint64_t by_quota = quota.refused_quota, by_cap = quota.refused_cap;
-	int rc = gnttab_quota_charge(&quota, domid);
+	int rc = gnttab_quota_charge(&quota, peer);
 	uint64_t n =
 	    quota.refused_quota + quota.refused_cap + quota.refused_peers;
 
 	if (rc && log_this(n))
-		pr_warn("gnttab: map for domain %u refused: %s (it holds %u, "
+		pr_warn("gnttab: map for peer %#x refused: %s (it holds %u, "
 			"all peers %u)\n",
-			domid,
+			peer,
 			quota.refused_quota != by_quota ? "its quota"
 			: quota.refused_cap != by_cap	? "the global cap"
 							: "peer table full",
-			gnttab_quota_count(&quota, domid), quota.total);
+			gnttab_quota_count(&quota, peer), quota.total);
 	return rc;
 }
 
@@ -125,20 +125,20 @@ static int xen_map(struct gnttab_map_grant_ref *op)
 	return gnttab_status_errno(op->status);
 }
 
-int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
-	       struct gnttab_mapping *m)
+int gnttab_map_peer(gnttab_peer_t peer, domid_t domid, grant_ref_t ref,
+		    bool readonly, struct gnttab_mapping *m)
 {
 	struct gnttab_map_grant_ref op = {0};
 	uint64_t gfn;
 	int rc;
 
-	if (!m || m->mapped ||
-	    (domid >= DOMID_FIRST_RESERVED && domid != DOMID_SELF))
+	/* Xen maps from a named domain only (not DOMID_SELF). */
+	if (!m || m->mapped || domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	rc = gnttab_init();
 	if (rc)
 		return rc;
-	rc = charge(domid);
+	rc = charge(peer);
 	if (rc)
 		return rc;
 	rc = xen_window_alloc(&gfn);
@@ -155,6 +155,7 @@ int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
 	if (rc)
 		goto free_frame;
 	*m = (struct gnttab_mapping){
+	    .peer = peer,
 	    .domid = domid,
 	    .ref = ref,
 	    .handle = op.handle,
@@ -169,8 +170,14 @@ int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
 free_frame:
 	xen_window_free(gfn);
 uncharge:
-	(void)gnttab_quota_uncharge(&quota, domid);
+	(void)gnttab_quota_uncharge(&quota, peer);
 	return rc;
+}
+
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
+	       struct gnttab_mapping *m)
+{
+	return gnttab_map_peer(GNTTAB_PEER(domid, 0), domid, ref, readonly, m);
 }
 
 int gnttab_unmap(struct gnttab_mapping *m)
@@ -195,7 +202,7 @@ int gnttab_unmap(struct gnttab_mapping *m)
 		return rc;
 	}
 	xen_window_free(m->gfn);
-	(void)gnttab_quota_uncharge(&quota, m->domid);
+	(void)gnttab_quota_uncharge(&quota, m->peer);
 	m->mapped = false;
 	mapped_now--;
 	nr_unmaps++;
@@ -220,7 +227,7 @@ void gnttab_map_get_stats(struct gnttab_map_stats *st)
 	};
 }
 
-uint32_t gnttab_map_peer_count(domid_t domid)
+uint32_t gnttab_map_peer_count(gnttab_peer_t peer)
 {
-	return gnttab_quota_count(&quota, domid);
+	return gnttab_quota_count(&quota, peer);
 }

@@ -5,8 +5,9 @@
  * and cannot use up what other peers need.  Peers are tracked in a fixed
  * table; a slot is free while its count is 0.
  *
- * The key is the domid as the caller passes it: the caller learnt it from
- * the device's xenstore entries, not from the peer's own claim.
+ * The key is the peer as the caller names it (gnttab.h, GNTTAB_PEER): the
+ * caller learnt the domid from the device's xenstore entries, never from
+ * the peer's own claim.
  */
 #include "kernel/printk.h"
 #include "kernel/xen/gnttab.h"
@@ -20,28 +21,28 @@ void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap)
 	q->cap = cap;
 }
 
-static int find_peer(const struct gnttab_quota *q, domid_t domid)
+static int find_peer(const struct gnttab_quota *q, gnttab_peer_t key)
 {
 	for (unsigned int i = 0; i < GNTTAB_MAP_MAX_PEERS; i++)
-		if (q->peer[i].count && q->peer[i].domid == domid)
+		if (q->peer[i].count && q->peer[i].key == key)
 			return (int)i;
 	return -1;
 }
 
-static int new_peer(struct gnttab_quota *q, domid_t domid)
+static int new_peer(struct gnttab_quota *q, gnttab_peer_t key)
 {
 	for (unsigned int i = 0; i < GNTTAB_MAP_MAX_PEERS; i++) {
 		if (!q->peer[i].count) {
-			q->peer[i].domid = domid;
+			q->peer[i].key = key;
 			return (int)i;
 		}
 	}
 	return -1;
 }
 
-uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid)
+uint32_t gnttab_quota_count(const struct gnttab_quota *q, gnttab_peer_t peer)
 {
-	int i = find_peer(q, domid);
+	int i = find_peer(q, peer);
 
 	return i < 0 ? 0 : q->peer[i].count;
 }
@@ -72,15 +73,15 @@ static int check_limits(struct gnttab_quota *q, uint32_t peer_count)
 }
 #endif
 
-int gnttab_quota_charge(struct gnttab_quota *q, domid_t domid)
+int gnttab_quota_charge(struct gnttab_quota *q, gnttab_peer_t peer)
 {
-	int i = find_peer(q, domid);
+	int i = find_peer(q, peer);
 	int rc = check_limits(q, i < 0 ? 0 : q->peer[i].count);
 
 	if (rc)
 		return rc;
 	if (i < 0)
-		i = new_peer(q, domid);
+		i = new_peer(q, peer);
 	if (i < 0 || q->peer[i].count == UINT32_MAX || q->total == UINT32_MAX) {
 		q->refused_peers++;
 		return -ENOSPC;
@@ -90,13 +91,13 @@ int gnttab_quota_charge(struct gnttab_quota *q, domid_t domid)
 	return 0;
 }
 
-int gnttab_quota_uncharge(struct gnttab_quota *q, domid_t domid)
+int gnttab_quota_uncharge(struct gnttab_quota *q, gnttab_peer_t peer)
 {
-	int i = find_peer(q, domid);
+	int i = find_peer(q, peer);
 
 	if (i < 0 || !q->total) {
-		pr_err("gnttab: unmap accounting: domain %u holds no mapping\n",
-		       domid);
+		pr_err("gnttab: unmap accounting: peer %#x holds no mapping\n",
+		       peer);
 		return -EINVAL;
 	}
 	q->peer[i].count--;

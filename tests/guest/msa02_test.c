@@ -13,8 +13,9 @@
  *
  * Detection without a peer, as the Xen Test Framework does: grant a page
  * to our own domid and map it ourselves with GNTTABOP_map_grant_ref, so
- * Xen sets the flags exactly as for a foreign mapping.  With a peer: the
- * dom0 grant-holder maps and holds our grant (tests/peer/grant-holder.c).
+ * Xen sets the flags exactly as for a foreign mapping (under PVH the
+ * mapping goes at the page's own gfn: gnttab_selfmap.h says why).  With a peer:
+ * the dom0 grant-holder maps and holds our grant (tests/peer/grant-holder.c).
  * On a BUGGY=msa02 build (end access ignores the flags) these tests fail.
  */
 #include "kernel/ktest.h"
@@ -25,47 +26,34 @@
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "tests/guest/gnttab_selfmap.h"
 
 #define MS 1000000UL
 /* The retry back-off starts at 1 ms; a release must come well within. */
 #define RELEASE_TIMEOUT_NS (3000 * MS)
 
+/* A page granted to ourselves and mapped by us: the peer is us. */
 struct selfmap {
-	domid_t self;
 	uint8_t *page;
-	grant_ref_t ref;
-	struct gnttab_mapping m;
-	bool granted; /* the reference is still ours to end */
+	struct selfmap_pin pin;
+	struct gnttab_mapping m; /* a second mapping, through the map layer */
+	bool granted;		 /* the reference is still ours to end */
 };
 
-/* Grant a fresh page to ourselves and map it: the peer is us. */
 static bool selfmap_setup(struct selfmap *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (!xen_present()) {
-		ktest_skip("not running under Xen");
-		return false;
-	}
-	s->self = gnttab_self_domid();
-	if (s->self == DOMID_SELF) {
-		ktest_skip("our domid is unknown (no xenstore, no CPUID leaf)");
-		return false;
-	}
+	if (selfmap_domid() == DOMID_SELF)
+		return false; /* skipped */
 	s->page = mm_page_alloc_zeroed(0);
-	if (!s->page ||
-	    gnttab_grant_access(s->self, (uintptr_t)s->page >> PAGE_SHIFT,
-				false, &s->ref)) {
-		ktest_fail_at(__FILE__, __LINE__, "cannot grant a page");
+	if (!s->page || selfmap_pin(&s->pin, s->page)) {
+		ktest_fail_at(__FILE__, __LINE__,
+			      "cannot grant and map a page");
 		if (s->page)
 			mm_page_free(s->page, 0);
 		return false;
 	}
 	s->granted = true;
-	if (gnttab_map(s->self, s->ref, false, &s->m)) {
-		ktest_fail_at(__FILE__, __LINE__, "cannot map our own grant");
-		KT_EXPECT_EQ(gnttab_end_access_and_free(s->ref, s->page), 0);
-		return false;
-	}
 	return true;
 }
 
@@ -74,8 +62,11 @@ static void selfmap_teardown(struct selfmap *s)
 {
 	if (s->m.mapped)
 		KT_EXPECT_EQ(gnttab_unmap(&s->m), 0);
+	if (s->pin.pinned)
+		KT_EXPECT_EQ(selfmap_unpin(&s->pin), 0);
 	if (s->granted)
-		KT_EXPECT_EQ(gnttab_end_access_and_free(s->ref, s->page), 0);
+		KT_EXPECT_EQ(gnttab_end_access_and_free(s->pin.ref, s->page),
+			     0);
 }
 
 static bool ref_released(void *arg)
@@ -87,21 +78,27 @@ KTEST(msa02, end_access_while_mapped)
 {
 	struct gnttab_stats a, b;
 	struct selfmap s;
+	uint8_t *view;
 	int rc;
 
 	if (!selfmap_setup(&s))
 		return;
 	gnttab_get_stats(&a);
-	rc = gnttab_end_access(s.ref);
+	rc = gnttab_end_access(s.pin.ref);
 	gnttab_get_stats(&b);
 	KT_EXPECT_EQ(rc, -EBUSY);
 	if (rc == 0)
 		s.granted = false; /* the bug: "ended" under the mapping */
 	KT_EXPECT_EQ(b.end_busy, a.end_busy + 1);
 	KT_EXPECT_EQ(b.refs_granted, a.refs_granted);
-	/* Still shared both ways: the refusal changed nothing. */
-	((uint8_t *)gnttab_mapping_addr(&s.m))[42] = 0x5a;
-	KT_EXPECT_EQ(s.page[42], 0x5a);
+	/* The refusal changed nothing: the grant still maps, both ways. */
+	rc = gnttab_map(selfmap_domid(), s.pin.ref, false, &s.m);
+	KT_EXPECT_EQ(rc, 0);
+	if (!rc) {
+		view = gnttab_mapping_addr(&s.m);
+		view[42] = 0x5a;
+		KT_EXPECT_EQ(s.page[42], 0x5a);
+	}
 	selfmap_teardown(&s);
 	if (!s.granted)
 		mm_page_free(s.page, 0);
@@ -124,11 +121,11 @@ KTEST(msa02, page_not_reused_while_mapped)
 	if (!probe || !refs || !selfmap_setup(&s))
 		goto out;
 	mm_get_stats(&a);
-	rc = gnttab_end_access_and_free(s.ref, s.page);
+	rc = gnttab_end_access_and_free(s.pin.ref, s.page);
 	mm_get_stats(&b);
 	KT_EXPECT_EQ(rc, -EBUSY);
 	s.granted = false; /* either way, no longer ours */
-	KT_EXPECT(gnttab_ref_quarantined(s.ref));
+	KT_EXPECT(gnttab_ref_quarantined(s.pin.ref));
 	KT_EXPECT_EQ(b.page_frees, a.page_frees);
 	KT_EXPECT_EQ(b.free_pages, a.free_pages);
 	/* The allocator must not hand the page out (LIFO: it would first). */
@@ -139,7 +136,7 @@ KTEST(msa02, page_not_reused_while_mapped)
 	KT_EXPECT_EQ(hits, 0);
 	/* Nor the reference: take every free one, then give them back. */
 	while (gnttab_grant_access(0, 1, true, &ref) == 0) {
-		reissued += ref == s.ref;
+		reissued += ref == s.pin.ref;
 		refs[n++] = ref;
 	}
 	while (n)
@@ -147,7 +144,8 @@ KTEST(msa02, page_not_reused_while_mapped)
 	KT_EXPECT_EQ(reissued, 0);
 	selfmap_teardown(&s);
 	/* Unmapped: the quarantine lets go (checked in detail below). */
-	KT_EXPECT_EQ(wait_until(ref_released, &s.ref, RELEASE_TIMEOUT_NS), 0);
+	KT_EXPECT_EQ(wait_until(ref_released, &s.pin.ref, RELEASE_TIMEOUT_NS),
+		     0);
 out:
 	mm_free(refs);
 	mm_free(probe);
@@ -164,7 +162,7 @@ KTEST(msa02, quarantine_released_after_unmap)
 	if (!selfmap_setup(&s))
 		return;
 	gnttab_get_stats(&a);
-	rc = gnttab_end_access_and_free(s.ref, s.page);
+	rc = gnttab_end_access_and_free(s.pin.ref, s.page);
 	s.granted = false;
 	KT_EXPECT_EQ(rc, -EBUSY);
 	gnttab_get_stats(&b);
@@ -174,10 +172,11 @@ KTEST(msa02, quarantine_released_after_unmap)
 	/* Still mapped: retries keep it. */
 	KT_EXPECT_EQ(gnttab_quarantine_poll(), b.quarantined_refs);
 	mm_get_stats(&ma);
-	KT_EXPECT_EQ(gnttab_unmap(&s.m), 0);
+	KT_EXPECT_EQ(selfmap_unpin(&s.pin), 0);
 	t0 = time_now_ns();
 	/* No poll here: the timer must release it on its own. */
-	KT_EXPECT_EQ(wait_until(ref_released, &s.ref, RELEASE_TIMEOUT_NS), 0);
+	KT_EXPECT_EQ(wait_until(ref_released, &s.pin.ref, RELEASE_TIMEOUT_NS),
+		     0);
 	t1 = time_now_ns();
 	gnttab_get_stats(&b);
 	mm_get_stats(&mb);

@@ -1,0 +1,200 @@
+/*
+ * Mapping our own grants under PVH: see gnttab_selfmap.h for why the page
+ * is first mapped at its own gfn.  Raw GNTTABOP calls here are the test
+ * playing the peer; the kernel's own mappings go through gnttab_map().
+ */
+#include "kernel/arch.h"
+#include "kernel/ktest.h"
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+#include "kernel/xen/hypercall.h"
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "tests/guest/gnttab_selfmap.h"
+#include <xen/memory.h>
+
+static struct {
+	uint8_t *page;
+	grant_ref_t ref;
+	grant_handle_t handle;
+	bool ready;
+} pool;
+/* Pages moved into holes because Xen would not populate more. */
+static unsigned int spares_used;
+
+static uint64_t gfn_of(const void *p)
+{
+	return (uintptr_t)p >> PAGE_SHIFT;
+}
+
+domid_t selfmap_domid(void)
+{
+	domid_t d;
+
+	if (!xen_present()) {
+		ktest_skip("not running under Xen");
+		return DOMID_SELF;
+	}
+	d = gnttab_self_domid();
+	if (d == DOMID_SELF)
+		ktest_skip("our domid is unknown (no xenstore, no CPUID leaf)");
+	return d;
+}
+
+static int raw_map(grant_ref_t ref, uint64_t gfn, grant_handle_t *h)
+{
+	struct gnttab_map_grant_ref op = {
+	    .host_addr = gfn << PAGE_SHIFT,
+	    .flags = GNTMAP_host_map,
+	    .ref = ref,
+	    .dom = gnttab_self_domid(),
+	};
+	int rc = xen_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+
+	if (!rc && op.status != GNTST_okay)
+		rc = gnttab_status_errno(op.status);
+	if (!rc)
+		*h = op.handle;
+	return rc;
+}
+
+static int raw_unmap(uint64_t gfn, grant_handle_t h)
+{
+	struct gnttab_unmap_grant_ref op = {
+	    .host_addr = gfn << PAGE_SHIFT,
+	    .handle = h,
+	};
+	int rc = xen_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
+
+	return rc ? rc : gnttab_status_errno(op.status);
+}
+
+/* Put RAM back at `gfn`, which the unmap left empty. */
+static int refill(uint64_t gfn)
+{
+	xen_pfn_t pfn = gfn;
+	struct xen_memory_reservation r = {
+	    .nr_extents = 1,
+	    .domid = DOMID_SELF,
+	};
+	struct xen_add_to_physmap x = {
+	    .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_gmfn,
+	    .gpfn = gfn,
+	};
+	void *spare;
+	int rc;
+
+	set_xen_guest_handle(r.extent_start, &pfn);
+	if (xen_memory_op(XENMEM_populate_physmap, &r) == 1)
+		return 0;
+	/* At our limit: move a spare frame in; its old gfn is never used. */
+	spare = mm_page_alloc(0);
+	if (!spare)
+		return -ENOMEM;
+	x.idx = gfn_of(spare);
+	rc = xen_memory_op(XENMEM_add_to_physmap, &x);
+	if (rc) {
+		mm_page_free(spare, 0);
+		return rc;
+	}
+	spares_used++;
+	pr_info("selfmap: %u page(s) given up to refill holes\n", spares_used);
+	return 0;
+}
+
+/* The pool page stays granted and mapped at its own gfn until shutdown. */
+static int pool_init(void)
+{
+	int rc;
+
+	if (pool.ready)
+		return 0;
+	pool.page = mm_page_alloc(0);
+	if (!pool.page)
+		return -ENOMEM;
+	memset(pool.page, SELFMAP_POOL_BYTE, PAGE_SIZE);
+	rc = gnttab_grant_access(gnttab_self_domid(), gfn_of(pool.page), false,
+				 &pool.ref);
+	if (rc)
+		goto free_page;
+	rc = raw_map(pool.ref, gfn_of(pool.page), &pool.handle);
+	if (rc)
+		goto end;
+	pool.ready = true;
+	return 0;
+end:
+	if (gnttab_end_access(pool.ref))
+		return rc; /* still granted somehow: keep the page */
+free_page:
+	mm_page_free(pool.page, 0);
+	return rc;
+}
+
+int selfmap_pool_grant(grant_ref_t *refs, unsigned int n)
+{
+	unsigned int i;
+	int rc = pool_init();
+
+	for (i = 0; !rc && i < n; i++)
+		rc = gnttab_grant_access(gnttab_self_domid(), gfn_of(pool.page),
+					 false, &refs[i]);
+	if (rc && i)
+		selfmap_pool_end(refs, i - 1);
+	return rc;
+}
+
+void selfmap_pool_end(const grant_ref_t *refs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		int rc = gnttab_end_access(refs[i]);
+
+		if (rc)
+			ktest_fail_at(__FILE__, __LINE__,
+				      "end of pool ref %u: %d", refs[i], rc);
+	}
+}
+
+int selfmap_pin(struct selfmap_pin *p, void *page)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = gnttab_grant_access(gnttab_self_domid(), gfn_of(page), false,
+				 &p->ref);
+	if (rc)
+		return rc;
+	rc = raw_map(p->ref, gfn_of(page), &p->handle);
+	if (rc) {
+		if (gnttab_end_access(p->ref))
+			ktest_fail_at(__FILE__, __LINE__, "cannot end ref %u",
+				      p->ref);
+		return rc;
+	}
+	p->page = page;
+	p->pinned = true;
+	return 0;
+}
+
+int selfmap_unpin(struct selfmap_pin *p)
+{
+	bool on = arch_irqs_enabled();
+	int rc;
+
+	if (!p->pinned)
+		return -EINVAL;
+	/* No timer may free the page while its gfn is a hole. */
+	arch_irq_disable();
+	rc = raw_unmap(gfn_of(p->page), p->handle);
+	if (!rc) {
+		p->pinned = false;
+		rc = refill(gfn_of(p->page));
+		if (rc)
+			panic("selfmap: cannot refill gfn %#lx: %d",
+			      gfn_of(p->page), rc);
+	}
+	if (on)
+		arch_irq_enable();
+	return rc;
+}
