@@ -17,13 +17,15 @@
  */
 #include "kernel/mm.h"
 #include "kernel/printk.h"
+#include "lib/bitmap.h"
 
 #define S mm_state
 
 #define MIN_SHIFT  4 /* log2(MM_HEAP_MIN) */
 #define NR_CLASSES 8
 BUILD_BUG_ON(MM_HEAP_MIN << (NR_CLASSES - 1) != MM_HEAP_MAX);
-BUILD_BUG_ON(PAGE_SIZE / MM_HEAP_MIN > 64 * MM_SLAB_WORDS);
+BUILD_BUG_ON(PAGE_SIZE / MM_HEAP_MIN > BITS_PER_LONG * MM_SLAB_WORDS);
+BUILD_BUG_ON(BITS_PER_LONG != 64);
 
 struct heap_class {
 	struct mm_page *partial;
@@ -65,13 +67,13 @@ static void slab_del(struct mm_page **head, struct mm_page *pg)
 }
 
 /* Bits that stand for no object: set for good. */
-static uint64_t slab_word_init(unsigned int n, unsigned int w)
+static unsigned long slab_word_init(unsigned int n, unsigned int w)
 {
 	if (n >= (w + 1) * 64)
 		return 0;
 	if (n <= w * 64)
-		return ~0ULL;
-	return ~0ULL << (n - w * 64);
+		return ~0UL;
+	return ~0UL << (n - w * 64);
 }
 
 /* A new, empty slab for class c, on its list.  Lock held. */
@@ -100,13 +102,13 @@ static __attribute__((noinline)) struct mm_page *slab_new(unsigned int c)
 static unsigned int slab_take(struct mm_page *pg)
 {
 	for (unsigned int w = 0;; w++) {
-		uint64_t avail = ~pg->used[w];
+		unsigned long avail = ~pg->used[w];
 
 		if (avail) {
-			unsigned int b = __builtin_ctzll(avail);
+			unsigned int idx = w * 64 + __builtin_ctzl(avail);
 
-			pg->used[w] |= 1ULL << b;
-			return w * 64 + b;
+			bitmap_set_bit(pg->used, idx);
+			return idx;
 		}
 	}
 }
@@ -208,36 +210,20 @@ static void slab_release(struct mm_page *pg)
 	mm_block_put_locked(pg, true);
 }
 
-/*
- * Word stores, inline: objects are small and 16-byte aligned, and a call
- * to memset costs more than filling 16 bytes.  (mm.mk builds this file
- * with -fno-tree-loop-distribute-patterns, so GCC keeps the loop.)
- */
-static void poison_object(void *p, size_t len)
-{
-	uint64_t *w = p, *end = (uint64_t *)((char *)p + len);
-
-	for (; w < end; w += 2) {
-		w[0] = MM_POISON_WORD;
-		w[1] = MM_POISON_WORD;
-	}
-}
-
 /* Free an object of a slab, or say why not (then nothing changed). */
 static const char *slab_free(struct mm_page *pg, void *p)
 {
 	unsigned int c = pg->cls, shift = c + MIN_SHIFT;
 	uintptr_t off = (uintptr_t)p & (PAGE_SIZE - 1);
 	unsigned int idx = off >> shift;
-	uint64_t bit = 1ULL << (idx % 64);
 
 	if (off & ((1UL << shift) - 1))
 		return "not the start of an object";
-	if (!(pg->used[idx / 64] & bit))
+	if (!bitmap_test_bit(pg->used, idx))
 		return "double free";
 	/* Poison before the bit clears: a freed object never looks live. */
-	poison_object(p, 1UL << shift);
-	pg->used[idx / 64] &= ~bit;
+	mm_fill(p, MM_POISON_WORD, 1UL << shift);
+	bitmap_clear_bit(pg->used, idx);
 	if (pg->inuse-- == class_objects(c))
 		slab_push(&heap[c].partial, pg);
 	if (!pg->inuse && heap[c].nr_empty++)
@@ -344,7 +330,7 @@ int mm_heap_check_lists(void)
 
 int mm_heap_check_slab(struct mm_page *pg, size_t *objects, size_t *bytes)
 {
-	unsigned int c = pg->cls, n, used = 0;
+	unsigned int c = pg->cls, n, used;
 	bool listed = pg->flags & MM_PF_MARK;
 
 	pg->flags &= ~MM_PF_MARK;
@@ -354,15 +340,15 @@ int mm_heap_check_slab(struct mm_page *pg, size_t *objects, size_t *bytes)
 	}
 	n = class_objects(c);
 	for (unsigned int w = 0; w < MM_SLAB_WORDS; w++) {
-		uint64_t fixed = slab_word_init(n, w);
+		unsigned long fixed = slab_word_init(n, w);
 
 		if ((pg->used[w] & fixed) != fixed) {
 			printk(LOG_ERR, "mm_check: slab %p: bitmap word %u\n",
 			       pg, w);
 			return 1;
 		}
-		used += __builtin_popcountll(pg->used[w] & ~fixed);
 	}
+	used = bitmap_weight(pg->used, n);
 	*objects += used;
 	*bytes += (size_t)used << (c + MIN_SHIFT);
 	if (used != pg->inuse || listed != (used < n)) {

@@ -11,10 +11,12 @@ HOST_KERNEL_SRCS += $(MM_SRCS)
 HOST_TEST_SRCS += $(MM_TEST_SRCS) tests/host/mm_stress.c tests/host/mm_check.c
 HOST_GLUE_SRCS += tests/host/mm_arena.c
 
-# heap.c poisons small objects with an inline loop: keep GCC from turning
-# it back into a call to memset.
-$(O)/k/kernel/mm/heap.o: KCFLAGS += -fno-tree-loop-distribute-patterns
-$(O)/host/kernel/mm/heap.o: HOST_KCFLAGS += -fno-tree-loop-distribute-patterns
+# mm_fill() in kernel/mm.h is an unrolled word loop, faster than lib's
+# memset: keep GCC from turning it back into a call to memset.
+$(patsubst %.c,$(O)/k/%.o,$(MM_SRCS)): \
+	KCFLAGS += -fno-tree-loop-distribute-patterns
+$(patsubst %.c,$(O)/host/%.o,$(MM_SRCS)): \
+	HOST_KCFLAGS += -fno-tree-loop-distribute-patterns
 
 # make bench-host (not part of `make test`).
 include tests/host/bench.mk

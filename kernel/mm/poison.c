@@ -8,7 +8,6 @@
  */
 #include "kernel/mm.h"
 #include "kernel/printk.h"
-#include "lib/string.h"
 
 #define S mm_state
 
@@ -24,7 +23,7 @@
 
 void mm_poison(void *p, size_t len)
 {
-	memset(p, MM_POISON, len);
+	mm_fill(p, MM_POISON_WORD, len);
 }
 
 void mm_poison_report(const void *p, size_t len)
@@ -51,7 +50,7 @@ void mm_prepare(void *p, size_t len, size_t check, bool zero)
 		mm_poison_report(p, check);
 	/* MSA01: with scrub on, no caller ever sees a previous user's bytes. */
 	if (zero || (MM_SCRUB_ENABLED && (opts & MM_OPT_SCRUB)))
-		memset(p, 0, len);
+		mm_fill(p, 0, len);
 }
 
 void mm_bad_free(const char *kind, const void *p, const char *why,

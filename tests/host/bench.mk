@@ -7,7 +7,8 @@ ifndef BENCH_MK_INCLUDED
 BENCH_MK_INCLUDED := 1
 
 BENCH_BIN := $(O)/bench/bench-mm
-BENCH_KOBJS := $(patsubst %.c,$(O)/bench/%.o,$(MM_SRCS) lib/string.c)
+BENCH_KOBJS := $(patsubst %.c,$(O)/bench/%.o,$(MM_SRCS) lib/string.c \
+	lib/bitmap.c)
 BENCH_OBJ := $(O)/bench/tests/host/bench_mm.o
 BENCH_KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -nostdinc \
 	-isystem $(GCC_INC) -fno-stack-protector -mno-red-zone \
@@ -17,8 +18,7 @@ BENCH_CFLAGS := $(COMMON_CFLAGS) -MMD -MP
 
 # As in lib.mk and mm.mk: keep GCC from turning fill loops into calls to
 # memset.
-$(O)/bench/lib/string.o $(O)/bench/kernel/mm/heap.o: \
-	BENCH_KCFLAGS += -fno-tree-loop-distribute-patterns
+$(BENCH_KOBJS): BENCH_KCFLAGS += -fno-tree-loop-distribute-patterns
 
 $(BENCH_KOBJS): $(O)/bench/%.o: %.c tests/host/host-names.h \
 		| $(O)/include/xen

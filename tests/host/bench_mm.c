@@ -12,7 +12,7 @@
  *           one and allocates a replacement of the same size.
  * mm is measured as shipped (poison on free, poison check on allocation)
  * and with the poison check off (poisoning on free cannot be turned off);
- * glibc as is, and with the same poisoning (lib's memset of the whole
+ * glibc as is, and with the same poisoning (mm_poison() of the whole
  * block before free(), as mm does): the floor for a poisoning allocator.
  *
  * Hosted code: compiled without tests/host/host-names.h.
@@ -32,9 +32,6 @@
 #define WSET	   1024
 
 enum which { MM, MM_NOCHECK, GLIBC, GLIBC_POISON };
-
-/* lib/string.c's memset, as kernel/mm uses it (renamed on the host). */
-void *lib_memset(void *dst, int c, size_t n);
 
 /* The pieces of the kernel kernel/mm calls. */
 static bool irqs_on = true;
@@ -92,7 +89,7 @@ static inline void *get(const struct load *l, enum which w)
 static inline void put(const struct load *l, enum which w, void *p)
 {
 	if (w == GLIBC_POISON)
-		lib_memset(p, MM_POISON, l->size);
+		mm_poison(p, l->size);
 	if (w >= GLIBC)
 		free(p);
 	else if (l->order >= 0)
@@ -200,7 +197,7 @@ int main(int argc, char **argv)
 	printf("ns per alloc+free pair, median of %d runs after a warm-up\n"
 	       "mm = kernel/mm as shipped (poison on free, check on alloc), "
 	       "mm-nochk = poison check off,\nglibc+p = glibc with mm's "
-	       "poisoning (memset before free)\n\n",
+	       "poisoning (mm_poison before free)\n\n",
 	       RUNS);
 	printf("%-7s %-8s %6s %8s %8s %8s %8s %8s\n", "pattern", "what",
 	       "bytes", "mm", "mm-nochk", "glibc", "glibc+p", "mm/glibc");

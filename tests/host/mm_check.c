@@ -37,9 +37,9 @@ KTEST(mm, check_catches_corruption)
 	KT_EXPECT_EQ(mm_check(), -EINVAL);
 	mm_state.st.free_pages--;
 
-	hp->used[0] ^= 1ULL << 63; /* bitmap disagrees with the count */
+	hp->used[0] ^= 1UL << 63; /* bitmap disagrees with the count */
 	KT_EXPECT_EQ(mm_check(), -EINVAL);
-	hp->used[0] ^= 1ULL << 63;
+	hp->used[0] ^= 1UL << 63;
 	KT_EXPECT_EQ(mm_check(), 0);
 
 	/*
