@@ -15,6 +15,8 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
+# No __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mkconfigs  # noqa: E402
 

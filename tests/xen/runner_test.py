@@ -8,6 +8,8 @@ import unittest
 import xml.etree.ElementTree as ET
 from contextlib import redirect_stdout
 
+# No __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runner  # noqa: E402
 
