@@ -41,8 +41,12 @@ REASON_FOR = {'SUCCESS': 'poweroff', 'SKIP': 'poweroff',
               'FAILURE': 'crash', 'ERROR': 'crash'}
 
 
+# Control characters are not allowed in XML 1.0 (JUnit) and mean nothing here.
+CTRL_RE = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
+
+
 def clean(line):
-    return ANSI_RE.sub('', line).replace('\r', '').replace('\x00', '')
+    return CTRL_RE.sub('', ANSI_RE.sub('', line))
 
 
 def read_log(path):
