@@ -1,6 +1,6 @@
 /*
- * Binary buddy page allocator (Knowlton 1965, as in Knuth TAOCP vol. 1,
- * 2.5), with out-of-line per-page metadata carved from each range.
+ * Binary buddy page allocator (Knowlton 1965; Knuth TAOCP vol. 1, sec. 2.5).
+ * Per-page metadata lives out of line, carved from each range.
  *
  * Invariants (checked by mm_check()):
  * - Each range's managed pages are tiled by blocks; a block of order o
