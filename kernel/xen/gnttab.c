@@ -4,7 +4,6 @@
  * timer that retries the quarantine with exponential back-off.
  */
 #include "kernel/arch.h"
-#include "kernel/init.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
@@ -120,7 +119,6 @@ int gnttab_init(void)
 		(unsigned long)tbl.max_frames * GNTTAB_PER_FRAME);
 	return 0;
 }
-KINIT(KINIT_XEN_CONSOLE, gnttab_init);
 
 domid_t gnttab_self_domid(void)
 {

@@ -24,7 +24,9 @@
 #include "kernel/timer.h"
 #include "kernel/xen/gnttab.h"
 #include "kernel/xen/xen.h"
+#include "kernel/xen/xenstore.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/guest/gnttab_selfmap.h"
 
@@ -189,4 +191,112 @@ KTEST(msa02, quarantine_released_after_unmap)
 	KT_EXPECT_EQ(b.refs_granted, a.refs_granted - 1);
 	ktest_diag("released %lu us after the unmap, %lu retries so far",
 		   (t1 - t0) / 1000, b.retries);
+}
+
+/*
+ * With a real peer: the dom0 grant-holder (tests/peer/grant-holder.c)
+ * maps our grant and holds it.  Protocol, under our xenstore home:
+ * data/ktest-gh/ref = the reference, cmd = "map"; it answers state =
+ * "mapped" (or "error <why>"); later cmd = "release", state = "released".
+ */
+#define GH_DIR	     "data/ktest-gh"
+#define GH_ANSWER_NS (5000 * MS)
+#define GH_POLL_NS   (10 * MS)
+
+/* Remove our protocol nodes; there may be none. */
+static void gh_clean(void)
+{
+	int rc = xs_rm(XS_TXN_NIL, GH_DIR);
+
+	if (rc && rc != -ENOENT)
+		ktest_diag("xs_rm %s: %d", GH_DIR, rc);
+}
+
+/* Wait for state == want; 0, -ETIMEDOUT, or -EPROTO for an error state. */
+static int gh_wait_state(const char *want, char *state, size_t len)
+{
+	uint64_t deadline = time_now_ns() + GH_ANSWER_NS;
+	int n;
+
+	do {
+		n = xs_read(XS_TXN_NIL, GH_DIR "/state", state, len);
+		if (n >= 0 && !strcmp(state, want))
+			return 0;
+		if (n >= 0 && !strncmp(state, "error", 5))
+			return -EPROTO;
+		sleep_ns(GH_POLL_NS);
+	} while (time_now_ns() < deadline);
+	state[0] = '\0';
+	return -ETIMEDOUT;
+}
+
+/* Ask the holder to map `ref`: 0 once it holds it, or why not. */
+static int gh_map(grant_ref_t ref, char *state, size_t len)
+{
+	char val[16];
+
+	gh_clean(); /* a stale answer is no answer */
+	snprintf(val, sizeof(val), "%u", ref);
+	if (xs_write(XS_TXN_NIL, GH_DIR "/ref", val) ||
+	    xs_write(XS_TXN_NIL, GH_DIR "/cmd", "map"))
+		return -EIO;
+	return gh_wait_state("mapped", state, len);
+}
+
+static void fill_gh_pattern(uint8_t *p)
+{
+	for (unsigned int i = 0; i < PAGE_SIZE; i++)
+		p[i] = (uint8_t)((i & 0xff) ^ 0x5a);
+}
+
+KTEST(msa02, peer_holds_mapping)
+{
+	struct gnttab_stats a, b;
+	char state[64];
+	grant_ref_t ref;
+	uint8_t *page;
+	void *probe;
+	int rc;
+
+	if (!xen_present())
+		KT_SKIP("not running under Xen");
+	if (!xs_connected())
+		KT_SKIP("no xenstore: cannot reach a grant-holder");
+	page = mm_page_alloc(0);
+	KT_ASSERT(page);
+	fill_gh_pattern(page);
+	KT_ASSERT(gnttab_grant_access(0, (uintptr_t)page >> PAGE_SHIFT, false,
+				      &ref) == 0);
+	rc = gh_map(ref, state, sizeof(state));
+	if (rc) {
+		KT_EXPECT_EQ(gnttab_end_access_and_free(ref, page), 0);
+		gh_clean();
+		if (rc != -ETIMEDOUT)
+			ktest_fail_at(__FILE__, __LINE__, "holder: %d '%s'", rc,
+				      state);
+		else
+			ktest_skip("no grant-holder answered within 5 s");
+		return;
+	}
+	gnttab_get_stats(&a);
+	rc = gnttab_end_access_and_free(ref, page);
+	KT_EXPECT_EQ(rc, -EBUSY);
+	KT_EXPECT(gnttab_ref_quarantined(ref));
+	/* LIFO allocator: a freed page would come straight back. */
+	probe = mm_page_alloc(0);
+	KT_EXPECT(probe != (void *)page);
+	mm_page_free(probe, 0);
+	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, GH_DIR "/cmd", "release"), 0);
+	KT_EXPECT_EQ(gh_wait_state("released", state, sizeof(state)), 0);
+	KT_EXPECT_EQ(wait_until(ref_released, &ref, RELEASE_TIMEOUT_NS), 0);
+	gnttab_get_stats(&b);
+	KT_EXPECT_EQ(b.quarantined, a.quarantined + 1);
+	KT_EXPECT_EQ(b.released_refs, a.released_refs + 1);
+	KT_EXPECT_EQ(b.released_pages, a.released_pages + 1);
+	KT_EXPECT_EQ(b.quarantined_refs, a.quarantined_refs);
+	if (!ktest_failed())
+		ktest_diag("dom0 held ref %u; end refused, quarantined, "
+			   "released after its unmap (%lu retries so far)",
+			   ref, b.retries);
+	gh_clean();
 }
