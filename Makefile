@@ -62,6 +62,7 @@ include tests/host/host.mk
 include tests/qemu/qemu.mk
 include tests/peer/peer.mk
 include tests/xen/xen.mk
+include tests/fuzz/fuzz.mk
 
 KOBJS := $(patsubst %,$(O)/k/%.o,$(basename $(KERNEL_SRCS)))
 
@@ -118,10 +119,15 @@ check-layering:
 format-check:
 	$(Q)tests/tools/format-check.sh
 
+# Tier by tier, cheapest first, so a broken build fails in seconds.
 test: setup check-layering
 	$(Q)$(MAKE) --no-print-directory test-host
+	$(Q)$(MAKE) --no-print-directory test-peer
+	$(Q)$(MAKE) --no-print-directory test-fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu
 	$(Q)$(MAKE) --no-print-directory test-xen
+	$(Q)$(MAKE) --no-print-directory test-peer-xen
+	$(Q)$(MAKE) --no-print-directory test-iso
 	@echo "make test: all tiers passed"
 
 # On a Xen dom0 the kernel runs under the host's own Xen; elsewhere under
