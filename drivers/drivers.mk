@@ -1,1 +1,2 @@
 KERNEL_SRCS += drivers/uart16550.c drivers/debugport.c drivers/xencons.c
+include drivers/netfront.mk

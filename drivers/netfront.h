@@ -1,0 +1,345 @@
+/*
+ * netfront: the Xen paravirtual network frontend (xen/io/netif.h), one
+ * device ("device/vif/0"), one queue, one event channel, copy-mode RX.
+ *
+ * What another domain writes is untrusted (STYLE.md, XSA-155): every
+ * response is copied out of the ring once (RING_COPY_RESPONSE) and only the
+ * copy is validated and used; the producer index is read once per pass and
+ * may neither run more than a ring ahead (RING_RESPONSE_PROD_OVERFLOW) nor
+ * go backwards.  A violation logs one line, marks the device broken with a
+ * reason and stops all ring processing; the next netfront_service() in
+ * process context tears the device down, ending every grant (a page the
+ * backend still maps goes to the grant quarantine, MSA02) and freeing every
+ * page, so nothing leaks and nothing crashes.
+ *
+ * MSA00: a request id (TX and RX) belongs to exactly one in-flight request
+ * from push to response; a response whose id is out of range, not in
+ * flight, or already answered is rejected and no buffer changes hands.
+ * MSA01 / XSA-403: a page granted to the backend holds only the bytes of
+ * this use and zeros: TX pages get the frame then zeros, RX buffers are
+ * zeroed before every grant, including pages recycled from the pool.
+ *
+ * Contexts: the event channel handler processes both rings in interrupt
+ * context (interrupts off) and delivers received frames to the stack with
+ * netdev_rx() there; xmit may be called from anywhere, also from inside
+ * netdev_rx().  The xenbus side (connect, teardown, reacting to the
+ * backend's state) needs xenstore, so it runs only in process context:
+ * at boot, in netfront_service(), which the netdev's poll op calls.
+ */
+#ifndef DRIVERS_NETFRONT_H
+#define DRIVERS_NETFRONT_H
+
+#include "lib/compiler.h"
+#include "lib/string.h"
+
+/*
+ * ring.h leaves the barriers to its includer: map them onto ours.  They
+ * order our accesses to the shared ring against the backend's.
+ */
+#define xen_mb()  mb()
+#define xen_rmb() rmb()
+#define xen_wmb() wmb()
+#include <xen/io/netif.h>
+
+struct netdev;
+
+/* Kinds of backend misbehaviour, each counted; the first one breaks. */
+enum netfront_err {
+	NETFRONT_ERR_NONE = 0,
+	NETFRONT_ERR_BAD_ID,	    /* id outside the ring */
+	NETFRONT_ERR_STALE_ID,	    /* id never issued since connect */
+	NETFRONT_ERR_DUP_ID,	    /* id's request already answered */
+	NETFRONT_ERR_BAD_STATUS,    /* status no NETIF_RSP_* we expect */
+	NETFRONT_ERR_RX_BOUNDS,	    /* rx offset + length beyond the page */
+	NETFRONT_ERR_RX_FLAGS,	    /* rx multi-slot / extra-info: not asked */
+	NETFRONT_ERR_PROD_OVERFLOW, /* rsp_prod more than we requested */
+	NETFRONT_ERR_PROD_REWIND,   /* rsp_prod went backwards */
+	NETFRONT_ERR_COUNT,
+};
+
+/* What the backend offered (its xenstore keys), for users and tests. */
+struct netfront_features {
+	bool rx_copy, sg, split_evtchn, gso_tcpv4, ipv6_csum, rx_notify;
+	uint32_t max_queues;
+};
+
+struct netfront_stats {
+	uint64_t tx_packets, tx_bytes;
+	uint64_t tx_dropped; /* NETIF_RSP_DROPPED, or lost at teardown */
+	uint64_t tx_errors;  /* NETIF_RSP_ERROR */
+	uint64_t tx_busy;    /* xmit refused: ring full (-EAGAIN) */
+	uint64_t rx_packets, rx_bytes;
+	uint64_t rx_dropped; /* runts, NETIF_RSP_DROPPED, no page to refill */
+	uint64_t rx_errors;  /* NETIF_RSP_ERROR */
+	uint64_t proto_errors[NETFRONT_ERR_COUNT]; /* by kind */
+	uint64_t notifies;	    /* event channel sends (both rings) */
+	uint64_t irqs;		    /* events received */
+	uint64_t spurious;	    /* events that found no work (XSA-391) */
+	uint64_t quarantined_pages; /* handed to the grant quarantine, ever */
+	uint64_t grant_fails;	    /* grant refused (table full) */
+	uint64_t connects, disconnects;
+	/* Now. */
+	uint32_t pages_held;  /* ring pages, pool, in-flight buffers */
+	uint32_t grants_held; /* references we must still end */
+	uint32_t tx_inflight, rx_posted, pool_pages;
+	bool up, broken;
+	enum netfront_err broken_kind;
+	char broken_reason[96];
+	uint8_t mac[6];
+	struct netfront_features features;
+};
+
+/* A snapshot of the device's statistics (zeros before any connect). */
+void netfront_get_stats(struct netfront_stats *st);
+/* "dup-id"-style name of a kind, for logs. */
+const char *netfront_err_name(enum netfront_err kind);
+
+/* The registered netdev, or NULL if the device never connected. */
+struct netdev *netfront_netdev(void);
+/*
+ * Connect if not connected, waiting up to `timeout_ns` for the device's
+ * xenstore nodes (and at least 10 s for each answer of the backend).  A
+ * broken device is torn down first and reconnected.  0 when up, -ENODEV
+ * with no vif, -EBUSY outside process context, or -errno.
+ */
+int netfront_connect(uint64_t timeout_ns);
+/*
+ * Frontend-initiated close: Closing, release everything, Closed.  The
+ * device stays down until netfront_connect().  Process context.
+ */
+int netfront_disconnect(void);
+/*
+ * React to what happened: tear a broken device down, follow the backend's
+ * state (Closing/Closed/gone: down and released; back to InitWait after a
+ * backend-side close: reconnect).  Process context only (no-op otherwise).
+ */
+void netfront_service(void);
+/* Ring work without an interrupt (and service when in process context). */
+void netfront_poll(void);
+/* Queue one frame (copied).  0, -EAGAIN (ring full), -ENETDOWN, -EINVAL. */
+int netfront_xmit(const void *frame, size_t len);
+/*
+ * The cmdline key netfront.expect=<mode>: which hostile-netback
+ * behaviour this boot runs against ("dup-id", ...; "good" for the correct
+ * one), or NULL when the backend is the real netback.
+ */
+const char *netfront_expect(void);
+/* Does netfront.expect name `mode`? */
+bool netfront_expecting(const char *mode);
+
+/*
+ * ---- Internal to drivers/netfront*.c and their tests ----
+ * The ring logic works on a struct netfront whose Xen access (grants, end
+ * access, notify, delivery) comes through struct netfront_ops, so the host
+ * tests (tests/host/netfront_*.c) run it over rings in plain memory, with
+ * the test playing a correct or hostile backend.
+ */
+
+#define NETFRONT_TX_RING_SIZE __CONST_RING_SIZE(netif_tx, PAGE_SIZE)
+#define NETFRONT_RX_RING_SIZE __CONST_RING_SIZE(netif_rx, PAGE_SIZE)
+#define NETFRONT_MAX_IDS      256
+/* RX buffers kept posted, and the batch in which they are refilled. */
+#define NETFRONT_RX_TARGET 64
+#define NETFRONT_RX_BATCH  16
+/* Free pages kept for reuse; more are given back to the allocator. */
+#define NETFRONT_POOL_MAX 64
+
+#ifdef KTEST_BUGGY_MSA00
+/* MSA00 switched off: ids from a small counter, owners never checked. */
+#define NETFRONT_BUGGY_MSA00 1
+#else
+#define NETFRONT_BUGGY_MSA00 0
+#endif
+#ifdef KTEST_BUGGY_MSA01
+/* MSA01 switched off: pages granted with whatever they held before. */
+#define NETFRONT_BUGGY_MSA01 1
+#else
+#define NETFRONT_BUGGY_MSA01 0
+#endif
+/* The buggy allocator's id space: smaller than what can be in flight. */
+#define NETFRONT_BUGGY_IDS 32
+
+enum netfront_id_state {
+	NETFRONT_ID_IDLE = 0, /* not issued since the rings were set up */
+	NETFRONT_ID_INFLIGHT, /* owned by one pushed request */
+	NETFRONT_ID_ANSWERED, /* its last request was answered; free */
+};
+
+/* Request ids: FIFO free list, so a freed id is reused as late as can be. */
+struct netfront_ids {
+	uint16_t size, nfree, head, tail;
+	uint16_t next[NETFRONT_MAX_IDS];
+	uint8_t state[NETFRONT_MAX_IDS];
+	uint32_t buggy_next;
+};
+
+void netfront_ids_init(struct netfront_ids *ids, unsigned int size);
+/* A free id, now in flight; -ENOSPC if none. */
+int netfront_id_alloc(struct netfront_ids *ids);
+/*
+ * May a response carry `id`?  0: in flight.  NETFRONT_ERR_BAD_ID,
+ * _STALE_ID or _DUP_ID otherwise (MSA00).
+ */
+enum netfront_err netfront_id_check(const struct netfront_ids *ids,
+				    uint32_t id);
+/* The response for in-flight `id` was taken: free it. */
+void netfront_id_release(struct netfront_ids *ids, uint16_t id);
+
+/* What one id's request holds. */
+struct netfront_slot {
+	void *page;
+	grant_ref_t ref;
+	uint16_t len;
+};
+
+struct netfront_ops {
+	/* Grant the backend access to `page`; 0 or -errno. */
+	int (*grant)(void *ctx, void *page, bool readonly, grant_ref_t *ref);
+	/* gnttab_end_access(): 0, or -EBUSY while mapped. */
+	int (*end)(void *ctx, grant_ref_t ref);
+	/* gnttab_end_access_and_free(): 0, or -EBUSY: quarantined. */
+	int (*end_and_free)(void *ctx, grant_ref_t ref, void *page);
+	void (*notify)(void *ctx);
+	/* A received frame, valid during the call. */
+	void (*deliver)(void *ctx, const void *frame, size_t len);
+};
+
+/* Test observers, called with the device locked; all optional. */
+struct netfront_hooks {
+	/* A TX request is about to be pushed; its page is granted. */
+	void (*tx_push)(void *arg, uint16_t id, const void *page, size_t len);
+	void (*tx_done)(void *arg, uint16_t id, int16_t status);
+	/* An RX buffer is about to be pushed; its page is granted. */
+	void (*rx_post)(void *arg, uint16_t id, const void *page);
+	void (*rx_done)(void *arg, uint16_t id, int16_t status);
+	/* A received frame, before it goes up to the stack. */
+	void (*rx_frame)(void *arg, const void *frame, size_t len);
+	void *arg;
+};
+
+struct netfront {
+	const struct netfront_ops *ops;
+	void *ctx;
+	domid_t backend;
+	netif_tx_front_ring_t tx;
+	netif_rx_front_ring_t rx;
+	grant_ref_t tx_ring_ref, rx_ring_ref;
+	/* Highest rsp_prod seen per ring: it may never go backwards. */
+	RING_IDX tx_seen, rx_seen;
+	struct netfront_ids tx_ids, rx_ids;
+	struct netfront_slot tx_slot[NETFRONT_MAX_IDS];
+	struct netfront_slot rx_slot[NETFRONT_MAX_IDS];
+	void *pool[NETFRONT_POOL_MAX];
+	unsigned int rx_target;
+	bool rings_up;
+	bool in_rx, in_tx; /* re-entry guards (netdev_rx may xmit or poll) */
+	struct netfront_stats st;
+	struct netfront_hooks hooks;
+};
+
+/* netfront_core.c */
+/* Interrupts off around ring work (the event handler is an interrupt). */
+bool netfront_lock(void);
+void netfront_unlock(bool was_on);
+/*
+ * Allocate and grant both ring pages to `backend` and post the RX
+ * buffers.  0 or -errno (nothing left allocated).
+ */
+int __must_check netfront_rings_init(struct netfront *nf, domid_t backend);
+/*
+ * End every grant and free every page (quarantining what the backend
+ * still maps); in-flight TX frames count as dropped.  Idempotent.
+ */
+void netfront_rings_release(struct netfront *nf);
+/* Record a violation: one log line; the first one marks the device broken */
+void netfront_broken(struct netfront *nf, enum netfront_err kind,
+		     const char *fmt, ...) __printf(3, 4);
+/*
+ * Both rings' responses, then an RX refill.  True if there was any work
+ * (a false return from the event handler is a spurious event, XSA-391).
+ */
+bool netfront_work(struct netfront *nf);
+/*
+ * Check a freshly read response producer `prod`: `overflow` is
+ * RING_RESPONSE_PROD_OVERFLOW() of it, `cons` the ring's consumer,
+ * `req_prod` our request producer and `*seen` the highest value seen.
+ * True if sane (and *seen updated); else the device is broken.
+ */
+bool netfront_prod_ok(struct netfront *nf, const char *ring, RING_IDX prod,
+		      bool overflow, RING_IDX cons, RING_IDX req_prod,
+		      RING_IDX *seen);
+/* Page pool: a page (pool first, else the allocator), or NULL. */
+void *netfront_page_get(struct netfront *nf);
+/* A page we own exclusively again: back to the pool, or freed. */
+void netfront_page_put(struct netfront *nf, void *page);
+/*
+ * End access to a slot's grant.  True: the page is ours again.  False: the
+ * backend still maps it: page and reference now belong to the quarantine.
+ */
+bool netfront_slot_end(struct netfront *nf, struct netfront_slot *s);
+/* Teardown: end access and give the page up (freed or quarantined). */
+void netfront_slot_drop(struct netfront *nf, struct netfront_slot *s);
+/* Fill every page sitting in the pool with `byte`; how many (tests). */
+unsigned int netfront_pool_poison(struct netfront *nf, uint8_t byte);
+/* Is `page` in the pool? (tests) */
+bool netfront_pool_has(const struct netfront *nf, const void *page);
+
+/* netfront_tx.c */
+int netfront_tx(struct netfront *nf, const void *frame, size_t len);
+/* Take the TX responses; the number taken, or -EPROTO when broken. */
+int netfront_tx_reap(struct netfront *nf);
+/* Drop every in-flight TX request (teardown). */
+void netfront_tx_release(struct netfront *nf);
+
+/* netfront_rx.c */
+/* Post buffers up to rx_target, if a batch is due (or `force`). */
+int netfront_rx_refill(struct netfront *nf, bool force);
+int netfront_rx_reap(struct netfront *nf);
+void netfront_rx_release(struct netfront *nf);
+
+/* netfront_xenbus.c: the handshake over xenstore (process context). */
+#define NETFRONT_DEV	  "device/vif/0"
+#define NETFRONT_PATH_MAX 256
+
+struct netfront_xb {
+	char be[NETFRONT_PATH_MAX];	 /* the backend's directory */
+	char watched[NETFRONT_PATH_MAX]; /* "<be>/state" under watch, or "" */
+	domid_t be_id;
+	uint32_t port;		/* our event channel */
+	int fe_state;		/* enum xenbus_state we last wrote */
+	volatile bool be_event; /* the backend's state node changed */
+};
+
+/* "xx:xx:xx:xx:xx:xx" (len bytes), unicast, not zero: 0 or -EPROTO. */
+int netfront_parse_mac(const char *s, size_t len, uint8_t mac[6]);
+/* Backend path and id, and our MAC; -ENODEV if there is no vif. */
+int netfront_xb_probe(struct netfront_xb *xb, uint8_t mac[6]);
+/* Initialising; backend InitWait; its features (rx-copy required). */
+int netfront_xb_await_backend(struct netfront_xb *xb,
+			      struct netfront_features *f, uint64_t timeout_ns);
+/* Rings, event channel, requests and state Connected: one transaction. */
+int netfront_xb_publish(struct netfront_xb *xb, const struct netfront *nf);
+int netfront_xb_await_connected(struct netfront_xb *xb, uint64_t timeout_ns);
+/* Closing and the backend's answer; `gone`: nobody to wait for. */
+void netfront_xb_close_begin(struct netfront_xb *xb, bool gone);
+/* Closed and the backend's answer. */
+void netfront_xb_close_end(struct netfront_xb *xb, bool gone);
+/* The backend's state now (enum xenbus_state), or -errno (-ENOENT: gone). */
+int netfront_xb_backend_state(const struct netfront_xb *xb);
+/* Watch "<be>/state" (once per path): events set be_event. */
+int netfront_xb_watch(struct netfront_xb *xb);
+
+/* netfront.c: the one device, for tests. */
+struct netfront *netfront_dev(void);
+
+/* What was in use apart from the device, taken at its first connect. */
+struct netfront_baseline {
+	uint64_t pages;		    /* page-API pages (mm used - heap) */
+	uint32_t refs;		    /* grant references granted */
+	uint32_t quarantined_pages; /* pages in the grant quarantine */
+	bool valid;
+};
+/* False (and zeros) before the first connect. */
+bool netfront_get_baseline(struct netfront_baseline *b);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * netfront RX, copy mode: we post zeroed pages, the backend copies a frame
+ * into one (grant copy) and answers with its offset and length.  Buffers
+ * are refilled in batches of NETFRONT_RX_BATCH, so one push and at most
+ * one notification cover a batch.
+ *
+ * A received frame is delivered straight from its page, but only after
+ * ending the backend's access: from then on nobody else can change it
+ * under the stack (the fix of MSA00's RX half copied frames out for the
+ * same reason).  If the backend still maps the page, the frame is
+ * dropped and the page quarantined (MSA02).
+ */
+#include "drivers/netfront.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+
+/* Shorter than an Ethernet header: nothing the stack could use. */
+#define RUNT 14
+
+/* Grant one zeroed pool page for the backend to write into. */
+static bool rx_post_one(struct netfront *nf)
+{
+	netif_rx_request_t *req;
+	struct netfront_slot *s;
+	grant_ref_t ref;
+	void *page;
+	int id;
+
+	page = netfront_page_get(nf);
+	if (!page)
+		return false;
+	/* MSA01, XSA-403: no byte of an earlier use reaches the backend. */
+	if (!NETFRONT_BUGGY_MSA01)
+		memset(page, 0, PAGE_SIZE);
+	if (nf->ops->grant(nf->ctx, page, false, &ref)) {
+		nf->st.grant_fails++;
+		netfront_page_put(nf, page);
+		return false;
+	}
+	nf->st.grants_held++;
+	id = netfront_id_alloc(&nf->rx_ids);
+	ASSERT(id >= 0); /* ids = ring slots, and the caller saw a free slot */
+	s = &nf->rx_slot[id];
+	s->page = page;
+	s->ref = ref;
+	s->len = 0;
+	req = RING_GET_REQUEST(&nf->rx, nf->rx.req_prod_pvt);
+	req->id = (uint16_t)id;
+	req->pad = 0;
+	req->gref = ref;
+	nf->rx.req_prod_pvt++;
+	nf->st.rx_posted++;
+	if (nf->hooks.rx_post)
+		nf->hooks.rx_post(nf->hooks.arg, (uint16_t)id, page);
+	return true;
+}
+
+int netfront_rx_refill(struct netfront *nf, bool force)
+{
+	unsigned int want, n = 0;
+	int notify;
+
+	if (!nf->rings_up || nf->st.broken || nf->rx_target <= nf->st.rx_posted)
+		return 0;
+	want =
+	    MIN(nf->rx_target - nf->st.rx_posted, RING_FREE_REQUESTS(&nf->rx));
+	/* Refill in batches: one push and one check for a notification. */
+	if (!want || (!force && want < NETFRONT_RX_BATCH))
+		return 0;
+	while (n < want && rx_post_one(nf))
+		n++;
+	if (!n)
+		return 0;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf->rx, notify);
+	if (notify) {
+		nf->ops->notify(nf->ctx);
+		nf->st.notifies++;
+	}
+	return (int)n;
+}
+
+/* Every field checked on our copy before the buffer changes hands. */
+static bool rx_valid(struct netfront *nf, const netif_rx_response_t *rsp)
+{
+	enum netfront_err e = netfront_id_check(&nf->rx_ids, rsp->id);
+	unsigned int off = rsp->offset, len;
+
+	/* MSA00: the id must name a buffer of ours that is posted. */
+	if (e) {
+		netfront_broken(nf, e, "rx response for id %u (%s)", rsp->id,
+				netfront_err_name(e));
+		return false;
+	}
+	/* Neither feature-sg nor GSO was requested: one slot per frame. */
+	if (rsp->flags & (NETRXF_more_data | NETRXF_extra_info)) {
+		netfront_broken(nf, NETFRONT_ERR_RX_FLAGS,
+				"rx response id %u has flags %#x", rsp->id,
+				rsp->flags);
+		return false;
+	}
+	if (rsp->status < 0) {
+		if (rsp->status == NETIF_RSP_ERROR ||
+		    rsp->status == NETIF_RSP_DROPPED)
+			return true;
+		netfront_broken(nf, NETFRONT_ERR_BAD_STATUS,
+				"rx response id %u has status %d", rsp->id,
+				rsp->status);
+		return false;
+	}
+	len = (unsigned int)rsp->status;
+	/* Overflow-safe: the frame lies inside the one page we granted. */
+	if (off > PAGE_SIZE || len > PAGE_SIZE - off) {
+		netfront_broken(nf, NETFRONT_ERR_RX_BOUNDS,
+				"rx response id %u: offset %u + length %u "
+				"beyond the page",
+				rsp->id, off, len);
+		return false;
+	}
+	return true;
+}
+
+static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp)
+{
+	struct netfront_slot *s;
+	uint8_t *page;
+
+	if (!rx_valid(nf, rsp))
+		return false;
+	s = &nf->rx_slot[rsp->id];
+	netfront_id_release(&nf->rx_ids, rsp->id);
+	if (nf->hooks.rx_done)
+		nf->hooks.rx_done(nf->hooks.arg, rsp->id, rsp->status);
+	if (!s->page) /* only with BUGGY=msa00: someone else took it */
+		return true;
+	nf->st.rx_posted--;
+	page = s->page;
+	/* MSA02: read it only once the backend can no longer write it. */
+	if (!netfront_slot_end(nf, s)) {
+		nf->st.rx_dropped++;
+		return true;
+	}
+	s->page = NULL;
+	if (rsp->status == NETIF_RSP_ERROR) {
+		nf->st.rx_errors++;
+	} else if (rsp->status < RUNT) {
+		nf->st.rx_dropped++;
+	} else {
+		nf->st.rx_packets++;
+		nf->st.rx_bytes += (uint64_t)rsp->status;
+		if (nf->hooks.rx_frame)
+			nf->hooks.rx_frame(nf->hooks.arg, page + rsp->offset,
+					   (size_t)rsp->status);
+		nf->ops->deliver(nf->ctx, page + rsp->offset,
+				 (size_t)rsp->status);
+	}
+	netfront_page_put(nf, page);
+	return true;
+}
+
+/* One pass over the responses up to one read of rsp_prod. */
+static int rx_pass(struct netfront *nf)
+{
+	netif_rx_response_t rsp;
+	RING_IDX prod, cons;
+	int n = 0;
+
+	prod = READ_ONCE(nf->rx.sring->rsp_prod);
+	/* Responses after the index; pairs with the backend's wmb. */
+	rmb();
+	if (!netfront_prod_ok(
+		nf, "rx", prod, RING_RESPONSE_PROD_OVERFLOW(&nf->rx, prod),
+		nf->rx.rsp_cons, nf->rx.req_prod_pvt, &nf->rx_seen))
+		return -EPROTO;
+	for (cons = nf->rx.rsp_cons; cons != prod; cons++) {
+		/* XSA-155: one copy; the slot is never read again. */
+		RING_COPY_RESPONSE(&nf->rx, cons, &rsp);
+		/* Consumed before delivery, which may re-enter us. */
+		nf->rx.rsp_cons = cons + 1;
+		if (!rx_response(nf, &rsp))
+			return -EPROTO;
+		n++;
+		/* Delivery may have sent, and that may have found TX bad. */
+		if (nf->st.broken || !nf->rings_up)
+			return -EPROTO;
+	}
+	return n;
+}
+
+int netfront_rx_reap(struct netfront *nf)
+{
+	int n = 0, rc, more;
+
+	if (nf->in_rx || !nf->rings_up || nf->st.broken)
+		return 0;
+	nf->in_rx = true;
+	do {
+		rc = rx_pass(nf);
+		if (rc < 0) {
+			n = rc;
+			break;
+		}
+		n += rc;
+		RING_FINAL_CHECK_FOR_RESPONSES(&nf->rx, more);
+	} while (more);
+	if (n >= 0)
+		netfront_rx_refill(nf, false);
+	nf->in_rx = false;
+	return n;
+}
+
+void netfront_rx_release(struct netfront *nf)
+{
+	for (unsigned int id = 0; id < nf->rx_ids.size; id++)
+		netfront_slot_drop(nf, &nf->rx_slot[id]);
+	nf->st.rx_posted = 0;
+}

@@ -1,0 +1,211 @@
+/*
+ * netfront TX: one frame per request, in one pool page at offset 0.
+ * Frames are at most 1514 bytes (no MTU above 1500 is offered to the
+ * stack), so a frame never crosses a page and scatter-gather is not needed:
+ * we do not ask for feature-sg, and never set NETTXF_more_data.
+ *
+ * A request owns its id, page and grant from push to response (MSA00); at
+ * the response the grant is ended, and only if that worked does the page
+ * go back to the pool (MSA02).  Pool pages keep the last frame's bytes;
+ * they are cleared at the next use, before the grant (MSA01).
+ */
+#include "drivers/netfront.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+
+/* netdev.h's "device down"; lib/errno.h may not spell it. */
+#ifdef ENETDOWN
+#define NF_EDOWN ENETDOWN
+#else
+#define NF_EDOWN ENOTCONN
+#endif
+
+/* Ethernet header + 1500; the frames netdev.h allows. */
+#define FRAME_MAX 1514
+
+/* Copy the frame into a pool page, the rest of which must be zero. */
+static void *tx_page(struct netfront *nf, const void *frame, size_t len)
+{
+	uint8_t *page = netfront_page_get(nf);
+
+	if (!page)
+		return NULL;
+	memcpy(page, frame, len);
+	/*
+	 * MSA01, XSA-403: the backend may read the whole page; everything
+	 * but this frame is zero, never a previous frame's bytes.
+	 */
+	if (!NETFRONT_BUGGY_MSA01)
+		memset(page + len, 0, PAGE_SIZE - len);
+	return page;
+}
+
+/* Put the granted page on the ring as request `id` and push it. */
+static void tx_push(struct netfront *nf, int id, void *page, grant_ref_t ref,
+		    size_t len)
+{
+	struct netfront_slot *s = &nf->tx_slot[id];
+	netif_tx_request_t *req;
+	int notify;
+
+	s->page = page;
+	s->ref = ref;
+	s->len = (uint16_t)len;
+	req = RING_GET_REQUEST(&nf->tx, nf->tx.req_prod_pvt);
+	req->gref = ref;
+	req->offset = 0;
+	req->flags = 0; /* checksums are complete, one slot, no extras */
+	req->id = (uint16_t)id;
+	req->size = (uint16_t)len;
+	nf->tx.req_prod_pvt++;
+	nf->st.tx_inflight++;
+	if (nf->hooks.tx_push)
+		nf->hooks.tx_push(nf->hooks.arg, (uint16_t)id, page, len);
+	/* Notify only if the backend asked (req_event): batches for free. */
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf->tx, notify);
+	if (notify) {
+		nf->ops->notify(nf->ctx);
+		nf->st.notifies++;
+	}
+}
+
+static int tx_locked(struct netfront *nf, const void *frame, size_t len)
+{
+	grant_ref_t ref;
+	void *page;
+	int id;
+
+	if (!nf->rings_up || nf->st.broken)
+		return -NF_EDOWN;
+	if (RING_FULL(&nf->tx))
+		netfront_tx_reap(nf);
+	if (nf->st.broken)
+		return -NF_EDOWN;
+	if (RING_FULL(&nf->tx)) {
+		nf->st.tx_busy++;
+		return -EAGAIN;
+	}
+	page = tx_page(nf, frame, len);
+	if (!page) {
+		nf->st.tx_busy++;
+		return -EAGAIN;
+	}
+	if (nf->ops->grant(nf->ctx, page, true, &ref)) {
+		nf->st.grant_fails++;
+		netfront_page_put(nf, page);
+		return -EAGAIN;
+	}
+	nf->st.grants_held++;
+	/* A free slot on the ring means a free id: ids = ring slots. */
+	id = netfront_id_alloc(&nf->tx_ids);
+	ASSERT(id >= 0);
+	tx_push(nf, id, page, ref, len);
+	return 0;
+}
+
+int netfront_tx(struct netfront *nf, const void *frame, size_t len)
+{
+	bool irq;
+	int rc;
+
+	if (!len || len > FRAME_MAX)
+		return -EINVAL;
+	irq = netfront_lock();
+	rc = tx_locked(nf, frame, len);
+	netfront_unlock(irq);
+	return rc;
+}
+
+/* Validate one copied response, then retire its request. */
+static bool tx_response(struct netfront *nf, const netif_tx_response_t *rsp)
+{
+	enum netfront_err e = netfront_id_check(&nf->tx_ids, rsp->id);
+	struct netfront_slot *s;
+
+	/* MSA00: the id must name a request of ours that is in flight. */
+	if (e) {
+		netfront_broken(nf, e, "tx response for id %u (%s)", rsp->id,
+				netfront_err_name(e));
+		return false;
+	}
+	switch (rsp->status) {
+	case NETIF_RSP_OKAY:
+	case NETIF_RSP_ERROR:
+	case NETIF_RSP_DROPPED:
+		break;
+	default: /* NETIF_RSP_NULL only answers extra-info slots: none */
+		netfront_broken(nf, NETFRONT_ERR_BAD_STATUS,
+				"tx response id %u has status %d", rsp->id,
+				rsp->status);
+		return false;
+	}
+	s = &nf->tx_slot[rsp->id];
+	netfront_id_release(&nf->tx_ids, rsp->id);
+	if (nf->hooks.tx_done)
+		nf->hooks.tx_done(nf->hooks.arg, rsp->id, rsp->status);
+	if (!s->page) /* only with BUGGY=msa00: someone else took it */
+		return true;
+	nf->st.tx_inflight--;
+	if (rsp->status == NETIF_RSP_OKAY) {
+		nf->st.tx_packets++;
+		nf->st.tx_bytes += s->len;
+	} else if (rsp->status == NETIF_RSP_ERROR) {
+		nf->st.tx_errors++;
+	} else {
+		nf->st.tx_dropped++;
+	}
+	/* MSA02: back to the pool only once the backend cannot map it. */
+	if (netfront_slot_end(nf, s))
+		netfront_page_put(nf, s->page);
+	s->page = NULL;
+	return true;
+}
+
+int netfront_tx_reap(struct netfront *nf)
+{
+	netif_tx_response_t rsp;
+	RING_IDX prod, cons;
+	int n = 0, more;
+
+	if (nf->in_tx || !nf->rings_up || nf->st.broken)
+		return 0;
+	nf->in_tx = true;
+	do {
+		prod = READ_ONCE(nf->tx.sring->rsp_prod);
+		/* Responses after the index; pairs with the backend's wmb. */
+		rmb();
+		if (!netfront_prod_ok(
+			nf, "tx", prod,
+			RING_RESPONSE_PROD_OVERFLOW(&nf->tx, prod),
+			nf->tx.rsp_cons, nf->tx.req_prod_pvt, &nf->tx_seen))
+			goto bad;
+		for (cons = nf->tx.rsp_cons; cons != prod; cons++) {
+			/* XSA-155: one copy; the slot is never read again. */
+			RING_COPY_RESPONSE(&nf->tx, cons, &rsp);
+			if (!tx_response(nf, &rsp))
+				goto bad;
+			n++;
+		}
+		nf->tx.rsp_cons = prod;
+		RING_FINAL_CHECK_FOR_RESPONSES(&nf->tx, more);
+	} while (more);
+	nf->in_tx = false;
+	return n;
+bad:
+	nf->in_tx = false;
+	return -EPROTO;
+}
+
+void netfront_tx_release(struct netfront *nf)
+{
+	for (unsigned int id = 0; id < nf->tx_ids.size; id++) {
+		struct netfront_slot *s = &nf->tx_slot[id];
+
+		if (!s->page)
+			continue;
+		/* Never answered: lost with the connection. */
+		nf->st.tx_dropped++;
+		netfront_slot_drop(nf, s);
+	}
+	nf->st.tx_inflight = 0;
+}

@@ -1,0 +1,210 @@
+/*
+ * Suite `msa00`: MirageOS Security Advisory 00 (mirage-net-xen < 1.4.2),
+ * https://mirage.io/blog/MSA00.
+ *
+ * The bug: netfront's 16-bit request ids were not unique.  Two in-flight
+ * TX requests could share one; the first response freed both pages and
+ * the second page was refilled while the backend still read it: corrupt
+ * frames, and memory meant for one recipient sent to another.  RX had the
+ * same flaw.
+ *
+ * The rule (drivers/netfront_ids.c): an id belongs to exactly one
+ * in-flight request from push to response; a response whose id is out of
+ * range, not in flight, or already answered is rejected: the device is
+ * marked broken and no buffer changes hands.
+ *
+ * Detection: keep far more requests in flight over the run than the ring
+ * holds, filling the ring again and again, and watch every push and every
+ * response through the driver's test hooks: no id may be pushed while it
+ * is in flight (TX and RX).  Against hostile-netback, a duplicate and a
+ * stale id must be rejected.  On a BUGGY=msa00 build (ids from a small
+ * counter, owners unchecked) every test here fails.
+ */
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+#include "tests/guest/netfront_test.h"
+
+#define ROUNDS 12
+
+/* Every id the driver pushed and not yet saw answered. */
+static struct {
+	bool inflight[NETFRONT_MAX_IDS];
+	unsigned int pushes, dones, reused, unowned, now, max;
+} obs;
+
+static void obs_reset(const struct netfront_ids *ids)
+{
+	memset(&obs, 0, sizeof(obs));
+	/* Requests already posted before we looked. */
+	for (unsigned int i = 0; i < ids->size; i++) {
+		if (ids->state[i] == NETFRONT_ID_INFLIGHT) {
+			obs.inflight[i] = true;
+			obs.now++;
+		}
+	}
+}
+
+static void obs_push(uint16_t id)
+{
+	obs.pushes++;
+	/* MSA00: an id that is in flight must not be handed out again. */
+	if (obs.inflight[id])
+		obs.reused++;
+	obs.inflight[id] = true;
+	obs.now++;
+	obs.max = MAX(obs.max, obs.now);
+}
+
+static void obs_done(uint16_t id)
+{
+	obs.dones++;
+	if (!obs.inflight[id])
+		obs.unowned++;
+	else
+		obs.now--;
+	obs.inflight[id] = false;
+}
+
+static void tx_push(void *arg, uint16_t id, const void *page, size_t len)
+{
+	obs_push(id);
+}
+
+static void tx_done(void *arg, uint16_t id, int16_t status)
+{
+	obs_done(id);
+}
+
+static void rx_post(void *arg, uint16_t id, const void *page)
+{
+	obs_push(id);
+}
+
+static void rx_done(void *arg, uint16_t id, int16_t status)
+{
+	obs_done(id);
+}
+
+/* Fill the ring with interrupts off, so nothing is answered meanwhile. */
+static unsigned int fill_ring(unsigned int round)
+{
+	unsigned int n = 0;
+	bool irq = netfront_lock();
+
+	while (n < NETFRONT_TX_RING_SIZE && !nft_send_test(60, (uint8_t)round))
+		n++;
+	netfront_unlock(irq);
+	return n;
+}
+
+KTEST(msa00, tx_ids_unique_under_load)
+{
+	struct netfront *nf = netfront_dev();
+	struct netfront_stats before, st;
+	unsigned int round, sent = 0;
+
+	NFT_NEED_GOOD();
+	KT_ASSERT(nft_wait_tx_idle());
+	netfront_get_stats(&before);
+	obs_reset(&nf->tx_ids);
+	nf->hooks.tx_push = tx_push;
+	nf->hooks.tx_done = tx_done;
+	for (round = 0; round < ROUNDS && !obs.reused; round++) {
+		sent += fill_ring(round);
+		if (!nft_wait_tx_idle())
+			break;
+	}
+	nf->hooks.tx_push = NULL;
+	nf->hooks.tx_done = NULL;
+	netfront_get_stats(&st);
+	ktest_diag("%u frames in %u rounds, up to %u in flight (ring %u); "
+		   "%u id(s) reused in flight, %u answer(s) for no owner",
+		   sent, round, obs.max, (unsigned int)NETFRONT_TX_RING_SIZE,
+		   obs.reused, obs.unowned);
+	KT_EXPECT_EQ(obs.reused, 0);
+	KT_EXPECT_EQ(obs.unowned, 0);
+	KT_EXPECT(sent >= 10 * NETFRONT_TX_RING_SIZE);
+	KT_EXPECT_EQ(obs.pushes, sent);
+	KT_EXPECT_EQ(obs.dones, sent);
+	KT_EXPECT_EQ(st.tx_inflight, 0);
+	KT_EXPECT_EQ(st.tx_packets - before.tx_packets, sent);
+	KT_EXPECT(!st.broken);
+}
+
+KTEST(msa00, rx_ids_unique)
+{
+	struct netfront *nf = netfront_dev();
+	struct netfront_stats before, st;
+	unsigned int target;
+	bool irq;
+
+	NFT_NEED_GOOD();
+	netfront_get_stats(&before);
+	irq = netfront_lock();
+	obs_reset(&nf->rx_ids);
+	nf->hooks.rx_post = rx_post;
+	nf->hooks.rx_done = rx_done;
+	/* Three times the usual buffers posted at once, then traffic. */
+	target = nf->rx_target;
+	nf->rx_target = 3 * NETFRONT_RX_TARGET;
+	netfront_rx_refill(nf, true);
+	nf->rx_target = target;
+	netfront_unlock(irq);
+	KT_EXPECT(nft_provoke_rx(2 * NETFRONT_RX_BATCH));
+	nf->hooks.rx_post = NULL;
+	nf->hooks.rx_done = NULL;
+	netfront_get_stats(&st);
+	ktest_diag("%u buffers posted, %u answered, up to %u posted at once; "
+		   "%u id(s) reused while posted, %u answer(s) for no owner",
+		   obs.pushes, obs.dones, obs.max, obs.reused, obs.unowned);
+	KT_EXPECT_EQ(obs.reused, 0);
+	KT_EXPECT_EQ(obs.unowned, 0);
+	KT_EXPECT(obs.max >= 3 * NETFRONT_RX_TARGET);
+	KT_EXPECT(obs.dones >= 2 * NETFRONT_RX_BATCH);
+	KT_EXPECT(!st.broken);
+}
+
+/*
+ * hostile-netback answers a TX packet with the id of an earlier one
+ * (dup-id) or with an id not in flight (stale-id).
+ */
+static void hostile_id(const char *mode, unsigned int good_first,
+		       enum netfront_err kind)
+{
+	struct netfront_stats st, before;
+
+	netfront_get_stats(&st);
+	if (!st.up && !st.broken)
+		KT_ASSERT(netfront_connect(NFT_CONNECT_NS) == 0);
+	for (unsigned int i = 0; i < good_first; i++) {
+		KT_ASSERT(nft_send_test(60, 0x10) == 0);
+		KT_ASSERT(nft_wait_tx_idle());
+	}
+	netfront_get_stats(&before);
+	KT_ASSERT(!before.broken);
+	KT_ASSERT(nft_send_test(60, 0x20) == 0);
+	KT_ASSERT(nft_wait_broken(&st));
+	KT_EXPECT_EQ(st.broken_kind, kind);
+	ktest_diag("%s: %s", mode, st.broken_reason);
+	/* MSA00: the in-flight frame kept its page and grant. */
+	KT_EXPECT_EQ(st.tx_inflight, 1);
+	KT_EXPECT_EQ(st.tx_packets, before.tx_packets);
+	KT_EXPECT_EQ(st.grants_held, 2 + st.rx_posted + st.tx_inflight);
+	KT_EXPECT_EQ(st.pages_held,
+		     2 + st.rx_posted + st.tx_inflight + st.pool_pages);
+	nft_expect_clean_teardown();
+}
+
+KTEST(msa00, dup_id_rejected)
+{
+	NFT_NEED_HOSTILE("dup-id");
+	/* The 2nd packet is answered with the 1st one's id. */
+	hostile_id("dup-id", 1, NETFRONT_ERR_DUP_ID);
+}
+
+KTEST(msa00, stale_id_rejected)
+{
+	NFT_NEED_HOSTILE("stale-id");
+	/* The 1st packet is answered with an id never issued. */
+	hostile_id("stale-id", 0, NETFRONT_ERR_STALE_ID);
+}

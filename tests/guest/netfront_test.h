@@ -1,0 +1,69 @@
+/*
+ * Helpers shared by the netfront guest suites (netfront, msa00, msa01),
+ * defined in tests/guest/netfront_test.c.
+ *
+ * Which backend a boot runs against comes from the command line:
+ * no netfront.expect= means a real netback (a vif= in the xl config);
+ * netfront.expect=MODE means hostile-netback MODE in dom0.  A test that
+ * needs a correct backend SKIPs under a misbehaving one and vice versa.
+ */
+#ifndef TESTS_GUEST_NETFRONT_TEST_H
+#define TESTS_GUEST_NETFRONT_TEST_H
+
+#include "drivers/netfront.h"
+#include "kernel/ktest.h"
+
+#define NFT_MS 1000000ULL
+/* Generous: everything crawls under TCG with other jobs around. */
+#define NFT_TIMEOUT_NS (5000 * NFT_MS)
+#define NFT_CONNECT_NS (20000 * NFT_MS)
+
+/*
+ * NULL when the device is up against a correct backend (connecting it if
+ * needed), else why the test must SKIP.  A failure to connect with a vif
+ * present is not a skip: *rc gets the error.
+ */
+const char *nft_need_good(int *rc);
+/* NULL if this boot runs against hostile-netback `mode`, else why not. */
+const char *nft_need_hostile(const char *mode);
+
+#define NFT_NEED_GOOD()                                                        \
+	do {                                                                   \
+		int _rc = 0;                                                   \
+		const char *_why = nft_need_good(&_rc);                        \
+		if (_why)                                                      \
+			KT_SKIP(_why);                                         \
+		KT_ASSERT(_rc == 0);                                           \
+	} while (0)
+
+#define NFT_NEED_HOSTILE(mode)                                                 \
+	do {                                                                   \
+		const char *_why = nft_need_hostile(mode);                     \
+		if (_why)                                                      \
+			KT_SKIP(_why);                                         \
+	} while (0)
+
+/* Poll the device (interrupts may be masked by a storm) until cond. */
+bool nft_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
+/* Wait until no TX request is in flight, or the device broke. */
+bool nft_wait_tx_idle(void);
+/* Wait until the device is broken; its stats in *st. */
+bool nft_wait_broken(struct netfront_stats *st);
+
+/* A 60-byte test frame to nowhere (ethertype 0x88b5), fill `fill`. */
+int nft_send_test(size_t len, uint8_t fill);
+/*
+ * An ARP probe (RFC 5227: sender IP 0) for dom0's 192.0.2.1: a real dom0
+ * answers it; hostile-netback answers every frame.  0 or -errno.
+ */
+int nft_send_arp_probe(void);
+/* Send ARP probes until `n` more frames were received (or time out). */
+bool nft_provoke_rx(unsigned int n);
+
+/*
+ * After the device went broken, let netfront_service() tear it down and
+ * check that every page and grant came back (quarantine counted).
+ */
+void nft_expect_clean_teardown(void);
+
+#endif
