@@ -69,9 +69,10 @@ void mm_page_free(void *p, unsigned int order);
  * Scrub on reuse: zero every page and heap object the allocator hands out,
  * whatever the caller asked for.  A page that will be granted to another
  * domain must never carry bytes from its previous use (MSA01, XSA-403):
- * with this on, that holds even for a caller that forgot to zero.
+ * with this on, that holds even for a caller that forgot to zero.  Off by
+ * default.  Both setters return the previous setting, to restore it.
  */
-void mm_set_scrub_on_reuse(bool on);
+bool mm_set_scrub_on_reuse(bool on);
 /*
  * Verify at allocation that freed memory still holds MM_POISON; a
  * mismatch means someone wrote after free: logged and counted in
@@ -80,7 +81,7 @@ void mm_set_scrub_on_reuse(bool on);
  * a stale pointer land (links, counts, flags), so the check stays cheap
  * for large buffers (all freed bytes are poisoned regardless).
  */
-void mm_set_poison_check(bool on);
+bool mm_set_poison_check(bool on);
 
 /*
  * Heap.  Sizes up to MM_HEAP_MAX come from power-of-two size classes and

@@ -64,19 +64,23 @@ void mm_bad_free(const char *kind, const void *p, const char *why,
 	       why, caller);
 }
 
-void mm_set_scrub_on_reuse(bool on)
+/* Set or clear an option; returns whether it was set. */
+static bool set_opt(unsigned int opt, bool on)
 {
 	bool irq = mm_lock();
+	bool was = S.opts & opt;
 
-	S.opts = on ? S.opts | MM_OPT_SCRUB : S.opts & ~MM_OPT_SCRUB;
+	S.opts = on ? S.opts | opt : S.opts & ~opt;
 	mm_unlock(irq);
+	return was;
 }
 
-void mm_set_poison_check(bool on)
+bool mm_set_scrub_on_reuse(bool on)
 {
-	bool irq = mm_lock();
+	return set_opt(MM_OPT_SCRUB, on);
+}
 
-	S.opts =
-	    on ? S.opts | MM_OPT_CHECK_POISON : S.opts & ~MM_OPT_CHECK_POISON;
-	mm_unlock(irq);
+bool mm_set_poison_check(bool on)
+{
+	return set_opt(MM_OPT_CHECK_POISON, on);
 }

@@ -108,6 +108,7 @@ KTEST(mm, heap_poisoned_after_free)
 {
 	unsigned char *p = mm_alloc(128), *keep = mm_alloc(128);
 	struct mm_stats a, b;
+	bool scrub;
 
 	KT_ASSERT(p && keep);
 	memset(p, 0x22, 128);
@@ -116,7 +117,9 @@ KTEST(mm, heap_poisoned_after_free)
 	KT_EXPECT(all_bytes(p, MM_POISON, 128));
 	/* Plain allocations hand out poison, never old contents. */
 	mm_get_stats(&a);
+	scrub = mm_set_scrub_on_reuse(false);
 	p = mm_alloc(128);
+	mm_set_scrub_on_reuse(scrub);
 	KT_ASSERT(p);
 	KT_EXPECT(all_bytes(p, MM_POISON, 128));
 	mm_get_stats(&b);
@@ -131,6 +134,7 @@ KTEST(mm, heap_use_after_free_seen)
 	unsigned char *p = mm_alloc(64), *q = NULL;
 	void **held = NULL, **next;
 	struct mm_stats a, b;
+	bool check = mm_set_poison_check(true);
 
 	KT_ASSERT(p);
 	mm_free(p);
@@ -145,6 +149,7 @@ KTEST(mm, heap_use_after_free_seen)
 		held = (void **)q;
 	}
 	mm_get_stats(&b);
+	mm_set_poison_check(check);
 	KT_EXPECT(q == p);
 	KT_EXPECT_EQ(b.poison_corrupted, a.poison_corrupted + 1);
 	mm_free(q);

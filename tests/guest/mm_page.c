@@ -272,6 +272,7 @@ KTEST(mm, page_zeroed_really_zero)
 KTEST(mm, page_poisoned_after_free)
 {
 	uint64_t corrupted;
+	bool check;
 	struct mm_stats st;
 	unsigned char *p, *r;
 	void *q;
@@ -283,10 +284,11 @@ KTEST(mm, page_poisoned_after_free)
 	KT_EXPECT(all_bytes(p, MM_POISON, PAGE_SIZE));
 	mm_get_stats(&st);
 	corrupted = st.poison_corrupted;
-	mm_set_poison_check(true);
+	check = mm_set_poison_check(true);
 	p[100] = 0; /* a use after free... */
 	r = mm_page_alloc(0);
 	KT_EXPECT(r == p); /* ...seen when the page is handed out again */
+	mm_set_poison_check(check);
 	mm_get_stats(&st);
 	KT_EXPECT_EQ(st.poison_corrupted, corrupted + 1);
 	mm_page_free(r, 0);
@@ -297,12 +299,13 @@ KTEST(mm, page_poisoned_after_free)
 KTEST(mm, scrub_on_reuse)
 {
 	unsigned char *p, *r, *h;
+	bool scrub;
 	void *q;
 
 	KT_ASSERT(alloc_buddy_pair((void **)&p, &q));
 	memset(p, 0xc3, PAGE_SIZE);
 	mm_page_free(p, 0);
-	mm_set_scrub_on_reuse(true);
+	scrub = mm_set_scrub_on_reuse(true);
 	r = mm_page_alloc(0);
 	h = mm_alloc(200);
 	mm_set_scrub_on_reuse(false);
@@ -319,4 +322,5 @@ KTEST(mm, scrub_on_reuse)
 	KT_EXPECT(r == p && all_bytes(r, MM_POISON, PAGE_SIZE));
 	mm_page_free(r, 0);
 	mm_page_free(q, 0);
+	mm_set_scrub_on_reuse(scrub);
 }

@@ -179,8 +179,8 @@ static void slot_free(struct slot *s, bool maybe_twice)
 static void run(const struct phase *ph)
 {
 	unsigned long fails = stress.fails;
+	bool scrub = mm_set_scrub_on_reuse(ph->scrub);
 
-	mm_set_scrub_on_reuse(ph->scrub);
 	for (unsigned long i = 1; i <= ph->ops && stress.ok; i++) {
 		struct slot *s = &stress.slot[rnd() % ph->slots];
 
@@ -200,7 +200,7 @@ static void run(const struct phase *ph)
 		if (stress.slot[i].p)
 			slot_free(&stress.slot[i], false);
 	}
-	mm_set_scrub_on_reuse(false);
+	mm_set_scrub_on_reuse(scrub);
 	KT_EXPECT_EQ(mm_check(), 0);
 	ktest_diag("%s: %lu operations, %lu allocations failed", ph->name,
 		   ph->ops, stress.fails - fails);

@@ -116,3 +116,4 @@ test-peer-xen: $(PEERS) $(O)/peer-obj/peer-selftest $(PEER_XEN)/hang.elf
 	$(Q)grep -q 'peer-selftest: PASS' $(PEER_XEN)/serial.log || \
 		{ echo "test-peer-xen: FAILED (log $(PEER_XEN)/serial.log)"; exit 1; }
 	@echo "test-peer-xen: peers passed on the Xen test host"
+include tests/peer/traffic.mk
