@@ -63,6 +63,7 @@ include tests/qemu/qemu.mk
 include tests/peer/peer.mk
 include tests/xen/xen.mk
 include tests/fuzz/fuzz.mk
+include tests/xen/buggy.mk
 
 KOBJS := $(patsubst %,$(O)/k/%.o,$(basename $(KERNEL_SRCS)))
 
@@ -126,6 +127,7 @@ test: setup check-layering
 	$(Q)$(MAKE) --no-print-directory test-fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu
 	$(Q)$(MAKE) --no-print-directory test-xen
+	$(Q)$(MAKE) --no-print-directory test-buggy
 	$(Q)$(MAKE) --no-print-directory test-peer-xen
 	$(Q)$(MAKE) --no-print-directory test-iso
 	@echo "make test: all tiers passed"

@@ -76,6 +76,10 @@ echo $ORDER > etc/ktest/modules
 
 # Debug info only costs initramfs size and TCG decompression time.
 objcopy --strip-debug "$GUEST" guest/kernel.elf 2>/dev/null || cp "$GUEST" guest/kernel.elf
+# More guests, "name=elf ..." (scenarios pick one with guest=name).
+for g in ${XEN_EXTRA_GUESTS:-}; do
+    objcopy --strip-debug "${g#*=}" "guest/${g%%=*}.elf"
+done
 python3 "$HERE/mkconfigs.py" gen "$TABLE" etc/ktest /guest/kernel.elf
 
 if [ -n "$PEERDIR" ] && [ -d "$PEERDIR" ]; then

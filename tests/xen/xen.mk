@@ -39,7 +39,12 @@ xen-fetch $(XEN_CACHE)/versions: xen-force
 .PHONY: xen-force
 xen-force:
 
-$(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(PEERS) $(XEN_CACHE)/versions
+# XEN_EXTRA_GUESTS="name=elf ...": more kernels in dom0, picked by a
+# scenario's guest=name (tests/xen/buggy.mk boots the BUGGY= builds so).
+XEN_EXTRA_GUESTS ?=
+export XEN_EXTRA_GUESTS
+$(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(PEERS) $(XEN_CACHE)/versions \
+		$(foreach g,$(XEN_EXTRA_GUESTS),$(lastword $(subst =, ,$(g))))
 	@mkdir -p $(XEN_DIR)
 	@echo "  INITRD  $@"
 	$(Q)tests/xen/mkinitramfs.sh $(XEN_CACHE) $@ $(XEN_GUEST) $(XEN_TABLE) $(O)/peer
