@@ -18,6 +18,9 @@ long xen_version_op(int cmd, void *arg);
 /* A hypercall number Xen does not know: for the -ENOSYS test only. */
 long xen_raw_hypercall(unsigned int op, unsigned long a1, unsigned long a2);
 
+/* Hypercalls made through these wrappers since boot. */
+uint64_t xen_hypercall_count(void);
+
 int xen_hvm_get_param(uint32_t index, uint64_t *value);
 int xen_hvm_set_param(uint32_t index, uint64_t value);
 
