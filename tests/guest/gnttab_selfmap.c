@@ -190,6 +190,11 @@ int selfmap_unpin(struct selfmap_pin *p)
 	if (!rc) {
 		p->pinned = false;
 		rc = refill(gfn_of(p->page));
+		/*
+		 * The page belongs to a test or the quarantine, which will
+		 * free it: a hole handed to the allocator would silently
+		 * lose whatever is written there later.  Cannot go on.
+		 */
 		if (rc)
 			panic("selfmap: cannot refill gfn %#lx: %d",
 			      gfn_of(p->page), rc);

@@ -241,10 +241,8 @@ KTEST(xsa300, maptrack_full)
 	}
 	if (!gnttab_expect_maptrack_full()) {
 		teardown();
-		KT_SKIP(
-		    "maptrack is not small here: the quota stopped peer A "
-		    "first (needs gnttab.expect_maptrack_full=1 and a small "
-		    "max_maptrack_frames)");
+		KT_SKIP("maptrack not small here: our quota stopped peer A "
+			"first");
 	}
 	nb = flood(PEER_B, bound, &rcb);
 	b = limits();
