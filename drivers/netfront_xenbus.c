@@ -133,6 +133,8 @@ static int read_features(const struct netfront_xb *xb,
 	f->gso_tcpv4 = gso;
 	f->ipv6_csum = csum6;
 	f->rx_notify = notify;
+	/* No key: the one queue every backend serves. */
+	f->max_queues = MAX(f->max_queues, 1);
 	/* Page flipping is gone from every backend: copy or nothing. */
 	if (!copy) {
 		pr_err("netfront: backend %s lacks feature-rx-copy\n", xb->be);

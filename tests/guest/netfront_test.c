@@ -1,15 +1,10 @@
 /*
- * Suite `netfront`: the network frontend against the real Linux netback
- * (scenario nf-linux) and against tests/peer/hostile-netback (scenarios
- * nf-<mode>, cmdline netfront.expect=<mode>).  Each hostile test checks
- * that the misbehaviour is detected (the device broken with the right
- * reason, one log line), that nothing was freed or handed out on the
- * strength of the bad response, that the kernel goes on, and that the
- * teardown gives every page and grant back.  The last test tears the
- * device down in every scenario and checks the counts against the
- * baseline taken before the device held anything.
- *
- * Also the helpers of netfront_test.h.
+ * Suite `netfront`, part 1 of 3: the helpers of netfront_test.h, and the
+ * handshake against a correct backend (the real Linux netback in scenario
+ * nf-linux, or hostile-netback good): connect, then a frontend-initiated
+ * close and a second connect.  Part 2 (netfront_hostile_test.c) plays
+ * against hostile-netback, part 3 (netfront_teardown_test.c) ends every
+ * scenario with a teardown and a leak check.
  */
 #include "tests/guest/netfront_test.h"
 #include "kernel/mm.h"
@@ -59,12 +54,17 @@ const char *nft_need_hostile(const char *mode)
 	return NULL;
 }
 
-bool nft_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
+/* Ring work only, or (`service`) the state machine too. */
+static bool wait_cond(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns,
+		      bool service)
 {
 	uint64_t deadline = time_now_ns() + timeout_ns;
 
 	for (;;) {
-		netfront_poll();
+		if (service)
+			netfront_poll();
+		else
+			netfront_work(netfront_dev());
 		if (cond(arg))
 			return true;
 		if (time_now_ns() >= deadline)
@@ -73,7 +73,17 @@ bool nft_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
 	}
 }
 
-static bool tx_idle(void *arg)
+bool nft_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
+{
+	return wait_cond(cond, arg, timeout_ns, true);
+}
+
+bool nft_wait_rings(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
+{
+	return wait_cond(cond, arg, timeout_ns, false);
+}
+
+bool nft_tx_idle(void *arg)
 {
 	struct netfront_stats st;
 
@@ -83,7 +93,7 @@ static bool tx_idle(void *arg)
 
 bool nft_wait_tx_idle(void)
 {
-	return nft_wait(tx_idle, NULL, NFT_TIMEOUT_NS);
+	return nft_wait_rings(nft_tx_idle, NULL, NFT_TIMEOUT_NS);
 }
 
 static bool is_broken(void *arg)
@@ -94,7 +104,8 @@ static bool is_broken(void *arg)
 
 bool nft_wait_broken(struct netfront_stats *st)
 {
-	return nft_wait(is_broken, st, NFT_TIMEOUT_NS);
+	/* Without the service, which would tear the device down at once. */
+	return nft_wait_rings(is_broken, st, NFT_TIMEOUT_NS);
 }
 
 static const uint8_t nowhere[ETH_ALEN] = {0x02, 0x6b, 0x74, 0, 0, 1};
@@ -191,6 +202,17 @@ void nft_expect_clean_teardown(void)
 		   (unsigned long)st.disconnects);
 }
 
+/* The device up at boot (before the misbehaviour), else why not. */
+int nft_hostile_up(void)
+{
+	struct netfront_stats st;
+
+	netfront_get_stats(&st);
+	if (st.up || st.broken)
+		return 0;
+	return netfront_connect(NFT_CONNECT_NS);
+}
+
 /* ---- tests against a correct backend ---- */
 
 static int read_fe(const char *leaf, uint64_t *v)
@@ -263,265 +285,4 @@ KTEST(netfront, reconnect)
 	netfront_get_stats(&st);
 	KT_EXPECT(st.tx_packets > before.tx_packets);
 	KT_EXPECT(!st.broken);
-}
-
-/* ---- tests against hostile-netback ---- */
-
-/*
- * Send `n` frames one after the other, each answered before the next,
- * then one more; wait for the device to break: its stats in *st.
- */
-static bool break_after(unsigned int n, struct netfront_stats *st)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		if (nft_send_test(60, (uint8_t)i) || !nft_wait_tx_idle())
-			return false;
-	}
-	netfront_get_stats(st);
-	if (st->broken)
-		return true;
-	nft_send_test(60, 0xee);
-	return nft_wait_broken(st);
-}
-
-/* A broken device: the one reason, and nothing handed back early. */
-static void expect_broken(const struct netfront_stats *st,
-			  enum netfront_err kind, uint32_t inflight)
-{
-	KT_EXPECT(st->broken);
-	KT_EXPECT(!st->up);
-	KT_EXPECT_EQ(st->broken_kind, kind);
-	KT_EXPECT(st->proto_errors[kind] >= 1);
-	KT_EXPECT_EQ(st->tx_inflight, inflight);
-	ktest_diag("broken (%s): %s", netfront_err_name(st->broken_kind),
-		   st->broken_reason);
-}
-
-/* The device up at boot (before the misbehaviour), else why not. */
-static int hostile_up(void)
-{
-	struct netfront_stats st;
-
-	netfront_get_stats(&st);
-	if (st.up || st.broken)
-		return 0;
-	return netfront_connect(NFT_CONNECT_NS);
-}
-
-KTEST(netfront, bad_id_rejected)
-{
-	struct netfront_stats st;
-
-	NFT_NEED_HOSTILE("bad-id");
-	KT_ASSERT(hostile_up() == 0);
-	/* The 1st TX packet answered with id RING_SIZE. */
-	KT_ASSERT(break_after(0, &st));
-	expect_broken(&st, NETFRONT_ERR_BAD_ID, 1);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, bad_status_rejected)
-{
-	struct netfront_stats st;
-
-	NFT_NEED_HOSTILE("bad-status");
-	KT_ASSERT(hostile_up() == 0);
-	KT_ASSERT(break_after(0, &st));
-	expect_broken(&st, NETFRONT_ERR_BAD_STATUS, 1);
-	KT_EXPECT_EQ(st.tx_packets, 0);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, rx_bounds_rejected)
-{
-	struct netfront_stats st;
-
-	NFT_NEED_HOSTILE("rx-overflow");
-	KT_ASSERT(hostile_up() == 0);
-	/* The 1st RX answer (at connect): offset 4000, length 200. */
-	KT_ASSERT(nft_wait_broken(&st));
-	expect_broken(&st, NETFRONT_ERR_RX_BOUNDS, 0);
-	/* Nothing delivered, the buffer not recycled. */
-	KT_EXPECT_EQ(st.rx_packets, 0);
-	KT_EXPECT_EQ(st.rx_posted, NETFRONT_RX_TARGET);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, prod_overflow_detected)
-{
-	struct netfront_stats st;
-
-	NFT_NEED_HOSTILE("prod-jump");
-	KT_ASSERT(hostile_up() == 0);
-	/* After the 1st TX batch: rsp_prod = real + RING_SIZE + 1. */
-	KT_ASSERT(break_after(0, &st));
-	expect_broken(&st, NETFRONT_ERR_PROD_OVERFLOW, 1);
-	KT_EXPECT_EQ(st.tx_packets, 0);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, prod_rewind_detected)
-{
-	struct netfront_stats st;
-
-	NFT_NEED_HOSTILE("prod-rewind");
-	KT_ASSERT(hostile_up() == 0);
-	/* The 2nd TX batch publishes rsp_prod one below the 1st's. */
-	KT_ASSERT(break_after(1, &st));
-	expect_broken(&st, NETFRONT_ERR_PROD_REWIND, 1);
-	KT_EXPECT_EQ(st.tx_packets, 1);
-	nft_expect_clean_teardown();
-}
-
-static bool storm_over(void *arg)
-{
-	struct evtchn_stats *e = arg;
-
-	evtchn_get_stats(e);
-	return e->storms >= 1;
-}
-
-KTEST(netfront, event_storm)
-{
-	struct netfront_stats st, before;
-	struct evtchn_stats ev;
-	uint64_t t0;
-
-	NFT_NEED_HOSTILE("storm");
-	KT_ASSERT(hostile_up() == 0);
-	/* Right after Connected: 100000 notifications, nothing on rings. */
-	KT_EXPECT(nft_wait(storm_over, &ev, NFT_TIMEOUT_NS));
-	netfront_get_stats(&before);
-	ktest_diag("%lu events, %lu spurious; evtchn: %lu storm(s), %lu "
-		   "back-off unmask(s)",
-		   (unsigned long)before.irqs, (unsigned long)before.spurious,
-		   (unsigned long)ev.storms, (unsigned long)ev.backoff_unmasks);
-	/* XSA-391: counted, backed off, and nothing else suffered. */
-	KT_EXPECT(before.spurious >= 64);
-	KT_EXPECT(ev.storms >= 1);
-	KT_EXPECT(!before.broken && before.up);
-	t0 = time_now_ns();
-	sleep_ns(50 * NFT_MS);
-	KT_EXPECT(time_now_ns() - t0 >= 50 * NFT_MS);
-	/* The device still works: a frame out, its echo back. */
-	KT_EXPECT(nft_provoke_rx(1));
-	KT_EXPECT(nft_wait_tx_idle());
-	netfront_get_stats(&st);
-	KT_EXPECT(st.tx_packets > before.tx_packets);
-	KT_EXPECT(!st.broken);
-}
-
-struct held {
-	grant_ref_t ref;
-	const void *page;
-	unsigned int pushes;
-};
-
-static void note_push(void *arg, uint16_t id, const void *page, size_t len)
-{
-	struct held *h = arg;
-	struct netfront *nf = netfront_dev();
-
-	h->ref = nf->tx_slot[id].ref;
-	h->page = page;
-	h->pushes++;
-}
-
-static bool released(void *arg)
-{
-	gnttab_quarantine_poll();
-	return !gnttab_ref_quarantined(((struct held *)arg)->ref);
-}
-
-KTEST(netfront, tx_grant_held)
-{
-	struct netfront *nf = netfront_dev();
-	struct netfront_stats before, st;
-	struct held h = {0};
-
-	NFT_NEED_HOSTILE("hold-tx-grant");
-	KT_ASSERT(hostile_up() == 0);
-	netfront_get_stats(&before);
-	nf->hooks.arg = &h;
-	nf->hooks.tx_push = note_push;
-	KT_EXPECT_EQ(nft_send_test(60, 0x33), 0);
-	nf->hooks.tx_push = NULL;
-	KT_ASSERT(h.pushes == 1);
-	/* Answered OKAY while the backend still maps the page. */
-	KT_EXPECT(nft_wait_tx_idle());
-	netfront_get_stats(&st);
-	KT_EXPECT(!st.broken);
-	KT_EXPECT_EQ(st.tx_packets, before.tx_packets + 1);
-	/* MSA02: quarantined: not in our pool, the reference not reissued. */
-	KT_EXPECT_EQ(st.quarantined_pages, before.quarantined_pages + 1);
-	KT_EXPECT(gnttab_ref_quarantined(h.ref));
-	KT_EXPECT(!netfront_pool_has(nf, h.page));
-	/* Still usable meanwhile. */
-	KT_EXPECT(nft_provoke_rx(1));
-	/* The backend unmaps after 3 s: then the quarantine lets go. */
-	KT_EXPECT(nft_wait(released, &h, 3 * NFT_TIMEOUT_NS));
-}
-
-KTEST(netfront, close_mid_transfer)
-{
-	struct netfront_stats before, st;
-
-	NFT_NEED_HOSTILE("close-mid");
-	KT_ASSERT(hostile_up() == 0);
-	netfront_get_stats(&before);
-	/* Taken off the ring, never answered; the backend goes Closing. */
-	KT_EXPECT_EQ(nft_send_test(60, 0x44), 0);
-	nft_expect_clean_teardown();
-	netfront_get_stats(&st);
-	KT_EXPECT(!st.broken);
-	KT_EXPECT_EQ(st.disconnects, before.disconnects + 1);
-	KT_EXPECT_EQ(st.tx_dropped, before.tx_dropped + 1);
-	/* The backend takes us back after a fresh Initialising. */
-	KT_EXPECT_EQ(netfront_connect(NFT_CONNECT_NS), 0);
-	netfront_get_stats(&st);
-	KT_EXPECT(st.up);
-	KT_EXPECT_EQ(st.connects, before.connects + 1);
-}
-
-/* ---- last: every scenario ends with a full teardown ---- */
-
-static uint64_t page_api_used(void)
-{
-	struct mm_stats m;
-
-	mm_get_stats(&m);
-	return m.used_pages - m.heap_pages;
-}
-
-KTEST(netfront, no_leak_after_teardown)
-{
-	struct netfront_baseline base;
-	struct netfront_stats st;
-	struct gnttab_stats g;
-	uint64_t pages, q;
-
-	if (!xen_present())
-		KT_SKIP("not running under Xen");
-	if (!netfront_get_baseline(&base))
-		KT_SKIP("netfront never connected (no vif)");
-	KT_EXPECT_EQ(netfront_disconnect(), 0);
-	netfront_get_stats(&st);
-	KT_EXPECT(!st.up);
-	KT_EXPECT_EQ(st.pages_held, 0);
-	KT_EXPECT_EQ(st.grants_held, 0);
-	gnttab_quarantine_poll();
-	gnttab_get_stats(&g);
-	pages = page_api_used();
-	/* Back at the start, but for pages the quarantine still holds. */
-	q = g.quarantined_pages - base.quarantined_pages;
-	KT_EXPECT_EQ(pages, base.pages + q);
-	KT_EXPECT_EQ(g.refs_granted, base.refs);
-	ktest_diag("pages %lu (start %lu, quarantined now %lu), grants %u "
-		   "(start %u); %lu page(s) ever quarantined",
-		   (unsigned long)pages, (unsigned long)base.pages,
-		   (unsigned long)q, g.refs_granted, base.refs,
-		   (unsigned long)st.quarantined_pages);
-	/* Leave a working device for whatever runs next. */
-	if (!netfront_expect() || netfront_expecting("good"))
-		KT_EXPECT_EQ(netfront_connect(NFT_CONNECT_NS), 0);
 }

@@ -43,12 +43,24 @@ const char *nft_need_hostile(const char *mode);
 			KT_SKIP(_why);                                         \
 	} while (0)
 
-/* Poll the device (interrupts may be masked by a storm) until cond. */
+/*
+ * Poll the device (rings and netfront_service(); interrupts may be masked
+ * by a storm's back-off) until cond(arg) or the timeout.
+ */
 bool nft_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
-/* Wait until no TX request is in flight, or the device broke. */
+/*
+ * Wait until no TX request is in flight, or the device broke.  These two
+ * poll the rings only: a broken device stays as it broke, for inspection,
+ * until nft_expect_clean_teardown() lets the service tear it down.
+ */
 bool nft_wait_tx_idle(void);
 /* Wait until the device is broken; its stats in *st. */
 bool nft_wait_broken(struct netfront_stats *st);
+/* nft_wait() without netfront_service(), and its "no TX in flight". */
+bool nft_wait_rings(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
+bool nft_tx_idle(void *arg);
+/* The device up (connecting if it is neither up nor broken): 0/-errno. */
+int nft_hostile_up(void);
 
 /* A 60-byte test frame to nowhere (ethertype 0x88b5), fill `fill`. */
 int nft_send_test(size_t len, uint8_t fill);

@@ -1,0 +1,227 @@
+/*
+ * Suite `netfront`, part 2 of 3: against tests/peer/hostile-netback
+ * (scenarios nf-<mode>, cmdline netfront.expect=<mode>; SKIP otherwise).
+ * Each test checks that the misbehaviour is detected (the device broken
+ * with the right reason and one log line), that nothing was freed or
+ * handed out on the strength of the bad response, that the kernel goes
+ * on, and that the teardown gives every page and grant back.  The MSA00
+ * id cases are in msa00_test.c.
+ */
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/xen/evtchn.h"
+#include "kernel/xen/gnttab.h"
+#include "kernel/xen/xenstore.h"
+#include "lib/errno.h"
+#include "tests/guest/netfront_test.h"
+
+/*
+ * Send `n` frames one after the other, each answered before the next,
+ * then one more; wait for the device to break: its stats in *st.
+ */
+static bool break_after(unsigned int n, struct netfront_stats *st)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (nft_send_test(60, (uint8_t)i) || !nft_wait_tx_idle())
+			return false;
+	}
+	netfront_get_stats(st);
+	if (st->broken)
+		return true;
+	nft_send_test(60, 0xee);
+	return nft_wait_broken(st);
+}
+
+/* A broken device: the one reason, and nothing handed back early. */
+static void expect_broken(const struct netfront_stats *st,
+			  enum netfront_err kind, uint32_t inflight)
+{
+	KT_EXPECT(st->broken);
+	KT_EXPECT(!st->up);
+	KT_EXPECT_EQ(st->broken_kind, kind);
+	KT_EXPECT(st->proto_errors[kind] >= 1);
+	KT_EXPECT_EQ(st->tx_inflight, inflight);
+	ktest_diag("broken (%s): %s", netfront_err_name(st->broken_kind),
+		   st->broken_reason);
+}
+
+KTEST(netfront, bad_id_rejected)
+{
+	struct netfront_stats st;
+
+	NFT_NEED_HOSTILE("bad-id");
+	KT_ASSERT(nft_hostile_up() == 0);
+	/* The 1st TX packet answered with id RING_SIZE. */
+	KT_ASSERT(break_after(0, &st));
+	expect_broken(&st, NETFRONT_ERR_BAD_ID, 1);
+	nft_expect_clean_teardown();
+}
+
+KTEST(netfront, bad_status_rejected)
+{
+	struct netfront_stats st;
+
+	NFT_NEED_HOSTILE("bad-status");
+	KT_ASSERT(nft_hostile_up() == 0);
+	KT_ASSERT(break_after(0, &st));
+	expect_broken(&st, NETFRONT_ERR_BAD_STATUS, 1);
+	KT_EXPECT_EQ(st.tx_packets, 0);
+	nft_expect_clean_teardown();
+}
+
+KTEST(netfront, rx_bounds_rejected)
+{
+	struct netfront_stats st;
+
+	NFT_NEED_HOSTILE("rx-overflow");
+	KT_ASSERT(nft_hostile_up() == 0);
+	/* The 1st RX answer (at connect): offset 4000, length 200. */
+	KT_ASSERT(nft_wait_broken(&st));
+	expect_broken(&st, NETFRONT_ERR_RX_BOUNDS, 0);
+	/* Nothing delivered, the buffer not recycled. */
+	KT_EXPECT_EQ(st.rx_packets, 0);
+	KT_EXPECT_EQ(st.rx_posted, NETFRONT_RX_TARGET);
+	nft_expect_clean_teardown();
+}
+
+KTEST(netfront, prod_overflow_detected)
+{
+	struct netfront_stats st;
+
+	NFT_NEED_HOSTILE("prod-jump");
+	KT_ASSERT(nft_hostile_up() == 0);
+	/* After the 1st TX batch: rsp_prod = real + RING_SIZE + 1. */
+	KT_ASSERT(break_after(0, &st));
+	expect_broken(&st, NETFRONT_ERR_PROD_OVERFLOW, 1);
+	KT_EXPECT_EQ(st.tx_packets, 0);
+	nft_expect_clean_teardown();
+}
+
+KTEST(netfront, prod_rewind_detected)
+{
+	struct netfront_stats st;
+
+	NFT_NEED_HOSTILE("prod-rewind");
+	KT_ASSERT(nft_hostile_up() == 0);
+	/* The 2nd TX batch publishes rsp_prod one below the 1st's. */
+	KT_ASSERT(break_after(1, &st));
+	expect_broken(&st, NETFRONT_ERR_PROD_REWIND, 1);
+	KT_EXPECT_EQ(st.tx_packets, 1);
+	nft_expect_clean_teardown();
+}
+
+/* The scenario's --storm takes the backend a while to send. */
+#define STORM_END_NS (60000 * NFT_MS)
+
+static bool storm_over(void *arg)
+{
+	struct evtchn_stats *e = arg;
+
+	evtchn_get_stats(e);
+	return e->storms >= 1;
+}
+
+KTEST(netfront, event_storm)
+{
+	struct netfront_stats st, before;
+	struct evtchn_stats ev;
+	uint64_t t0, v;
+
+	NFT_NEED_HOSTILE("storm");
+	KT_ASSERT(nft_hostile_up() == 0);
+	/* Right after Connected: a burst of events with nothing to do. */
+	KT_EXPECT(nft_wait(storm_over, &ev, NFT_TIMEOUT_NS));
+	netfront_get_stats(&before);
+	ktest_diag("%lu events, %lu spurious; evtchn: %lu storm(s), %lu "
+		   "back-off unmask(s)",
+		   (unsigned long)before.irqs, (unsigned long)before.spurious,
+		   (unsigned long)ev.storms, (unsigned long)ev.backoff_unmasks);
+	/* XSA-391: counted, backed off, and nothing else suffered. */
+	KT_EXPECT(before.spurious >= 64);
+	KT_EXPECT(ev.storms >= 1);
+	KT_EXPECT(!before.broken && before.up);
+	/* Meanwhile the kernel goes on: timers fire, xenstore answers. */
+	t0 = time_now_ns();
+	sleep_ns(50 * NFT_MS);
+	KT_EXPECT(time_now_ns() - t0 >= 50 * NFT_MS);
+	KT_EXPECT_EQ(xs_read_u64(XS_TXN_NIL, "domid", &v), 0);
+	/* The backend serves again once done storming (slow under TCG). */
+	KT_EXPECT_EQ(nft_send_test(60, 0x66), 0);
+	KT_EXPECT(nft_wait_rings(nft_tx_idle, NULL, STORM_END_NS));
+	KT_EXPECT(nft_provoke_rx(1));
+	netfront_get_stats(&st);
+	KT_EXPECT(st.tx_packets > before.tx_packets);
+	KT_EXPECT(!st.broken && st.up);
+}
+
+struct held {
+	grant_ref_t ref;
+	const void *page;
+	unsigned int pushes;
+};
+
+static void note_push(void *arg, uint16_t id, const void *page, size_t len)
+{
+	struct held *h = arg;
+	struct netfront *nf = netfront_dev();
+
+	h->ref = nf->tx_slot[id].ref;
+	h->page = page;
+	h->pushes++;
+}
+
+static bool released(void *arg)
+{
+	gnttab_quarantine_poll();
+	return !gnttab_ref_quarantined(((struct held *)arg)->ref);
+}
+
+KTEST(netfront, tx_grant_held)
+{
+	struct netfront *nf = netfront_dev();
+	struct netfront_stats before, st;
+	struct held h = {0};
+
+	NFT_NEED_HOSTILE("hold-tx-grant");
+	KT_ASSERT(nft_hostile_up() == 0);
+	netfront_get_stats(&before);
+	nf->hooks.arg = &h;
+	nf->hooks.tx_push = note_push;
+	KT_EXPECT_EQ(nft_send_test(60, 0x33), 0);
+	nf->hooks.tx_push = NULL;
+	KT_ASSERT(h.pushes == 1);
+	/* Answered OKAY while the backend still maps the page. */
+	KT_EXPECT(nft_wait_tx_idle());
+	netfront_get_stats(&st);
+	KT_EXPECT(!st.broken);
+	KT_EXPECT_EQ(st.tx_packets, before.tx_packets + 1);
+	/* MSA02: quarantined: not in our pool, the reference not reissued. */
+	KT_EXPECT_EQ(st.quarantined_pages, before.quarantined_pages + 1);
+	KT_EXPECT(gnttab_ref_quarantined(h.ref));
+	KT_EXPECT(!netfront_pool_has(nf, h.page));
+	/* Still usable meanwhile. */
+	KT_EXPECT(nft_provoke_rx(1));
+	/* The backend unmaps after 3 s: then the quarantine lets go. */
+	KT_EXPECT(nft_wait(released, &h, 3 * NFT_TIMEOUT_NS));
+}
+
+KTEST(netfront, close_mid_transfer)
+{
+	struct netfront_stats before, st;
+
+	NFT_NEED_HOSTILE("close-mid");
+	KT_ASSERT(nft_hostile_up() == 0);
+	netfront_get_stats(&before);
+	/* Taken off the ring, never answered; the backend goes Closing. */
+	KT_EXPECT_EQ(nft_send_test(60, 0x44), 0);
+	nft_expect_clean_teardown();
+	netfront_get_stats(&st);
+	KT_EXPECT(!st.broken);
+	KT_EXPECT_EQ(st.disconnects, before.disconnects + 1);
+	KT_EXPECT_EQ(st.tx_dropped, before.tx_dropped + 1);
+	/* The backend takes us back after a fresh Initialising. */
+	KT_EXPECT_EQ(netfront_connect(NFT_CONNECT_NS), 0);
+	netfront_get_stats(&st);
+	KT_EXPECT(st.up);
+	KT_EXPECT_EQ(st.connects, before.connects + 1);
+}
