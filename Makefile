@@ -64,6 +64,7 @@ include tests/peer/peer.mk
 include tests/xen/xen.mk
 include tests/fuzz/fuzz.mk
 include tests/xen/buggy.mk
+include tests/xen/bench.mk
 
 KOBJS := $(patsubst %,$(O)/k/%.o,$(basename $(KERNEL_SRCS)))
 

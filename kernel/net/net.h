@@ -261,6 +261,12 @@ static inline bool net_ip_is_neighbour(uint32_t ip)
 	       (ip & ~m) != ~m;
 }
 
+/*
+ * csum_partial() (lib/checksum.h), a word at a time; the second also
+ * copies src to dst.  Fold the result with csum_fold().
+ */
+uint32_t net_csum(const void *buf, size_t len, uint32_t sum);
+uint32_t net_csum_copy(void *dst, const void *src, size_t len, uint32_t sum);
 /* Hand one whole frame to the driver; counts.  0 or -errno. */
 int net_xmit(const void *frame, size_t len);
 /* Process one received frame (eth.c). */

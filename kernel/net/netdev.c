@@ -18,16 +18,21 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define RXQ_ORDER     5 /* 128 KiB */
+/*
+ * At least netfront's RX ring (256): one interrupt can deliver a whole ring
+ * of frames before the thread that drains us runs again.
+ */
+#define RXQ_ORDER     7 /* 512 KiB: 256 slots */
 #define RXQ_SLOT_SIZE 2048
 #define RXQ_SLOTS     ((PAGE_SIZE << RXQ_ORDER) / RXQ_SLOT_SIZE)
 
-BUILD_BUG_ON(RXQ_SLOT_SIZE < ETH_FRAME_MAX + sizeof(uint32_t));
-BUILD_BUG_ON(RXQ_SLOTS &(RXQ_SLOTS - 1));
+BUILD_BUG_ON(RXQ_SLOT_SIZE < ETH_FRAME_MAX + sizeof(uint64_t));
+BUILD_BUG_ON((RXQ_SLOTS & (RXQ_SLOTS - 1)) != 0);
 
+/* The frame 8-byte aligned: memcpy() then copies it a word at a time. */
 struct rxq_slot {
-	uint32_t len;
-	uint8_t data[RXQ_SLOT_SIZE - sizeof(uint32_t)];
+	uint64_t len;
+	uint8_t data[RXQ_SLOT_SIZE - sizeof(uint64_t)];
 };
 
 /* Free-running indices; prod - cons <= RXQ_SLOTS. */

@@ -67,8 +67,12 @@ void net_udp_input(const struct ipv4_hdr *ip, const uint8_t *dgram, size_t len)
 		st->udp_bad_len++;
 		return;
 	}
-	if (!csum_udp_ipv4_ok(net_be32(ip->saddr), net_be32(ip->daddr), dgram,
-			      (uint16_t)ulen)) {
+	/* 0 means the sender computed none (RFC 768). */
+	if (u.csum &&
+	    csum_fold(net_csum(
+		dgram, ulen,
+		csum_ipv4_pseudo(net_be32(ip->saddr), net_be32(ip->daddr),
+				 IP_PROTO_UDP, (uint16_t)ulen, 0))) != 0) {
 		st->udp_bad_csum++;
 		return;
 	}
@@ -122,14 +126,21 @@ int net_udp_send(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port,
 	uint8_t *frame = net_tx_frame();
 	struct udp_hdr *u = (struct udp_hdr *)(frame + NET_IP_PAYLOAD_OFF);
 	uint16_t ulen = (uint16_t)(UDP_HLEN + len);
+	uint32_t sum;
+	uint16_t csum;
 
 	if (len > NET_UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	memcpy(frame + NET_IP_PAYLOAD_OFF + UDP_HLEN, data, len);
+	/* One pass copies the payload and sums it. */
+	sum = csum_ipv4_pseudo(net_state.ip, dst_ip, IP_PROTO_UDP, ulen, 0);
+	sum = net_csum_copy(frame + NET_IP_PAYLOAD_OFF + UDP_HLEN, data, len,
+			    sum);
 	u->sport = net_be16(src_port);
 	u->dport = net_be16(dst_port);
 	u->len = net_be16(ulen);
 	u->csum = 0;
-	u->csum = net_be16(csum_udp_ipv4(net_state.ip, dst_ip, u, ulen));
+	csum = csum_fold(csum_partial(u, UDP_HLEN, sum));
+	/* A computed 0 goes out as 0xffff: 0 would mean "none". */
+	u->csum = net_be16(csum ? csum : 0xffff);
 	return net_ip_output(dst_ip, IP_PROTO_UDP, frame, ulen);
 }

@@ -57,32 +57,42 @@ const char *net_peer_unavailable(void)
 	return NULL;
 }
 
-int net_peer_call(char *res, size_t len, uint64_t timeout_ns, const char *fmt,
-		  ...)
+static int vstart(const char *fmt, va_list ap)
 {
-	char cmd[128], got[256], want[16];
-	uint64_t start = time_now_ns();
-	size_t wlen;
-	va_list ap;
-	int n, rc;
+	char cmd[128];
+	int n = snprintf(cmd, sizeof(cmd), "%u ", ++seq);
 
-	n = snprintf(cmd, sizeof(cmd), "%u ", ++seq);
-	va_start(ap, fmt);
 	vsnprintf(cmd + n, sizeof(cmd) - n, fmt, ap);
-	va_end(ap);
-	wlen = (size_t)snprintf(want, sizeof(want), "%u ", seq);
-	rc = xs_write(XS_TXN_NIL, DIR "/cmd", cmd);
-	if (rc)
-		return rc;
-	for (;;) {
-		net_peer_poll_for(RESULT_POLL_NS);
-		uint64_t t0 = time_now_ns();
+	return xs_write(XS_TXN_NIL, DIR "/cmd", cmd);
+}
 
+int net_peer_start(const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vstart(fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int net_peer_wait(char *res, size_t len, uint64_t timeout_ns)
+{
+	char got[256], want[16];
+	uint64_t start = time_now_ns();
+	size_t wlen = (size_t)snprintf(want, sizeof(want), "%u ", seq);
+	int rc;
+
+	for (;;) {
+		uint64_t t0;
+
+		net_peer_poll_for(RESULT_POLL_NS);
+		t0 = time_now_ns();
 		/* The peer's text: bounded and NUL-terminated by xs_read. */
 		rc = xs_read(XS_TXN_NIL, DIR "/result", got, sizeof(got));
 		/* While we wait for xenstored nobody answers the peer. */
-		net_peer_max_xs_ns =
-		    MAX(net_peer_max_xs_ns, time_now_ns() - t0);
+		net_peer_max_xs_ns = MAX(net_peer_max_xs_ns, time_now_ns() - t0);
 		if (rc >= 0 && !strncmp(got, want, wlen)) {
 			strlcpy(res, got + wlen, len);
 			return 0;
@@ -90,6 +100,18 @@ int net_peer_call(char *res, size_t len, uint64_t timeout_ns, const char *fmt,
 		if (time_now_ns() - start > timeout_ns)
 			return -ETIMEDOUT;
 	}
+}
+
+int net_peer_call(char *res, size_t len, uint64_t timeout_ns,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vstart(fmt, ap);
+	va_end(ap);
+	return rc ? rc : net_peer_wait(res, len, timeout_ns);
 }
 
 bool net_peer_value(const char *res, const char *key, uint64_t *out)

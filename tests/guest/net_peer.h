@@ -24,6 +24,13 @@ const char *net_peer_unavailable(void);
  */
 int net_peer_call(char *res, size_t len, uint64_t timeout_ns, const char *fmt,
 		  ...) __printf(4, 5);
+/*
+ * The two halves of net_peer_call(), for a caller that must not block on
+ * xenstore while the peer works (a benchmark): send the command now...
+ */
+int net_peer_start(const char *fmt, ...) __printf(1, 2);
+/* ...and poll the stack until its result came, as net_peer_call(). */
+int net_peer_wait(char *res, size_t len, uint64_t timeout_ns);
 /* The number after "key=" in a result; false when absent or malformed. */
 bool net_peer_value(const char *res, const char *key, uint64_t *out);
 /* Longest xenstore read while polling for a result so far, in ns. */

@@ -305,3 +305,31 @@ KTEST(net_icmp, echo_request_sent)
 	KT_EXPECT_EQ(csum_compute(h, ICMP_HLEN + 4), 0);
 	net_fake_teardown();
 }
+
+KTEST(net_csum, words_match_lib)
+{
+	static uint8_t src[2048 + 16], dst[2048 + 16];
+	uint32_t x = 12345;
+
+	for (size_t i = 0; i < sizeof(src); i++) {
+		x = x * 1103515245u + 12345u;
+		src[i] = (uint8_t)(x >> 16);
+	}
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t n = 0; n <= 2048; n += (n < 80 ? 1 : 97)) {
+			uint32_t seed = (uint32_t)(n * 0x10001u);
+
+			memset(dst, 0xaa, sizeof(dst));
+			KT_EXPECT_EQ(
+			    csum_fold(net_csum(src + off, n, seed)),
+			    csum_fold(csum_partial(src + off, n, seed)));
+			KT_EXPECT_EQ(
+			    csum_fold(net_csum_copy(dst + 3, src + off, n, 0)),
+			    csum_fold(csum_partial(src + off, n, 0)));
+			KT_EXPECT(!memcmp(dst + 3, src + off, n));
+			KT_EXPECT(dst[2] == 0xaa && dst[3 + n] == 0xaa);
+			if (ktest_failed())
+				return;
+		}
+	}
+}
