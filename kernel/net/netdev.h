@@ -9,9 +9,9 @@
 
 #include "lib/compiler.h"
 
-#define ETH_ALEN 6
-#define ETH_HLEN 14
-#define ETH_MTU 1500
+#define ETH_ALEN      6
+#define ETH_HLEN      14
+#define ETH_MTU	      1500
 #define ETH_FRAME_MAX (ETH_HLEN + ETH_MTU)
 
 struct netdev;

@@ -92,7 +92,8 @@ int net_peer_wait(char *res, size_t len, uint64_t timeout_ns)
 		/* The peer's text: bounded and NUL-terminated by xs_read. */
 		rc = xs_read(XS_TXN_NIL, DIR "/result", got, sizeof(got));
 		/* While we wait for xenstored nobody answers the peer. */
-		net_peer_max_xs_ns = MAX(net_peer_max_xs_ns, time_now_ns() - t0);
+		net_peer_max_xs_ns =
+		    MAX(net_peer_max_xs_ns, time_now_ns() - t0);
 		if (rc >= 0 && !strncmp(got, want, wlen)) {
 			strlcpy(res, got + wlen, len);
 			return 0;
@@ -102,8 +103,8 @@ int net_peer_wait(char *res, size_t len, uint64_t timeout_ns)
 	}
 }
 
-int net_peer_call(char *res, size_t len, uint64_t timeout_ns,
-		  const char *fmt, ...)
+int net_peer_call(char *res, size_t len, uint64_t timeout_ns, const char *fmt,
+		  ...)
 {
 	va_list ap;
 	int rc;
