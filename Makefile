@@ -32,7 +32,7 @@ COMMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-I. -I$(O)/include -D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	$(if $(BUGGY),-DKTEST_BUGGY_$(shell echo $(BUGGY) | tr a-z- A-Z_)=1)
 
-KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -nostdinc -isystem $(GCC_INC) \
+KCFLAGS = $(COMMON_CFLAGS) -ffreestanding -nostdinc -isystem $(GCC_INC) \
 	-fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
@@ -77,7 +77,11 @@ $(O)/include/xen:
 $(O)/k/%.o: %.c | $(O)/include/xen
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) $(KCFLAGS_$(firstword $(subst /, ,$<))) -c $< -o $@
+
+# The in-kernel suites are most of the image and none of the hot paths:
+# built for size, so the kernel with all its tests stays small.
+KCFLAGS_tests := -Os
 
 $(O)/k/%.o: %.S | $(O)/include/xen
 	@mkdir -p $(dir $@)
