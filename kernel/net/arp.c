@@ -27,7 +27,8 @@
 #define ARP_HTYPE_ETH  1
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY   2
-#define ARP_FRAME_LEN  (ETH_HLEN + sizeof(struct arp_pkt))
+/* 42 bytes of ARP, zero-padded to the shortest frame. */
+#define ARP_FRAME_LEN ETH_ZLEN
 
 enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_REACHABLE };
 
@@ -86,7 +87,7 @@ found:
 static int send_arp(uint16_t op, const uint8_t *eth_dst, const uint8_t *tha,
 		    uint32_t tpa)
 {
-	uint8_t frame[ARP_FRAME_LEN];
+	uint8_t frame[ARP_FRAME_LEN] = {0};
 	struct arp_pkt *a = (struct arp_pkt *)(frame + ETH_HLEN);
 
 	net_eth_header(frame, eth_dst, ETH_P_ARP);

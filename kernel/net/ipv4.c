@@ -142,6 +142,15 @@ int net_ip_output(uint32_t dst, uint8_t proto, uint8_t *frame, size_t len)
 	h->saddr = net_be32(net_state.ip);
 	h->daddr = net_be32(dst);
 	h->csum = net_be16(csum_compute(h, IPV4_HLEN));
+	/*
+	 * MSA01 (and Etherleak): padding a runt must not send what an
+	 * earlier frame left in this buffer; every byte is written.
+	 */
+	if (total < ETH_ZLEN) {
+		if (!NET_BUGGY_MSA01)
+			memset(frame + total, 0, ETH_ZLEN - total);
+		total = ETH_ZLEN;
+	}
 	/* A reply goes back where its request came from, without ARP. */
 	if (rx->valid && rx->src_ip == dst) {
 		net_eth_header(frame, rx->src_mac, ETH_P_IPV4);

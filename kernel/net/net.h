@@ -160,6 +160,20 @@ void net_reset(void);
  * tests may use what follows.
  */
 
+/* Shortest Ethernet frame (no FCS): shorter ones are padded with zeros. */
+#define ETH_ZLEN 60
+
+#ifdef KTEST_BUGGY_MSA01
+/*
+ * MSA01 switched off in the stack too: runts are padded by length only,
+ * assuming the buffer past the frame is zero, so whatever an earlier use
+ * left there goes on the wire (msa01.no_canary_on_wire must fail).
+ */
+#define NET_BUGGY_MSA01 1
+#else
+#define NET_BUGGY_MSA01 0
+#endif
+
 #define ETH_P_IPV4    0x0800
 #define ETH_P_ARP     0x0806
 #define IP_PROTO_ICMP 1

@@ -1,17 +1,20 @@
 /*
  * msa01.no_canary_on_wire: MSA01 (netchannel 1.10.0, ADVISORIES.md) seen
- * from dom0.  A pooled page that kept old bytes, granted again for a
- * short frame, must not let any of them reach the wire.  The guest fills
- * every page sitting in netfront's TX pool with a canary (0xC5), and also
- * some freshly freed allocator pages, then sends short probe frames that
- * go through those pages; dom0's traffic peer captures everything the
+ * from dom0.  A reused buffer that kept old bytes, used again for a short
+ * frame by code that assumes it is zero, must not let any of them reach
+ * the wire.  Before every probe the guest fills with a canary (0xC5) every
+ * page sitting in netfront's TX pool and the stack's transmit buffer (as
+ * an earlier, longer frame would have left it), and it also poisons some
+ * freshly freed allocator pages; then it sends short probes, which the
+ * stack pads to 60 bytes.  dom0's traffic peer captures everything the
  * guest sends on vif<domid>.0 and counts frames holding a run of canary
- * bytes, and frames with non-zero bytes after their IPv4 datagram (what
- * padding a runt from a stale page would look like, CVE-2003-0001 style).
+ * bytes and frames with non-zero bytes after their IPv4 datagram (padding
+ * from a stale buffer, Etherleak style).
  *
- * The in-guest half of the rule (the granted page itself is zero past the
- * frame) is msa01.tx_page_zeroed in netfront's suite; this is the
- * end-to-end check that nothing crosses to another domain's wire.
+ * On a BUGGY=msa01 kernel the stack pads runts by length only
+ * (NET_BUGGY_MSA01) and the canary shows on the wire: the test fails.
+ * The driver's half of the rule (a granted page is zero past the frame)
+ * is msa01.tx_page_zeroed in netfront's suite.
  */
 #include "drivers/netfront.h"
 #include "kernel/ktest.h"
@@ -42,10 +45,10 @@ static void poison_freed_pages(void)
 			mm_page_free(p[i], 0);
 }
 
-/* A short probe: small payloads make short frames in whole pages. */
+/* A runt probe: 1..8 bytes of payload, 10..17 bytes of padding. */
 static int probe(unsigned int i)
 {
-	char data[48];
+	char data[8];
 	size_t len = 1 + i % sizeof(data);
 
 	/* Text and zeros only: no canary byte in what we mean to send. */
@@ -73,6 +76,7 @@ KTEST(msa01, no_canary_on_wire)
 	/* Every send takes a pool page we just filled with the canary. */
 	for (unsigned int i = 0; i < PROBES; i++) {
 		poisoned += netfront_pool_poison(netfront_dev(), CANARY);
+		memset(net_tx_frame(), CANARY, ETH_FRAME_MAX);
 		sent += probe(i) == 0;
 		net_poll();
 	}

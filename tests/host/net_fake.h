@@ -59,6 +59,21 @@ size_t net_fake_udp(uint8_t *buf, uint32_t saddr, uint32_t daddr,
 /* Recompute the IPv4 header checksum after a test changed the header. */
 void net_fake_ip_csum(uint8_t *frame);
 
+/* The length a frame of `len` bytes has on the wire (runts padded). */
+static inline size_t net_fake_wire_len(size_t len)
+{
+	return len < ETH_ZLEN ? ETH_ZLEN : len;
+}
+
+/* Are bytes [len, wire) of a captured frame all zero? */
+static inline bool net_fake_pad_zero(const uint8_t *f, size_t len, size_t wire)
+{
+	for (size_t i = len; i < wire; i++)
+		if (f[i])
+			return false;
+	return true;
+}
+
 /* Header views of a frame (packed structs: any alignment). */
 static inline struct ipv4_hdr *net_fake_iph(uint8_t *frame)
 {

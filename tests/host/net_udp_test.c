@@ -33,7 +33,10 @@ static void check_echo(const uint8_t *rep, size_t rep_len, size_t len)
 	const struct udp_hdr *u =
 	    (const struct udp_hdr *)(rep + NET_IP_PAYLOAD_OFF);
 
-	KT_ASSERT(rep_len == NET_IP_PAYLOAD_OFF + UDP_HLEN + len);
+	KT_ASSERT(rep_len ==
+		  net_fake_wire_len(NET_IP_PAYLOAD_OFF + UDP_HLEN + len));
+	KT_EXPECT(net_fake_pad_zero(rep, NET_IP_PAYLOAD_OFF + UDP_HLEN + len,
+				    rep_len));
 	KT_EXPECT(!memcmp(rep, NET_FAKE_PEER_MAC, ETH_ALEN));
 	KT_EXPECT_EQ(net_be32(ip->daddr), NET_FAKE_PEER_IP);
 	KT_EXPECT_EQ(csum_compute(ip, IPV4_HLEN), 0);

@@ -137,7 +137,7 @@ static void run(struct traffic *t, const struct traffic_cmd *c, char *res,
 	if (!strcmp(v, "arp") && ip_ok)
 		traffic_arp(t->bridge, ip, res, len);
 	else if (!strcmp(v, "ping") && ip_ok && c->nargs == 2 &&
-		 !parse_num(c->arg[1], 100000, &a))
+		 !parse_num(c->arg[1], 65536, &a))
 		traffic_ping(ip, a, res, len);
 	else if (!strcmp(v, "udp-echo") && ip_ok && c->nargs == 3 &&
 		 !parse_num(c->arg[1], 65535, &a) &&

@@ -9,11 +9,14 @@
  *
  * Verbs (addresses dotted quads, sizes in bytes, times in ms):
  *   arp IP                    ARP request from xenbr0 -> "ok MAC" | "fail ..."
- *   ping IP COUNT             ICMP echo, one at a time, 1 s timeout each,
- *                             data checked -> "recv=R sent=S bad=B"
+ *   ping IP COUNT             ICMP echo, one at a time (next after the
+ *                             reply or 1 s), data checked; late replies
+ *                             count -> "recv=R sent=S bad=B late=L
+ *                             first_lost=N|-1"
  *   udp-echo IP PORT MAX      one datagram of every size 1..MAX, reply
  *                             checked byte for byte
- *                             -> "ok=K sent=S bad=B lost=L retries=T"
+ *                             -> "ok=K sent=S bad=B lost=L retries=T
+ *                             late=L"
  *   capture-start             capture on vif<domid>.0 -> "ok"
  *   capture-stop              -> "frames=F probes=P canary=C trailer=T"
  *   bench-rx IP PORT SIZE MS  blast datagrams at the guest for MS ms
@@ -21,8 +24,9 @@
  *   bench-tx PORT             count datagrams arriving on PORT -> "ready"
  *   bench-tx-stop             -> "received=N span_us=U dom0_irqs=I"
  *
- * This header is the part without sockets or Xen (traffic_scan.c), which
- * tests/peer/test_traffic.c checks on the host.
+ * The first half of this header is the part without sockets or Xen
+ * (traffic_scan.c), which tests/peer/test_traffic.c checks on the host;
+ * the second, the network actions (traffic_net.c, traffic_ping.c).
  */
 #ifndef TRAFFIC_H
 #define TRAFFIC_H
@@ -82,6 +86,11 @@ uint64_t traffic_vif_irqs(const char *text, unsigned int domid);
 
 /* ---- Network actions (traffic_net.c): each writes its result text ---- */
 
+/* Wait until fd is readable or ms passed: 1, 0 (timeout), -errno. */
+int traffic_wait_readable(int fd, int ms);
+/* Milliseconds until `deadline` (peer_now_ms() time), 0 if past. */
+int traffic_ms_left(uint64_t deadline);
+/* traffic_ping.c */
 int traffic_arp(const char *bridge, uint32_t ip, char *res, size_t len);
 int traffic_ping(uint32_t ip, uint32_t count, char *res, size_t len);
 int traffic_udp_echo(uint32_t ip, uint16_t port, uint32_t max, char *res,

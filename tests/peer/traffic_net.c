@@ -14,7 +14,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <netinet/ip_icmp.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <poll.h>
@@ -38,7 +37,7 @@ static uint64_t now_us(void)
 }
 
 /* Wait until fd is readable or ms passed: 1, 0 (timeout), -errno. */
-static int wait_readable(int fd, int ms)
+int traffic_wait_readable(int fd, int ms)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 	int rc = poll(&p, 1, ms);
@@ -46,7 +45,7 @@ static int wait_readable(int fd, int ms)
 	return rc < 0 ? -errno : rc;
 }
 
-static int ms_left(uint64_t deadline)
+int traffic_ms_left(uint64_t deadline)
 {
 	uint64_t now = peer_now_ms();
 
@@ -128,7 +127,8 @@ int traffic_arp(const char *bridge, uint32_t ip, char *res, size_t len)
 
 		if (send(fd, f, n, 0) != (ssize_t)n)
 			break;
-		while (!rc && wait_readable(fd, ms_left(deadline)) > 0) {
+		while (!rc && traffic_wait_readable(
+				  fd, traffic_ms_left(deadline)) > 0) {
 			ssize_t got = recv(fd, f, sizeof(f), 0);
 
 			/* A reply (op 2) from the address we asked for. */
@@ -145,99 +145,6 @@ int traffic_arp(const char *bridge, uint32_t ip, char *res, size_t len)
 	return 0;
 }
 
-static uint16_t icmp_csum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-#define PING_DATA 56
-
-/*
- * Wait for the echo reply to (id, seq): 1 matched, -1 bad data, 0 none.
- * Replies to earlier sequence numbers that come too late are counted.
- */
-static int ping_wait(int fd, uint32_t ip, uint16_t id, uint16_t seq,
-		     const uint8_t *data, uint32_t *late)
-{
-	uint64_t deadline = peer_now_ms() + 1000;
-	uint8_t buf[2048];
-
-	while (wait_readable(fd, ms_left(deadline)) > 0) {
-		struct sockaddr_in from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&from, &fl);
-		size_t ihl;
-		const uint8_t *m;
-
-		if (n < 20 || from.sin_addr.s_addr != ip)
-			continue;
-		ihl = (size_t)(buf[0] & 0xf) * 4;
-		if ((size_t)n < ihl + 8)
-			continue;
-		m = buf + ihl;
-		if (m[0] != ICMP_ECHOREPLY || (m[4] << 8 | m[5]) != id)
-			continue;
-		if ((m[6] << 8 | m[7]) != seq) {
-			(*late)++;
-			continue;
-		}
-		if ((size_t)n != ihl + 8 + PING_DATA ||
-		    memcmp(m + 8, data, PING_DATA) ||
-		    icmp_csum(m, 8 + PING_DATA))
-			return -1;
-		return 1;
-	}
-	return 0;
-}
-
-int traffic_ping(uint32_t ip, uint32_t count, char *res, size_t len)
-{
-	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = ip};
-	uint16_t id = (uint16_t)getpid();
-	uint32_t recv = 0, sent = 0, bad = 0, silent = 0, late = 0;
-	int64_t first_lost = -1;
-	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
-
-	if (fd < 0)
-		return snprintf(res, len, "fail socket %s", strerror(errno)), 0;
-	for (uint32_t seq = 0; seq < count && silent < MAX_SILENT; seq++) {
-		uint8_t m[8 + PING_DATA];
-		uint16_t c;
-		int rc;
-
-		memset(m, 0, 8);
-		m[0] = ICMP_ECHO;
-		m[4] = id >> 8, m[5] = id & 0xff;
-		m[6] = (seq >> 8) & 0xff, m[7] = seq & 0xff;
-		traffic_pattern(m + 8, PING_DATA, seq);
-		c = icmp_csum(m, sizeof(m));
-		m[2] = c >> 8, m[3] = c & 0xff;
-		if (sendto(fd, m, sizeof(m), 0, (struct sockaddr *)&to,
-			   sizeof(to)) != (ssize_t)sizeof(m))
-			break;
-		sent++;
-		rc = ping_wait(fd, ip, id, (uint16_t)seq, m + 8, &late);
-		if (!rc && first_lost < 0)
-			first_lost = seq;
-		recv += rc == 1;
-		bad += rc < 0;
-		silent = rc ? 0 : silent + 1;
-	}
-	close(fd);
-	snprintf(res, len, "recv=%u sent=%u bad=%u late=%u first_lost=%lld",
-		 recv, sent, bad, late, (long long)first_lost);
-	return 0;
-}
-
 /* One datagram of `size` bytes out, its echo back: 1 ok, -1 bad, 0 none. */
 static int echo_once(int fd, const uint8_t *out, size_t size, uint8_t *in,
 		     uint32_t *late)
@@ -246,7 +153,7 @@ static int echo_once(int fd, const uint8_t *out, size_t size, uint8_t *in,
 
 	if (send(fd, out, size, 0) != (ssize_t)size)
 		return 0;
-	while (wait_readable(fd, ms_left(deadline)) > 0) {
+	while (traffic_wait_readable(fd, traffic_ms_left(deadline)) > 0) {
 		ssize_t n = recv(fd, in, 2048, 0);
 
 		/* A late echo of an earlier size: not this one's. */
