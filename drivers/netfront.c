@@ -363,12 +363,16 @@ static int netfront_init(void)
 }
 KINIT(KINIT_DEVICES, netfront_init);
 
-/* ---- netfront.expect=<hostile-netback scenario> ---- */
+/*
+ * ---- netfront.expect=<mode> ----
+ * The hostile-netback scenarios, and "reattach": the real netback, but
+ * dom0's toolstack detaches the vif and attaches a new one.
+ */
 
 static const char *const modes[] = {
     "good",	   "dup-id",	    "stale-id",	 "bad-id",
     "rx-overflow", "bad-status",    "prod-jump", "prod-rewind",
-    "storm",	   "hold-tx-grant", "close-mid",
+    "storm",	   "hold-tx-grant", "close-mid", "reattach",
 };
 
 static int set_expect(const char *value)

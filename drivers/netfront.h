@@ -121,7 +121,8 @@ int netfront_xmit(const void *frame, size_t len);
 /*
  * The cmdline key netfront.expect=<mode>: which hostile-netback
  * behaviour this boot runs against ("dup-id", ...; "good" for the correct
- * one), or NULL when the backend is the real netback.
+ * one), "reattach" for the real netback with dom0 detaching and attaching
+ * the vif, or NULL for the real netback left alone.
  */
 const char *netfront_expect(void);
 /* Does netfront.expect name `mode`? */
