@@ -7,13 +7,9 @@
  * scenario with a teardown and a leak check.
  */
 #include "tests/guest/netfront_test.h"
-#include "kernel/mm.h"
 #include "kernel/net/netdev.h"
-#include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/evtchn.h"
-#include "kernel/xen/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "kernel/xen/xenbus.h"
 #include "lib/errno.h"
