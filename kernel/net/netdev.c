@@ -22,12 +22,14 @@
  * At least netfront's RX ring (256): one interrupt can deliver a whole ring
  * of frames before the thread that drains us runs again.
  */
-#define RXQ_ORDER     7 /* 512 KiB: 256 slots */
+#define RXQ_ORDER 7 /* 512 KiB: 256 slots */
+/* In a small guest a smaller ring beats none: down to 8 slots. */
+#define RXQ_MIN_ORDER 2
 #define RXQ_SLOT_SIZE 2048
-#define RXQ_SLOTS     ((PAGE_SIZE << RXQ_ORDER) / RXQ_SLOT_SIZE)
+#define RXQ_SLOTS_MAX ((PAGE_SIZE << RXQ_ORDER) / RXQ_SLOT_SIZE)
 
 BUILD_BUG_ON(RXQ_SLOT_SIZE < ETH_FRAME_MAX + sizeof(uint64_t));
-BUILD_BUG_ON((RXQ_SLOTS & (RXQ_SLOTS - 1)) != 0);
+BUILD_BUG_ON((RXQ_SLOTS_MAX & (RXQ_SLOTS_MAX - 1)) != 0);
 
 /* The frame 8-byte aligned: memcpy() then copies it a word at a time. */
 struct rxq_slot {
@@ -35,8 +37,9 @@ struct rxq_slot {
 	uint8_t data[RXQ_SLOT_SIZE - sizeof(uint64_t)];
 };
 
-/* Free-running indices; prod - cons <= RXQ_SLOTS. */
+/* Free-running indices; prod - cons <= rxq_slots (a power of two). */
 static struct rxq_slot *rxq;
+static uint32_t rxq_slots;
 static uint32_t rxq_prod, rxq_cons;
 static struct netdev *devices;
 
@@ -58,12 +61,18 @@ static void irq_restore(bool on)
 static int rxq_alloc(void)
 {
 	if (rxq)
-		return 0;
-	rxq = mm_page_alloc(RXQ_ORDER);
+		return 0; /* kept for good: a reconnect reuses it */
+	for (unsigned int order = RXQ_ORDER; !rxq && order >= RXQ_MIN_ORDER;
+	     order--) {
+		rxq = mm_page_alloc(order);
+		rxq_slots = (uint32_t)((PAGE_SIZE << order) / RXQ_SLOT_SIZE);
+	}
 	if (!rxq) {
 		pr_err("net: no memory for the receive queue\n");
 		return -ENOMEM;
 	}
+	if (rxq_slots < RXQ_SLOTS_MAX)
+		pr_warn("net: receive queue of %u slots only\n", rxq_slots);
 	rxq_prod = rxq_cons = 0;
 	return 0;
 }
@@ -136,10 +145,10 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 	on = irq_save();
 	if (!rxq || dev != net_state.dev) {
 		st->rx_no_queue++;
-	} else if (rxq_prod - rxq_cons >= RXQ_SLOTS) {
+	} else if (rxq_prod - rxq_cons >= rxq_slots) {
 		st->rx_queue_full++;
 	} else {
-		slot = &rxq[rxq_prod % RXQ_SLOTS];
+		slot = &rxq[rxq_prod & (rxq_slots - 1)];
 		memcpy(slot->data, frame, len);
 		slot->len = len;
 		/* Slot contents before the index that publishes them. */
@@ -164,7 +173,7 @@ bool net_rxq_peek(const uint8_t **frame, size_t *len)
 		return false;
 	/* Pairs with the wmb() in netdev_rx(). */
 	rmb();
-	slot = &rxq[rxq_cons % RXQ_SLOTS];
+	slot = &rxq[rxq_cons & (rxq_slots - 1)];
 	*frame = slot->data;
 	*len = slot->len;
 	return true;
