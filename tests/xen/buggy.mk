@@ -5,7 +5,7 @@
 # FAIL, and the runner fails the target if any of them passes.
 .PHONY: test-buggy
 
-BUGGY_RULES := msa02 xsa300
+BUGGY_RULES := msa00 msa01 msa02 xsa300
 BUGGY_DIR := $(O)/buggy
 
 test-buggy: $(KERNEL)
