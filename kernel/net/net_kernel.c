@@ -13,7 +13,7 @@
  * Longest sleep between two polls when no frame arrives: a driver that
  * reaps its rings only when polled still makes progress this often.
  */
-#define NET_WAIT_TICK_NS (2ULL * 1000 * 1000)
+#define NET_WAIT_TICK_NS (10ULL * 1000 * 1000)
 
 static int net_kinit(void)
 {
