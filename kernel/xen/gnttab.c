@@ -31,24 +31,12 @@ static uint64_t retry_delay;
  */
 static int add_frame(void *ctx, unsigned int idx, grant_entry_v1_t **entries)
 {
-	struct xen_add_to_physmap xatp = {
-	    .domid = DOMID_SELF,
-	    .space = XENMAPSPACE_grant_table,
-	    .idx = idx,
-	};
-	uint64_t gfn;
-	int rc = xen_window_alloc(&gfn);
+	void *va;
+	int rc = xen_window_map_space(XENMAPSPACE_grant_table, idx, &va);
 
-	if (rc)
-		return rc;
-	xatp.gpfn = gfn;
-	rc = xen_memory_op(XENMEM_add_to_physmap, &xatp);
-	if (rc) {
-		xen_window_free(gfn);
-		return rc;
-	}
-	*entries = (grant_entry_v1_t *)(uintptr_t)(gfn << PAGE_SHIFT);
-	return 0;
+	if (!rc)
+		*entries = va;
+	return rc;
 }
 
 static void free_page(void *ctx, void *page)

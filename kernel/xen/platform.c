@@ -56,12 +56,12 @@ void xen_set_domid(domid_t id)
 	self_domid = id;
 }
 
-static int map_shared_info(void)
+int xen_window_map_space(unsigned int space, xen_ulong_t idx, void **va)
 {
 	struct xen_add_to_physmap xatp = {
-	    .domid = DOMID_SELF,
-	    .space = XENMAPSPACE_shared_info,
-	    .idx = 0,
+		.domid = DOMID_SELF,
+		.space = space,
+		.idx = idx,
 	};
 	uint64_t gfn;
 	int rc = xen_window_alloc(&gfn);
@@ -74,8 +74,18 @@ static int map_shared_info(void)
 		xen_window_free(gfn);
 		return rc;
 	}
-	xen_shared_info = (struct shared_info *)(uintptr_t)(gfn << PAGE_SHIFT);
+	*va = (void *)(uintptr_t)(gfn << PAGE_SHIFT);
 	return 0;
+}
+
+static int map_shared_info(void)
+{
+	void *va;
+	int rc = xen_window_map_space(XENMAPSPACE_shared_info, 0, &va);
+
+	if (!rc)
+		xen_shared_info = va;
+	return rc;
 }
 
 static void xen_power_off(bool crashed)

@@ -40,6 +40,11 @@ int __must_check xen_window_alloc(uint64_t *gfn);
 void xen_window_free(uint64_t gfn);
 /* Frames of the window in use, for leak checks. */
 uint64_t xen_window_used(void);
+/*
+ * Place Xen page `idx` of `space` (XENMAPSPACE_shared_info, _grant_table)
+ * at a fresh window frame; *va is its address.  0 or -errno.
+ */
+int xen_window_map_space(unsigned int space, xen_ulong_t idx, void **va);
 /* Place the window: first gap after RAM below 4 GiB (from the memmap). */
 int xen_window_init(uint64_t frames);
 
