@@ -14,9 +14,13 @@ counted what arrived) or "sent=N ms=M dom0_irqs=I" (rx: dom0 sent).  The
 table shows the median over the rounds.  Exit status 1 if no measurement
 is found.
 """
+import os
 import re
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import runner  # noqa: E402
 
 LINE_RE = re.compile(r'^\s*#\s+(?:\S+:\s+)?netbench (dir=.*)$')
 KV_RE = re.compile(r'(\w+)=([\d.]+)')
@@ -28,24 +32,33 @@ LINUX = {('tx', 64): '9.1k sent, 0.31 upcalls/pkt',
          ('rx', 1472): '4.2k recv'}
 
 
+GUEST_KEYS = ('size', 'pkts', 'pps', 'hc_per_pkt', 'notify_per_pkt',
+              'irq_per_pkt', 'upcall_per_pkt')
+PEER_KEYS = {'tx': ('received', 'span_us', 'dom0_irqs'),
+             'rx': ('sent', 'ms', 'dom0_irqs')}
+
+
 def parse(path):
-    runs = {}
-    with open(path, 'rb') as f:
-        for raw in f.read().decode('utf-8', 'replace').split('\n'):
-            line = raw.replace('\r', '')
-            # The console copy only: the (dN) lines are the 0xE9 echo.
-            if line.startswith('('):
-                continue
-            m = LINE_RE.match(line)
-            if not m:
-                continue
-            text = m.group(1)
-            guest, _, peer = text.partition(' peer: ')
-            g = {k: float(v) for k, v in KV_RE.findall(guest)}
-            p = {k: float(v) for k, v in KV_RE.findall(peer)}
-            key = (guest.split()[0][4:], int(g['size']))
-            runs.setdefault(key, []).append((g, p))
-    return runs
+    """Measurements by (dir, size); incomplete lines are counted apart."""
+    lines, _ = runner.read_log(path)
+    # Console lines only (the 0xE9 copies are cut at ~110 characters), with
+    # a Xen line that landed inside one taken out as the runner does.
+    console, _ = runner.split_guest_lines(list(enumerate(lines)))
+    runs, broken = {}, 0
+    for _, line in console:
+        m = LINE_RE.match(line)
+        if not m:
+            continue
+        guest, _, peer = m.group(1).partition(' peer: ')
+        g = {k: float(v) for k, v in KV_RE.findall(guest)}
+        p = {k: float(v) for k, v in KV_RE.findall(peer)}
+        d = guest.split()[0][4:]
+        if (d not in PEER_KEYS or any(k not in g for k in GUEST_KEYS) or
+                any(k not in p for k in PEER_KEYS[d])):
+            broken += 1
+            continue
+        runs.setdefault((d, int(g['size'])), []).append((g, p))
+    return runs, broken
 
 
 def med(values):
@@ -85,7 +98,9 @@ def row(key, samples):
 def main(argv):
     if len(argv) != 2:
         raise SystemExit(__doc__)
-    runs = parse(argv[1])
+    runs, broken = parse(argv[1])
+    if broken:
+        print('bench: %d garbled measurement line(s) skipped' % broken)
     if not runs:
         print('bench: no netbench measurements in %s' % argv[1])
         return 1
