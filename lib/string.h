@@ -15,6 +15,8 @@ void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 void *memchr(const void *s, int c, size_t n);
+/* First byte of s[0..n) that is NOT c, or NULL if all are (Linux's name). */
+void *memchr_inv(const void *s, int c, size_t n);
 
 size_t strlen(const char *s);
 /* Never reads past s[maxlen - 1]: safe on buffers that may lack a NUL. */

@@ -176,3 +176,16 @@ KTEST(lib, strlcpy_bounds)
 	KT_EXPECT_EQ(strlcpy(buf, "xy", 0), 2); /* writes nothing */
 	KT_EXPECT_EQ(buf[0], '\0');
 }
+
+KTEST(lib, memchr_inv)
+{
+	unsigned char b[64];
+
+	memset(b, 0x6b, sizeof(b));
+	KT_EXPECT(memchr_inv(b, 0x6b, sizeof(b)) == NULL);
+	KT_EXPECT(memchr_inv(b, 0x6b, 0) == NULL);
+	b[63] = 0;
+	KT_EXPECT(memchr_inv(b, 0x6b, sizeof(b)) == &b[63]);
+	KT_EXPECT(memchr_inv(b, 0x6b, 63) == NULL);
+	KT_EXPECT(memchr_inv(b, 0, sizeof(b)) == &b[0]);
+}

@@ -30,13 +30,7 @@ static size_t rounded(size_t size)
 
 static bool all_bytes(const void *p, int c, size_t len)
 {
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < len; i++) {
-		if (b[i] != (unsigned char)c)
-			return false;
-	}
-	return true;
+	return !memchr_inv(p, c, len);
 }
 
 static void expect_heap_as(const struct mm_stats *a)

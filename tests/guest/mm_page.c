@@ -40,13 +40,7 @@ static void expect_same_pages(const struct snap *a)
 
 static bool all_bytes(const void *p, int c, size_t len)
 {
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < len; i++) {
-		if (b[i] != (unsigned char)c)
-			return false;
-	}
-	return true;
+	return !memchr_inv(p, c, len);
 }
 
 /*

@@ -3,6 +3,7 @@
  * (freestanding, lib renamed), so its pages come from the kernel's own mm
  * over the host arena, and mm's double-free detection watches them too.
  */
+#include "kernel/ktest.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
@@ -170,4 +171,26 @@ void fake_gnttab_peer_unmap(struct fake_gnttab *f, grant_ref_t ref, bool write)
 	if (!f->readers[ref] && !f->writers[ref])
 		__atomic_and_fetch(&e->flags, (uint16_t)~GTF_reading,
 				   __ATOMIC_SEQ_CST);
+}
+
+static struct mm_stats mm_before;
+
+struct fake_gnttab *fake_gnttab_setup(unsigned int max_frames)
+{
+	mm_get_stats(&mm_before);
+	return fake_gnttab_new(max_frames);
+}
+
+void fake_gnttab_teardown(struct fake_gnttab *f)
+{
+	struct mm_stats st;
+
+	KT_EXPECT_EQ(f->t.st.refs_granted, 0);
+	KT_EXPECT_EQ(f->t.st.quarantined_refs, 0);
+	KT_EXPECT_EQ(f->t.st.quarantined_pages, 0);
+	KT_EXPECT_EQ(f->freed_while_mapped, 0);
+	fake_gnttab_fini(f);
+	mm_get_stats(&st);
+	KT_EXPECT_EQ(st.free_pages, mm_before.free_pages);
+	KT_EXPECT_EQ(st.bad_frees, mm_before.bad_frees);
 }

@@ -38,6 +38,14 @@ struct fake_gnttab *fake_gnttab_new(unsigned int max_frames);
 /* Release the frames and the table's metadata; all refs must be free. */
 void fake_gnttab_fini(struct fake_gnttab *f);
 
+/*
+ * A test's start and end: fake_gnttab_setup() notes the allocator's
+ * counts; fake_gnttab_teardown() checks the table is empty, nothing is
+ * quarantined or was freed while mapped, and every page came back.
+ */
+struct fake_gnttab *fake_gnttab_setup(unsigned int max_frames);
+void fake_gnttab_teardown(struct fake_gnttab *f);
+
 /* A fresh page and the gfn that names it in grant entries; NULL if none. */
 void *fake_gnttab_page(struct fake_gnttab *f, uint64_t *gfn);
 /* How many times free_page() released `page`. */

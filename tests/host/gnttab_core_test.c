@@ -11,31 +11,9 @@
 
 #define PEER 7
 
-static struct mm_stats mm_before;
-
-static struct fake_gnttab *setup(unsigned int frames)
-{
-	mm_get_stats(&mm_before);
-	return fake_gnttab_new(frames);
-}
-
-/* Every test ends here: table empty, its memory back, nothing leaked. */
-static void teardown(struct fake_gnttab *f)
-{
-	struct mm_stats st;
-
-	KT_EXPECT_EQ(f->t.st.refs_granted, 0);
-	KT_EXPECT_EQ(f->t.st.quarantined_refs, 0);
-	KT_EXPECT_EQ(f->freed_while_mapped, 0);
-	fake_gnttab_fini(f);
-	mm_get_stats(&st);
-	KT_EXPECT_EQ(st.free_pages, mm_before.free_pages);
-	KT_EXPECT_EQ(st.bad_frees, mm_before.bad_frees);
-}
-
 KTEST(gnttab_core, entry_written_for_xen)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_entry_v1_t *e;
 	grant_ref_t ref;
 
@@ -54,12 +32,12 @@ KTEST(gnttab_core, entry_written_for_xen)
 		     -EINVAL);
 	KT_EXPECT_EQ(gnttab_table_grant(&f->t, DOMID_SELF, 1, false, &ref),
 		     -EINVAL);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_core, reserved_refs_never_issued)
 {
-	struct fake_gnttab *f = setup(2);
+	struct fake_gnttab *f = fake_gnttab_setup(2);
 	unsigned int n = 0,
 		     want = 2 * GNTTAB_PER_FRAME - GNTTAB_NR_RESERVED_ENTRIES;
 	static uint8_t seen[2 * GNTTAB_PER_FRAME];
@@ -83,12 +61,12 @@ KTEST(gnttab_core, reserved_refs_never_issued)
 		if (seen[r])
 			KT_EXPECT_EQ(gnttab_table_end(&f->t, r), 0);
 	KT_EXPECT_EQ(f->t.st.refs_free, want);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_core, grows_one_frame_on_demand)
 {
-	struct fake_gnttab *f = setup(4);
+	struct fake_gnttab *f = fake_gnttab_setup(4);
 	unsigned int first = GNTTAB_PER_FRAME - GNTTAB_NR_RESERVED_ENTRIES;
 	static grant_ref_t refs[GNTTAB_PER_FRAME + 1];
 
@@ -102,13 +80,13 @@ KTEST(gnttab_core, grows_one_frame_on_demand)
 	KT_EXPECT_EQ(refs[first], GNTTAB_PER_FRAME);
 	for (unsigned int i = 0; i <= first; i++)
 		KT_EXPECT_EQ(gnttab_table_end(&f->t, refs[i]), 0);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 /* The window full (add_frame fails): -ENOSPC at once, and counted. */
 KTEST(gnttab_core, cannot_grow_enospc)
 {
-	struct fake_gnttab *f = setup(4);
+	struct fake_gnttab *f = fake_gnttab_setup(4);
 	unsigned int first = GNTTAB_PER_FRAME - GNTTAB_NR_RESERVED_ENTRIES;
 	static grant_ref_t refs[GNTTAB_PER_FRAME];
 	grant_ref_t ref;
@@ -125,12 +103,12 @@ KTEST(gnttab_core, cannot_grow_enospc)
 	KT_EXPECT_EQ(gnttab_table_grant(&f->t, PEER, 1, false, &refs[0]), 0);
 	for (unsigned int i = 0; i < first; i++)
 		KT_EXPECT_EQ(gnttab_table_end(&f->t, refs[i]), 0);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_core, freed_ref_reused_last)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t a, b;
 
 	KT_ASSERT(gnttab_table_grant(&f->t, PEER, 1, false, &a) == 0);
@@ -139,13 +117,13 @@ KTEST(gnttab_core, freed_ref_reused_last)
 	/* FIFO: a just-ended reference waits behind all the others. */
 	KT_EXPECT_NE(a, b);
 	KT_EXPECT_EQ(gnttab_table_end(&f->t, b), 0);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 /* MSA02: the peer maps, so ending access must fail and change nothing. */
 KTEST(gnttab_core, end_while_mapped_busy)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_entry_v1_t *e;
 	grant_ref_t ref;
 
@@ -163,12 +141,12 @@ KTEST(gnttab_core, end_while_mapped_busy)
 	KT_EXPECT_EQ(gnttab_table_end(&f->t, ref), 0);
 	/* Access ended: Xen refuses the peer now. */
 	KT_EXPECT_EQ(fake_gnttab_peer_map(f, ref, PEER, false), -EINVAL);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_core, end_of_foreign_refs_refused)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t ref;
 
 	KT_EXPECT_EQ(gnttab_table_end(&f->t, 100), -EINVAL); /* no table */
@@ -180,5 +158,5 @@ KTEST(gnttab_core, end_of_foreign_refs_refused)
 	KT_EXPECT_EQ(gnttab_table_end(&f->t, ref), 0);
 	KT_EXPECT_EQ(gnttab_table_end(&f->t, ref), -EINVAL); /* twice */
 	KT_EXPECT_EQ(f->t.st.bad_refs, 6);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }

@@ -13,28 +13,6 @@
 
 #define PEER 3
 
-static struct mm_stats mm_before;
-
-static struct fake_gnttab *setup(unsigned int frames)
-{
-	mm_get_stats(&mm_before);
-	return fake_gnttab_new(frames);
-}
-
-static void teardown(struct fake_gnttab *f)
-{
-	struct mm_stats st;
-
-	KT_EXPECT_EQ(f->t.st.refs_granted, 0);
-	KT_EXPECT_EQ(f->t.st.quarantined_refs, 0);
-	KT_EXPECT_EQ(f->t.st.quarantined_pages, 0);
-	KT_EXPECT_EQ(f->freed_while_mapped, 0);
-	fake_gnttab_fini(f);
-	mm_get_stats(&st);
-	KT_EXPECT_EQ(st.free_pages, mm_before.free_pages);
-	KT_EXPECT_EQ(st.bad_frees, mm_before.bad_frees);
-}
-
 /* Grant a fresh page to PEER and let the peer map it for writing. */
 static void *grant_mapped(struct fake_gnttab *f, grant_ref_t *ref)
 {
@@ -49,7 +27,7 @@ static void *grant_mapped(struct fake_gnttab *f, grant_ref_t *ref)
 
 KTEST(gnttab_quarantine, unmapped_frees_at_once)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t ref;
 	void *page = grant_mapped(f, &ref);
 
@@ -58,12 +36,12 @@ KTEST(gnttab_quarantine, unmapped_frees_at_once)
 	KT_EXPECT_EQ(gnttab_table_end_and_free(&f->t, ref, page), 0);
 	KT_EXPECT_EQ(fake_gnttab_times_freed(f, page), 1);
 	KT_EXPECT_EQ(f->t.st.quarantined, 0);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_quarantine, busy_end_quarantines)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t ref;
 	void *page = grant_mapped(f, &ref);
 
@@ -82,12 +60,12 @@ KTEST(gnttab_quarantine, busy_end_quarantines)
 	KT_EXPECT_EQ(f->frees, 0);
 	fake_gnttab_peer_unmap(f, ref, true);
 	KT_EXPECT_EQ(gnttab_table_retry(&f->t), 0);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_quarantine, retry_while_mapped_keeps_both)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t ref, other;
 	unsigned int n = 0;
 	void *page = grant_mapped(f, &ref);
@@ -109,12 +87,12 @@ KTEST(gnttab_quarantine, retry_while_mapped_keeps_both)
 		KT_EXPECT_EQ(gnttab_table_end(&f->t, all[i]), 0);
 	fake_gnttab_peer_unmap(f, ref, true);
 	KT_EXPECT_EQ(gnttab_table_retry(&f->t), 0);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_quarantine, released_once_after_unmap)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t ref;
 	void *page = grant_mapped(f, &ref);
 
@@ -137,12 +115,12 @@ KTEST(gnttab_quarantine, released_once_after_unmap)
 	KT_EXPECT_EQ(gnttab_table_retry(&f->t), 0);
 	KT_EXPECT_EQ(f->frees, 1);
 	KT_EXPECT_EQ(f->t.st.retries, 2);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 KTEST(gnttab_quarantine, each_released_on_its_own)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t ref[3];
 	void *page[3];
 
@@ -165,13 +143,13 @@ KTEST(gnttab_quarantine, each_released_on_its_own)
 	for (int i = 0; i < 3; i++)
 		KT_EXPECT_EQ(fake_gnttab_times_freed(f, page[i]), 1);
 	KT_EXPECT_EQ(f->t.st.released_refs, 3);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
 
 /* A reference with no page of its own (e.g. a sub-page grant). */
 KTEST(gnttab_quarantine, without_page)
 {
-	struct fake_gnttab *f = setup(1);
+	struct fake_gnttab *f = fake_gnttab_setup(1);
 	grant_ref_t ref;
 
 	KT_ASSERT(gnttab_table_grant(&f->t, PEER, 9, true, &ref) == 0);
@@ -182,5 +160,5 @@ KTEST(gnttab_quarantine, without_page)
 	KT_EXPECT_EQ(gnttab_table_retry(&f->t), 0);
 	KT_EXPECT_EQ(f->t.st.released_pages, 0);
 	KT_EXPECT_EQ(f->frees, 0);
-	teardown(f);
+	fake_gnttab_teardown(f);
 }
