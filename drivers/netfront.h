@@ -29,16 +29,9 @@
 #ifndef DRIVERS_NETFRONT_H
 #define DRIVERS_NETFRONT_H
 
+#include "kernel/xen/ring.h" /* before netif.h: supplies ring.h's barriers */
 #include "lib/compiler.h"
 #include "lib/string.h"
-
-/*
- * ring.h leaves the barriers to its includer: map them onto ours.  They
- * order our accesses to the shared ring against the backend's.
- */
-#define xen_mb()  mb()
-#define xen_rmb() rmb()
-#define xen_wmb() wmb()
 #include <xen/io/netif.h>
 
 struct netdev;

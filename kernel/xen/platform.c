@@ -59,9 +59,9 @@ void xen_set_domid(domid_t id)
 int xen_window_map_space(unsigned int space, xen_ulong_t idx, void **va)
 {
 	struct xen_add_to_physmap xatp = {
-		.domid = DOMID_SELF,
-		.space = space,
-		.idx = idx,
+	    .domid = DOMID_SELF,
+	    .space = space,
+	    .idx = idx,
 	};
 	uint64_t gfn;
 	int rc = xen_window_alloc(&gfn);

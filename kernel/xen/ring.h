@@ -8,7 +8,7 @@
 
 #include "lib/compiler.h"
 
-#define xen_mb() mb()
+#define xen_mb()  mb()
 #define xen_rmb() rmb()
 #define xen_wmb() wmb()
 
