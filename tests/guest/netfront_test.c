@@ -29,7 +29,12 @@ const char *nft_need_good(int *rc)
 			 netfront_expect());
 		return why;
 	}
-	*rc = netfront_connect(NFT_CONNECT_NS);
+	/*
+	 * A hostile-netback peer may still be writing device/vif/0: wait for
+	 * it.  Linux netback's nodes exist before we run, so without a peer
+	 * one look is enough; a domain without a vif skips at once.
+	 */
+	*rc = netfront_connect(netfront_expect() ? NFT_CONNECT_NS : 0);
 	if (*rc == -ENODEV)
 		return "no vif in this domain (device/vif/0)";
 	return NULL;
