@@ -106,6 +106,8 @@ static void run_one(const struct ktest *t, int n, int *pass, int *fail,
 {
 	current = t;
 	cur_failed = cur_skipped = false;
+	/* If the kernel dies in the test, the runner can say which one. */
+	cons_printf("# RUN %s.%s\n", t->suite, t->name);
 	t->fn();
 	if (cur_failed) {
 		cons_printf("not ok %d %s.%s\n", n, t->suite, t->name);

@@ -88,6 +88,19 @@ class RunnerTest(unittest.TestCase):
                                       '--expect-failure', 's.one'), 1)
         self.assertIn('expected failure s.one: it passed', self.out)
 
+    def test_xfail_died_in_the_test(self):
+        # A BUGGY kernel that hangs or crashes inside the expected failure.
+        body = ['KTAP version 1', '1..2', '# RUN s.one', 'ok 1 s.one', '# RUN s.two']
+        self.assertEqual(self.run_log(scenario('c', body, 'timeout'), ['c']), 0, self.out)
+        self.assertIn('died in s.two (timeout)', self.out)
+        # Dying in a test that was meant to pass is no excuse.
+        body = ['KTAP version 1', '1..2', '# RUN s.one']
+        self.assertEqual(self.run_log(scenario('c', body, 'crash'), ['c']), 1)
+        self.assertIn('verdict CRASH, want FAILURE', self.out)
+        # Nor is dying outside any test in a normal scenario.
+        body = ['KTAP version 1', '1..2', '# RUN s.two']
+        self.assertEqual(self.run_log(scenario('a', body, 'crash'), ['a']), 1)
+
     def test_reason_mismatch(self):
         self.assertEqual(self.run_log(scenario('a', ktap(), 'crash'), ['a']), 1)
         self.assertIn('shutdown reason crash', self.out)
