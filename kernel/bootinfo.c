@@ -99,8 +99,8 @@ static void copy_cmdline(const struct hvm_start_info *si, struct boot_info *bi)
 	const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
 	size_t n = src ? strnlen(src, CMDLINE_MAX + 1) : 0;
 
-	bi->cmdline_truncated = n > CMDLINE_MAX;
-	memcpy(bi->cmdline_buf, src, n);
+	if (n)
+		memcpy(bi->cmdline_buf, src, n);
 	bi->cmdline_buf[n] = '\0';
 	bi->cmdline = bi->cmdline_buf;
 }

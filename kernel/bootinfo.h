@@ -23,7 +23,6 @@ struct boot_info {
 	const char *cmdline; /* = cmdline_buf, NUL-terminated */
 	/* One byte over the limit, so cmdline_parse() sees and rejects it. */
 	char cmdline_buf[CMDLINE_MAX + 2];
-	int cmdline_truncated;
 	unsigned int nr_ram;
 	struct boot_range ram[BOOT_MAX_RANGES]; /* RAM as the map said */
 	unsigned int nr_free;
