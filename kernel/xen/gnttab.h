@@ -17,9 +17,9 @@
  *
  * Mapping (XSA-300): every foreign grant is mapped into a frame of the
  * reserved window, never over RAM, and never by allocating memory.  A
- * per-peer quota and a global cap (cmdline `gnttab.map_quota=N`,
- * `gnttab.map_cap=N`) bound what peers can make us map; beyond either the
- * map fails at once with -ENOSPC.
+ * per-domain quota (keyed by the granting domid) and a global cap (cmdline
+ * `gnttab.map_quota=N`, `gnttab.map_cap=N`) bound what peers can make us map;
+ * beyond either the map fails at once with -ENOSPC.
  *
  * Errors: Xen's GNTST_* statuses become distinct negative errnos:
  *   GNTST_general_error -EIO        GNTST_bad_domain      -ESRCH
@@ -107,17 +107,8 @@ void gnttab_get_stats(struct gnttab_stats *st);
 
 /* ---- Mapping other domains' grants (backend side) ---- */
 
-/*
- * Whom a mapping is charged to: a frontend connection.  A backend with one
- * connection per domain uses the domid (gnttab_map() does); one serving
- * several devices of a domain may count each apart, GNTTAB_PEER(domid, n).
- */
-typedef uint32_t gnttab_peer_t;
-#define GNTTAB_PEER(domid, conn) (((uint32_t)(conn) << 16) | (domid_t)(domid))
-
 struct gnttab_mapping {
-	gnttab_peer_t peer; /* charged to this peer's quota */
-	domid_t domid;	    /* the granting domain */
+	domid_t domid; /* the granting domain: charged to its quota */
 	grant_ref_t ref;
 	grant_handle_t handle; /* Xen's, for the unmap */
 	uint64_t gfn;	       /* window frame the page is mapped at */
@@ -126,16 +117,16 @@ struct gnttab_mapping {
 };
 
 /*
- * Map `domid`'s grant `ref` into a window frame, charged to `peer`.
- * -ENOSPC at once when the peer is at its quota, all peers at the cap, the
- * window full or Xen's maptrack full; nothing is allocated then.  Other
- * refusals by Xen come back as their GNTST errno (see above).  `m` must
- * not be mapped (zero it before the first use).
+ * Map `domid`'s grant `ref` into a window frame, charged to `domid`: the
+ * domain that granted the page and that Xen maps it from (XSA-300: the
+ * quota is keyed by who owns the grant, never by a label the caller
+ * picks, so one domain's many devices share one quota).
+ * -ENOSPC at once when the domain is at its quota, all domains at the cap,
+ * the window has no frame left beyond those the grant table may still
+ * need to grow, or Xen's maptrack is full; nothing is allocated then.
+ * Other refusals by Xen come back as their GNTST errno (see above).  `m`
+ * must not be mapped (zero it before the first use).
  */
-int __must_check gnttab_map_peer(gnttab_peer_t peer, domid_t domid,
-				 grant_ref_t ref, bool readonly,
-				 struct gnttab_mapping *m);
-/* The same, charged to the domain itself: GNTTAB_PEER(domid, 0). */
 int __must_check gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
 			    struct gnttab_mapping *m);
 /* Unmap and give the window frame back.  0 or -errno (m stays mapped). */
@@ -154,15 +145,14 @@ struct gnttab_map_stats {
 	uint64_t unmaps;	 /* successful */
 	uint64_t refused_quota;	 /* -ENOSPC: peer at its quota */
 	uint64_t refused_cap;	 /* -ENOSPC: global cap reached */
-	uint64_t refused_peers;	 /* -ENOSPC: peer table full */
 	uint64_t refused_window; /* -ENOSPC: no window frame left */
 	uint64_t refused_xen;	 /* Xen's status was not okay */
 	uint64_t xen_no_space;	 /* ... of which GNTST_no_space */
 	uint64_t unmap_fails;
 };
 void gnttab_map_get_stats(struct gnttab_map_stats *st);
-/* Mappings held now for `peer`. */
-uint32_t gnttab_map_peer_count(gnttab_peer_t peer);
+/* Mappings held now of pages granted by `domid`. */
+uint32_t gnttab_map_count(domid_t domid);
 /*
  * Change the limits (tests; the cmdline sets them at boot).  Lowering
  * below the current use refuses new maps until enough are unmapped.
@@ -265,27 +255,41 @@ unsigned int gnttab_table_retry(struct gnttab_table *t);
 bool gnttab_lock(void);
 void gnttab_unlock(bool was_on);
 
-/* gnttab_quota.c: mapping accounting, per peer and global */
-#define GNTTAB_MAP_MAX_PEERS 64
-
+/*
+ * gnttab_quota.c: mapping accounting, per granting domain and global.
+ * One counter per possible domid, so no number of frontends, coming and
+ * going or all at once, can fill a table and lock out a new one.
+ */
 struct gnttab_quota {
 	uint32_t quota, cap, total;
-	struct {
-		gnttab_peer_t key;
-		uint32_t count; /* 0: slot free */
-	} peer[GNTTAB_MAP_MAX_PEERS];
-	uint64_t refused_quota, refused_cap, refused_peers;
+	uint16_t count[DOMID_FIRST_RESERVED];
+	uint64_t refused_quota, refused_cap;
 };
+/* The per-domain counter bounds any quota; the window is far smaller. */
+#define GNTTAB_QUOTA_MAX 0xffffU
 
 void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap);
-/* Count one more mapping for `peer`: 0, or -ENOSPC (counted why). */
-int __must_check gnttab_quota_charge(struct gnttab_quota *q,
-				     gnttab_peer_t peer);
-/* Undo a charge: 0, or -EINVAL if `peer` holds none (logged). */
-int gnttab_quota_uncharge(struct gnttab_quota *q, gnttab_peer_t peer);
-uint32_t gnttab_quota_count(const struct gnttab_quota *q, gnttab_peer_t peer);
+/*
+ * Count one more mapping of `domid`'s pages: 0, -ENOSPC (counted why), or
+ * -EINVAL for a reserved domid (DOMID_SELF and above: Xen maps from a
+ * named domain only).
+ */
+int __must_check gnttab_quota_charge(struct gnttab_quota *q, domid_t domid);
+/* Undo a charge: 0, or -EINVAL if `domid` holds none (logged). */
+int gnttab_quota_uncharge(struct gnttab_quota *q, domid_t domid);
+uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid);
 
-/* gnttab_map.c: apply the cmdline limits, sized to the window. */
-void gnttab_map_init(uint64_t window_frames);
+/*
+ * Window frames the map layer leaves alone: the grant table's own frames
+ * still to come (up to GNTTAB_MAX_FRAMES) and a few for rings, shared
+ * info and the like.  The cap is clipped below the window minus these,
+ * and every map checks them, so mappings never starve the table's growth.
+ */
+#define GNTTAB_MAP_WINDOW_SPARE 16
+/*
+ * gnttab_map.c: apply the cmdline limits, sized to the window less what
+ * the grant table (`table_frames` at most) may still need.
+ */
+void gnttab_map_init(uint64_t window_frames, unsigned int table_frames);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * Mapping other domains' grants: the backend side (XSA-300).  Each
  * mapping takes one frame of the reserved window, never a RAM page, and
- * is charged to its peer before anything is taken: a refused request
- * costs nothing.  Xen's own refusals (maptrack full, bad reference, ...)
- * come back as clean errors; nothing a peer hands us reaches an ASSERT.
+ * is charged to the domain that granted the page before anything is
+ * taken: a refused request costs nothing.  Xen's own refusals (maptrack full,
+ * bad reference, ...) come back as clean errors; nothing a peer hands us
+ * reaches an ASSERT.
  *
  * Map and unmap run in thread context only (not from interrupts).
  */
@@ -65,15 +66,21 @@ bool gnttab_expect_maptrack_full(void)
  * is for grant-table frames, shared info, rings...), a quarter of that
  * per peer.  The window stays the hard bound whatever the cmdline says.
  */
-void gnttab_map_init(uint64_t window_frames)
+void gnttab_map_init(uint64_t window_frames, unsigned int table_frames)
 {
 	uint32_t cap = param_cap ? param_cap : (uint32_t)(window_frames / 4);
+	uint64_t window_spare;
 	uint32_t q;
 
-	cap = (uint32_t)MIN((uint64_t)cap, window_frames);
+	/* The table's own growth and a few frames for rings come first. */
+	window_spare = table_frames + GNTTAB_MAP_WINDOW_SPARE;
+	window_spare = MIN(window_spare, window_frames);
+	cap = (uint32_t)MIN((uint64_t)cap, window_frames - window_spare);
 	q = param_quota ? param_quota : MAX(cap / 4, 1U);
+	q = MIN(q, GNTTAB_QUOTA_MAX);
 	gnttab_quota_init(&quota, q, cap);
-	pr_info("gnttab: map quota %u per peer, cap %u in all\n", q, cap);
+	pr_info("gnttab: map quota %u per granting domain, cap %u in all\n", q,
+		cap);
 }
 
 void gnttab_map_set_limits(uint32_t q, uint32_t cap)
@@ -88,22 +95,35 @@ static bool log_this(uint64_t n)
 	return n <= 4 || !(n & (n - 1));
 }
 
-static int charge(gnttab_peer_t peer)
+static int charge(domid_t domid)
 {
-	uint64_t by_quota = quota.refused_quota, by_cap = quota.refused_cap;
-	int rc = gnttab_quota_charge(&quota, peer);
-	uint64_t n =
-	    quota.refused_quota + quota.refused_cap + quota.refused_peers;
+	uint64_t by_quota = quota.refused_quota;
+	int rc = gnttab_quota_charge(&quota, domid);
+	uint64_t n = quota.refused_quota + quota.refused_cap;
 
 	if (rc && log_this(n))
-		pr_warn("gnttab: map for peer %#x refused: %s (it holds %u, "
-			"all peers %u)\n",
-			peer,
+		pr_warn("gnttab: map for domain %u refused: %s (it holds %u, "
+			"all domains %u)\n",
+			domid,
 			quota.refused_quota != by_quota ? "its quota"
-			: quota.refused_cap != by_cap	? "the global cap"
-							: "peer table full",
-			gnttab_quota_count(&quota, peer), quota.total);
+							: "the global cap",
+			gnttab_quota_count(&quota, domid), quota.total);
 	return rc;
+}
+
+/*
+ * Frames the grant table may still need to grow into, plus the spare:
+ * a map that would leave fewer is refused whatever the cap says (the
+ * kernel's own table must not be starved by peers' mappings).
+ */
+static bool window_has_room(void)
+{
+	struct gnttab_stats g;
+	uint64_t keep;
+
+	gnttab_get_stats(&g);
+	keep = (uint64_t)(g.max_frames - g.nr_frames) + GNTTAB_MAP_WINDOW_SPARE;
+	return xen_window_used() + keep < xen_info.window_frames;
 }
 
 static int xen_map(struct gnttab_map_grant_ref *op)
@@ -125,8 +145,8 @@ static int xen_map(struct gnttab_map_grant_ref *op)
 	return gnttab_status_errno(op->status);
 }
 
-int gnttab_map_peer(gnttab_peer_t peer, domid_t domid, grant_ref_t ref,
-		    bool readonly, struct gnttab_mapping *m)
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
+	       struct gnttab_mapping *m)
 {
 	struct gnttab_map_grant_ref op = {0};
 	uint64_t gfn;
@@ -138,10 +158,10 @@ int gnttab_map_peer(gnttab_peer_t peer, domid_t domid, grant_ref_t ref,
 	rc = gnttab_init();
 	if (rc)
 		return rc;
-	rc = charge(peer);
+	rc = charge(domid);
 	if (rc)
 		return rc;
-	rc = xen_window_alloc(&gfn);
+	rc = window_has_room() ? xen_window_alloc(&gfn) : -ENOSPC;
 	if (rc) {
 		refused_window++;
 		goto uncharge;
@@ -155,7 +175,6 @@ int gnttab_map_peer(gnttab_peer_t peer, domid_t domid, grant_ref_t ref,
 	if (rc)
 		goto free_frame;
 	*m = (struct gnttab_mapping){
-	    .peer = peer,
 	    .domid = domid,
 	    .ref = ref,
 	    .handle = op.handle,
@@ -170,14 +189,8 @@ int gnttab_map_peer(gnttab_peer_t peer, domid_t domid, grant_ref_t ref,
 free_frame:
 	xen_window_free(gfn);
 uncharge:
-	(void)gnttab_quota_uncharge(&quota, peer);
+	(void)gnttab_quota_uncharge(&quota, domid);
 	return rc;
-}
-
-int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
-	       struct gnttab_mapping *m)
-{
-	return gnttab_map_peer(GNTTAB_PEER(domid, 0), domid, ref, readonly, m);
 }
 
 int gnttab_unmap(struct gnttab_mapping *m)
@@ -202,7 +215,7 @@ int gnttab_unmap(struct gnttab_mapping *m)
 		return rc;
 	}
 	xen_window_free(m->gfn);
-	(void)gnttab_quota_uncharge(&quota, m->peer);
+	(void)gnttab_quota_uncharge(&quota, m->domid);
 	m->mapped = false;
 	mapped_now--;
 	nr_unmaps++;
@@ -219,7 +232,6 @@ void gnttab_map_get_stats(struct gnttab_map_stats *st)
 	    .unmaps = nr_unmaps,
 	    .refused_quota = quota.refused_quota,
 	    .refused_cap = quota.refused_cap,
-	    .refused_peers = quota.refused_peers,
 	    .refused_window = refused_window,
 	    .refused_xen = refused_xen,
 	    .xen_no_space = xen_no_space,
@@ -227,7 +239,7 @@ void gnttab_map_get_stats(struct gnttab_map_stats *st)
 	};
 }
 
-uint32_t gnttab_map_peer_count(gnttab_peer_t peer)
+uint32_t gnttab_map_count(domid_t domid)
 {
-	return gnttab_quota_count(&quota, peer);
+	return gnttab_quota_count(&quota, domid);
 }

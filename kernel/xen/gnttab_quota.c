@@ -1,13 +1,15 @@
 /*
- * Accounting of foreign mappings (XSA-300): a per-peer quota and a global
- * cap, checked before anything is allocated or any hypercall made, so a
- * peer that floods us with grants to map costs one comparison per request
- * and cannot use up what other peers need.  Peers are tracked in a fixed
- * table; a slot is free while its count is 0.
+ * Accounting of foreign mappings (XSA-300): a quota per granting domain
+ * and a global cap, checked before anything is allocated or any hypercall
+ * made, so a frontend that floods us with grants to map costs one
+ * comparison per request and cannot use up what other frontends need.
  *
- * The key is the peer as the caller names it (gnttab.h, GNTTAB_PEER): the
- * caller learnt the domid from the device's xenstore entries, never from
- * the peer's own claim.
+ * The key is the domain that granted the pages, the domid the map
+ * operation names to Xen, so it is the domain Xen charges too: a label of
+ * the caller's choosing would let one domain with many devices, or many
+ * labels, take many quotas.  One counter per possible domid (64 KiB):
+ * there is no table to fill, so frontends that come and go, or many at
+ * once, never lock out a new one.
  */
 #include "kernel/printk.h"
 #include "kernel/xen/gnttab.h"
@@ -17,54 +19,34 @@
 void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap)
 {
 	memset(q, 0, sizeof(*q));
-	q->quota = quota;
+	q->quota = MIN(quota, GNTTAB_QUOTA_MAX);
 	q->cap = cap;
 }
 
-static int find_peer(const struct gnttab_quota *q, gnttab_peer_t key)
+uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid)
 {
-	for (unsigned int i = 0; i < GNTTAB_MAP_MAX_PEERS; i++)
-		if (q->peer[i].count && q->peer[i].key == key)
-			return (int)i;
-	return -1;
-}
-
-static int new_peer(struct gnttab_quota *q, gnttab_peer_t key)
-{
-	for (unsigned int i = 0; i < GNTTAB_MAP_MAX_PEERS; i++) {
-		if (!q->peer[i].count) {
-			q->peer[i].key = key;
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
-uint32_t gnttab_quota_count(const struct gnttab_quota *q, gnttab_peer_t peer)
-{
-	int i = find_peer(q, peer);
-
-	return i < 0 ? 0 : q->peer[i].count;
+	return domid < DOMID_FIRST_RESERVED ? q->count[domid] : 0;
 }
 
 #ifdef KTEST_BUGGY_XSA300
 /*
  * XSA-300 switched back on, for the tests to show failing: like Linux
- * before the fix, no bound on what one peer, or all of them, may map.
+ * before the fix, no bound on what one domain, or all of them, may map.
+ * (The counters' own range still holds: that is arithmetic, not policy.)
  */
-static int check_limits(struct gnttab_quota *q, uint32_t peer_count)
+static int check_limits(struct gnttab_quota *q, uint32_t count)
 {
 	return 0;
 }
 #else
-static int check_limits(struct gnttab_quota *q, uint32_t peer_count)
+static int check_limits(struct gnttab_quota *q, uint32_t count)
 {
-	/* XSA-300: one peer may not take more than its share... */
-	if (peer_count >= q->quota) {
+	/* XSA-300: one granting domain may not take more than its share... */
+	if (count >= q->quota) {
 		q->refused_quota++;
 		return -ENOSPC;
 	}
-	/* XSA-300: ...nor all peers together more than the cap. */
+	/* XSA-300: ...nor all domains together more than the cap. */
 	if (q->total >= q->cap) {
 		q->refused_cap++;
 		return -ENOSPC;
@@ -73,34 +55,30 @@ static int check_limits(struct gnttab_quota *q, uint32_t peer_count)
 }
 #endif
 
-int gnttab_quota_charge(struct gnttab_quota *q, gnttab_peer_t peer)
+int gnttab_quota_charge(struct gnttab_quota *q, domid_t domid)
 {
-	int i = find_peer(q, peer);
-	int rc = check_limits(q, i < 0 ? 0 : q->peer[i].count);
+	int rc;
 
+	if (domid >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	rc = check_limits(q, q->count[domid]);
 	if (rc)
 		return rc;
-	if (i < 0)
-		i = new_peer(q, peer);
-	if (i < 0 || q->peer[i].count == UINT32_MAX || q->total == UINT32_MAX) {
-		q->refused_peers++;
+	if (q->count[domid] == GNTTAB_QUOTA_MAX || q->total == UINT32_MAX)
 		return -ENOSPC;
-	}
-	q->peer[i].count++;
+	q->count[domid]++;
 	q->total++;
 	return 0;
 }
 
-int gnttab_quota_uncharge(struct gnttab_quota *q, gnttab_peer_t peer)
+int gnttab_quota_uncharge(struct gnttab_quota *q, domid_t domid)
 {
-	int i = find_peer(q, peer);
-
-	if (i < 0 || !q->total) {
-		pr_err("gnttab: unmap accounting: peer %#x holds no mapping\n",
-		       peer);
+	if (domid >= DOMID_FIRST_RESERVED || !q->count[domid] || !q->total) {
+		pr_err("gnttab: unmap accounting: domain %u holds no mapping\n",
+		       domid);
 		return -EINVAL;
 	}
-	q->peer[i].count--;
+	q->count[domid]--;
 	q->total--;
 	return 0;
 }

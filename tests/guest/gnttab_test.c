@@ -196,7 +196,7 @@ KTEST(gnttab, map_roundtrip)
 	gnttab_map_get_stats(&a);
 	KT_ASSERT(gnttab_map(self, ref, false, &m) == 0);
 	KT_EXPECT_EQ(xen_window_used(), used + 1);
-	KT_EXPECT_EQ(gnttab_map_peer_count(self), 1);
+	KT_EXPECT_EQ(gnttab_map_count(self), 1);
 	view = gnttab_mapping_addr(&m);
 	KT_EXPECT_EQ(view[0], SELFMAP_POOL_BYTE);
 	/* Twice the same grant: two frames of the window, one page. */
@@ -218,6 +218,6 @@ KTEST(gnttab, map_roundtrip)
 	KT_EXPECT_EQ(b.mapped, a.mapped);
 	KT_EXPECT_EQ(b.refused_xen, a.refused_xen + 1);
 	KT_EXPECT_EQ(xen_window_used(), used);
-	KT_EXPECT_EQ(gnttab_map_peer_count(self), 0);
+	KT_EXPECT_EQ(gnttab_map_count(self), 0);
 	selfmap_pool_end(&ref, 1);
 }

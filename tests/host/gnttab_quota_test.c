@@ -70,23 +70,31 @@ KTEST(gnttab_quota, uncharge_unknown_refused)
 	KT_EXPECT_EQ(q.total, 0);
 }
 
-KTEST(gnttab_quota, peer_table_full)
+/*
+ * XSA-300: no table of peers to fill.  Frontends that come and go (each
+ * charging and dropping a mapping), and many holding mappings at once,
+ * never lock out a new domain; reserved domids are refused.
+ */
+KTEST(gnttab_quota, no_peer_table_to_exhaust)
 {
-	gnttab_quota_init(&q, 2, 1000);
-	for (domid_t d = 0; d < GNTTAB_MAP_MAX_PEERS; d++)
-		KT_EXPECT_EQ(gnttab_quota_charge(&q, d), 0);
-	KT_EXPECT_EQ(gnttab_quota_charge(&q, 500), -ENOSPC);
-	KT_EXPECT_EQ(q.refused_peers, 1);
-	/* Known peers still get their share. */
-	KT_EXPECT_EQ(gnttab_quota_charge(&q, 0), 0);
-	/* A peer with nothing mapped frees its slot. */
-	uncharge_n(7, 1);
-	KT_EXPECT_EQ(gnttab_quota_charge(&q, 500), 0);
-	uncharge_n(500, 1);
-	uncharge_n(0, 2);
-	for (domid_t d = 1; d < GNTTAB_MAP_MAX_PEERS; d++)
-		if (d != 7)
+	gnttab_quota_init(&q, 2, 2 * DOMID_FIRST_RESERVED);
+	for (unsigned int round = 0; round < 3; round++)
+		for (domid_t d = 1; d < 2000; d++) {
+			KT_EXPECT_EQ(gnttab_quota_charge(&q, d), 0);
 			uncharge_n(d, 1);
+		}
+	for (domid_t d = 0; d < DOMID_FIRST_RESERVED; d++)
+		KT_EXPECT_EQ(gnttab_quota_charge(&q, d), 0);
+	KT_EXPECT_EQ(q.total, DOMID_FIRST_RESERVED);
+	/* Every domain still gets its second mapping, then its quota. */
+	KT_EXPECT_EQ(gnttab_quota_charge(&q, DOMID_FIRST_RESERVED - 1), 0);
+	KT_EXPECT_EQ(gnttab_quota_charge(&q, DOMID_FIRST_RESERVED - 1),
+		     -ENOSPC);
+	KT_EXPECT_EQ(gnttab_quota_charge(&q, DOMID_SELF), -EINVAL);
+	KT_EXPECT_EQ(gnttab_quota_uncharge(&q, DOMID_SELF), -EINVAL);
+	uncharge_n(DOMID_FIRST_RESERVED - 1, 1);
+	for (domid_t d = 0; d < DOMID_FIRST_RESERVED; d++)
+		uncharge_n(d, 1);
 	KT_EXPECT_EQ(q.total, 0);
 }
 
