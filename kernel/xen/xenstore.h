@@ -37,7 +37,7 @@ typedef uint32_t xs_transaction_t;
 #define XS_TIMEOUT_NS (5ULL * 1000 * 1000 * 1000)
 
 /* Watches registered at once; path and token lengths, NUL included. */
-#define XS_WATCH_MAX	   16
+#define XS_WATCH_MAX	   32
 #define XS_WATCH_PATH_MAX  256
 #define XS_WATCH_TOKEN_MAX 64
 

@@ -11,7 +11,7 @@
 #define NODES	  64
 #define PATH_LEN  XS_WATCH_PATH_MAX
 #define VAL_LEN	  4096
-#define WATCHES	  16
+#define WATCHES	  (XS_WATCH_MAX + 8)
 #define TXNS	  4
 #define TXN_TOUCH 16
 

@@ -1,0 +1,348 @@
+/*
+ * netback on Xen: the backend role (`netback=1`), the Xen glue of the
+ * ring logic (struct nb_ops: gnttab map/unmap/copy, event channels), the
+ * vif table and its watches, and the stack's port (a struct netdev).
+ *
+ * Contexts: the event channel handler only counts, notes the vif as
+ * kicked, and reports an event with no work to the storm back-off
+ * (XSA-391).  Everything else runs in thread context in
+ * netback_service(), which the port's poll op calls from net_poll():
+ * watch events, handshake steps, then one round over the vifs with a
+ * budget each, starting at the next vif every round (one frontend's
+ * event storm or full ring cannot starve the others).
+ */
+#include "drivers/netback/netback_priv.h"
+#include "kernel/arch.h"
+#include "kernel/cmdline.h"
+#include "kernel/init.h"
+#include "kernel/mm.h"
+#include "kernel/net/net.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/xen/evtchn.h"
+#include "kernel/xen/xen.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+struct nb nb_glue;
+static struct netdev port;
+static bool enabled, ready, busy;
+static char hostile_modes[128];
+
+static int set_enabled(const char *v)
+{
+	if (strcmp(v, "0") && strcmp(v, "1"))
+		return -EINVAL;
+	enabled = v[0] == '1';
+	return 0;
+}
+KPARAM("netback", set_enabled);
+
+static int set_modes(const char *v)
+{
+	if (strlen(v) >= sizeof(hostile_modes))
+		return -EINVAL;
+	strlcpy(hostile_modes, v, sizeof(hostile_modes));
+	return 0;
+}
+KPARAM("netback.hostile_modes", set_modes);
+
+bool netback_enabled(void)
+{
+	return enabled;
+}
+
+bool netback_ready(void)
+{
+	return ready;
+}
+
+int netback_hostile_mode(uint32_t devid, char *buf, size_t len)
+{
+	const char *p = hostile_modes, *e;
+	size_t n;
+
+	for (uint32_t i = 0; *p && i < devid; i++) {
+		p = strchr(p, ',');
+		if (!p)
+			return -ENOENT;
+		p++;
+	}
+	if (!*p)
+		return -ENOENT;
+	e = strchr(p, ',');
+	n = e ? (size_t)(e - p) : strlen(p);
+	if (n >= len)
+		return -ERANGE;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* ---- Xen glue ---- */
+
+static int x_copy_to(domid_t dom, grant_ref_t ref, const void *src,
+		     uint16_t len)
+{
+	struct gnttab_copy op = {0};
+
+	op.source.u.gmfn = (uintptr_t)src >> PAGE_SHIFT;
+	op.source.domid = DOMID_SELF;
+	op.source.offset = (uint16_t)((uintptr_t)src & (PAGE_SIZE - 1));
+	op.dest.u.ref = ref;
+	op.dest.domid = dom;
+	op.len = len;
+	op.flags = GNTCOPY_dest_gref;
+	return gnttab_copy(&op, 1);
+}
+
+static void x_notify(struct nb_vif *v)
+{
+	if (v->port_bound)
+		evtchn_send(v->port);
+}
+
+static void x_to_stack(const void *frame, size_t len)
+{
+	netdev_rx(&port, frame, len);
+}
+
+static const struct nb_ops xen_ops = {
+    .map = gnttab_map,
+    .unmap = gnttab_unmap,
+    .copy_to = x_copy_to,
+    .notify = x_notify,
+    .to_stack = x_to_stack,
+    .now_ns = time_now_ns,
+};
+
+/* Interrupt context: indices only. */
+static void vif_irq(evtchn_port_t p, void *arg)
+{
+	struct nb_vif *v = arg;
+	bool work;
+
+	v->st.events++;
+	if (!nb_vif_up(v))
+		return;
+	work =
+	    READ_ONCE(v->tx.sring->req_prod) != v->tx.req_cons ||
+	    (v->q_head && READ_ONCE(v->rx.sring->req_prod) != v->rx.req_cons);
+	if (!work) {
+		/* XSA-391: a run of these is a storm; evtchn backs off. */
+		v->st.spurious++;
+		evtchn_note_spurious(p);
+	}
+	v->kick = true;
+}
+
+int nb_connect_rings(struct nb *n, struct nb_vif *v, grant_ref_t tx_ref,
+		     grant_ref_t rx_ref, evtchn_port_t rport)
+{
+	evtchn_port_t local;
+	int rc;
+
+	/* XSA-300: the rings count against the frontend's quota too. */
+	rc = gnttab_map(v->fe_id, tx_ref, false, &v->tx_m);
+	if (rc)
+		goto fail;
+	rc = gnttab_map(v->fe_id, rx_ref, false, &v->rx_m);
+	if (rc)
+		goto unmap_tx;
+	BACK_RING_INIT(&v->tx,
+		       (netif_tx_sring_t *)gnttab_mapping_addr(&v->tx_m),
+		       PAGE_SIZE);
+	BACK_RING_INIT(&v->rx,
+		       (netif_rx_sring_t *)gnttab_mapping_addr(&v->rx_m),
+		       PAGE_SIZE);
+	rc = evtchn_bind_interdomain(v->fe_id, rport, &local);
+	if (rc)
+		goto unmap_rx;
+	v->port = local;
+	v->broken = false;
+	v->why = NULL;
+	v->in_chain = false;
+	v->extras = 0;
+	v->state = NB_CONNECTED; /* the handler looks at the rings */
+	rc = evtchn_bind(local, vif_irq, v);
+	if (rc) {
+		evtchn_close(local);
+		goto unmap_rx;
+	}
+	v->port_bound = true;
+	n->st.rings_mapped += 2;
+	n->st.ports_bound++;
+	return 0;
+
+unmap_rx:
+	if (gnttab_unmap(&v->rx_m))
+		pr_err("netback: rx ring stays mapped\n");
+unmap_tx:
+	if (gnttab_unmap(&v->tx_m))
+		pr_err("netback: tx ring stays mapped\n");
+fail:
+	v->state = NB_INITWAIT;
+	pr_err("netback: vif %u/%u: cannot map rings / bind port %u (%d)\n",
+	       v->fe_id, v->devid, rport, rc);
+	return rc;
+}
+
+void nb_release(struct nb *n, struct nb_vif *v)
+{
+	/* No more events first, then the queues, then the rings. */
+	if (v->port_bound) {
+		evtchn_unbind(v->port);
+		v->port_bound = false;
+		n->st.ports_closed++;
+	}
+	nb_rx_purge(n, v);
+	nb_fdb_forget(n, v);
+	v->state = NB_CLOSED; /* before the rings go: nothing answers now */
+	if (v->tx_m.mapped && gnttab_unmap(&v->tx_m) == 0)
+		n->st.rings_unmapped++;
+	if (v->rx_m.mapped && gnttab_unmap(&v->rx_m) == 0)
+		n->st.rings_unmapped++;
+	if (v->broken)
+		n->st.broken++;
+	v->st.teardowns++;
+}
+
+/* ---- The stack's port ---- */
+
+static int port_xmit(struct netdev *dev, const void *frame, size_t len)
+{
+	return nb_switch_from_stack(&nb_glue, frame, len);
+}
+
+static void port_poll(struct netdev *dev)
+{
+	netback_service();
+}
+
+static const struct netdev_ops port_ops = {
+    .xmit = port_xmit,
+    .poll = port_poll,
+};
+
+void netback_service(void)
+{
+	if (!ready || busy || !arch_irqs_enabled())
+		return;
+	busy = true;
+	nb_vifs_service();
+	busy = false;
+}
+
+static bool woken(void *arg)
+{
+	return net_rxq_pending() || nb_vifs_kicked();
+}
+
+int netback_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
+{
+	uint64_t start = time_now_ns();
+
+	for (;;) {
+		uint64_t waited;
+
+		net_poll(); /* runs netback_service() through the port */
+		if (cond(arg))
+			return 0;
+		waited = time_now_ns() - start;
+		if (waited >= timeout_ns)
+			return -ETIMEDOUT;
+		(void)wait_until(woken, NULL,
+				 MIN(timeout_ns - waited, 10000000ULL));
+	}
+}
+
+static const uint8_t port_mac[ETH_ALEN] = {0x00, 0x16, 0x3e, 0xdd, 0x00, 0x0a};
+
+static int netback_kinit(void)
+{
+	void *bounce;
+	int rc;
+
+	if (!enabled)
+		return 0;
+	if (!xen_present() || !xs_connected()) {
+		pr_err("netback: no Xen or no xenstore: backend role off\n");
+		return -ENODEV;
+	}
+	bounce = mm_page_alloc_zeroed(0);
+	if (!bounce)
+		return -ENOMEM;
+	nb_init(&nb_glue, &xen_ops, bounce, port_mac);
+	rc = nb_vifs_start();
+	if (rc) {
+		pr_err("netback: cannot watch backend/vif (%d)\n", rc);
+		mm_page_free(bounce, 0);
+		return rc;
+	}
+	port.name = "netback0";
+	memcpy(port.mac, port_mac, ETH_ALEN);
+	port.ops = &port_ops;
+	port.up = true;
+	ready = true;
+	netdev_register(&port);
+	pr_info("netback: backend role: serving backend/vif\n");
+	return 0;
+}
+KINIT(KINIT_DEVICES, netback_kinit);
+
+/* ---- For tests ---- */
+
+bool netback_vif_get(unsigned int i, struct netback_vif_info *o)
+{
+	const struct nb_vif *v;
+
+	if (i >= NETBACK_MAX_VIFS)
+		return false;
+	v = &nb_glue.vif[i];
+	memset(o, 0, sizeof(*o));
+	o->used = v->state != NB_FREE;
+	o->connected = nb_vif_up(v);
+	o->broken = v->broken;
+	o->fe_id = v->fe_id;
+	o->devid = v->devid;
+	strlcpy(o->name, v->name, sizeof(o->name));
+	o->why = v->why;
+	o->tx_ok = v->st.tx_ok;
+	o->tx_err = v->st.tx_err;
+	o->rx_ok = v->st.rx_ok;
+	o->rx_dropped = v->st.rx_dropped;
+	o->err_size = v->st.err_size;
+	o->err_ref = v->st.err_ref;
+	o->err_multislot = v->st.err_multislot;
+	o->err_extra = v->st.err_extra;
+	o->refused_map = v->st.refused_map;
+	o->to_stack = v->st.to_stack;
+	o->to_vif = v->st.to_vif;
+	o->queued_max = v->st.queued_max;
+	o->events = v->st.events;
+	o->spurious = v->st.spurious;
+	o->mapped = v->tx_m.mapped + v->rx_m.mapped;
+	o->queued = v->q_len;
+	o->connects = v->st.connects;
+	o->teardowns = v->st.teardowns;
+	for (unsigned int k = 0; k < NETBACK_MAX_VIFS; k++)
+		for (const struct nb_frame *f = nb_glue.vif[k].q_head; f;
+		     f = f->next)
+			if (f->src == v)
+				o->mapped++;
+	return true;
+}
+
+void netback_get_stats(struct netback_stats *st)
+{
+	*st = nb_glue.st;
+	st->vifs = st->connected = 0;
+	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++) {
+		st->vifs += nb_glue.vif[i].state != NB_FREE;
+		st->connected += nb_vif_up(&nb_glue.vif[i]);
+	}
+	st->frames_free = nb_glue.nr_free;
+	st->frames_total = NB_FRAMES;
+}

@@ -1,0 +1,185 @@
+/*
+ * netback RX: frames into the frontend's posted receive buffers, by grant
+ * copy from our bounce page (never by mapping the frontend's buffer).
+ * Frames from another frontend wait in a per-destination queue, holding
+ * their TX mapping, until the destination has posted a buffer; the queue
+ * is bounded (XSA-392 class) so a frontend that never posts RX buffers
+ * cannot make us hold more than NB_QUEUE_MAX frames for it.
+ */
+#include "drivers/netback/netback_priv.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+int nb_rx_avail(struct nb_vif *v)
+{
+	RING_IDX prod;
+
+	if (!nb_vif_up(v))
+		return -ENETDOWN;
+	prod = READ_ONCE(v->rx.sring->req_prod);
+	rmb(); /* the requests after the index that published them */
+	/*
+	 * XSA-155: at most a ring of requests we have not answered; beyond
+	 * that the frontend is lying about its producer.
+	 */
+	if (prod - v->rx.rsp_prod_pvt > RING_SIZE(&v->rx)) {
+		nb_vif_break(v, "RX req_prod more than a ring ahead");
+		return -EPROTO;
+	}
+	return (int)(prod - v->rx.req_cons);
+}
+
+int nb_rx_deliver(struct nb *nb, struct nb_vif *v, uint16_t len)
+{
+	netif_rx_request_t req;
+	netif_rx_response_t *rsp;
+	int rc = nb_rx_avail(v);
+
+	if (rc <= 0)
+		return rc ? rc : -EAGAIN;
+	/* XSA-155: one copy of the request; its id is only echoed back. */
+	memcpy(&req, RING_GET_REQUEST(&v->rx, v->rx.req_cons), sizeof(req));
+	barrier();
+	v->rx.req_cons++;
+	rc = nb->ops->copy_to(v->fe_id, req.gref, nb->bounce, len);
+	rsp = RING_GET_RESPONSE(&v->rx, v->rx.rsp_prod_pvt);
+	rsp->id = req.id;
+	rsp->offset = 0;
+	rsp->flags = 0; /* full checksums: completed before the copy */
+	rsp->status = rc ? NETIF_RSP_ERROR : (int16_t)len;
+	v->rx.rsp_prod_pvt++;
+	v->rx_notify = true;
+	if (rc) {
+		/* A bad buffer ref costs the frontend its frame, nothing more
+		 */
+		v->st.rx_dropped++;
+		return rc;
+	}
+	v->st.rx_ok++;
+	return 0;
+}
+
+void nb_rx_enqueue(struct nb *nb, struct nb_vif *v, struct nb_frame *f)
+{
+	/* XSA-392 class: what we hold for one destination is bounded. */
+	if (!nb_vif_up(v) || v->q_len >= NB_QUEUE_MAX) {
+		v->st.rx_dropped++;
+		nb_frame_done(nb, f, NETIF_RSP_OKAY);
+		return;
+	}
+	f->next = NULL;
+	f->queued_at = nb->ops->now_ns();
+	if (v->q_tail)
+		v->q_tail->next = f;
+	else
+		v->q_head = f;
+	v->q_tail = f;
+	v->q_len++;
+	if (v->q_len > v->st.queued_max)
+		v->st.queued_max = v->q_len;
+}
+
+static struct nb_frame *dequeue(struct nb_vif *v)
+{
+	struct nb_frame *f = v->q_head;
+
+	if (f) {
+		v->q_head = f->next;
+		if (!v->q_head)
+			v->q_tail = NULL;
+		v->q_len--;
+	}
+	return f;
+}
+
+/*
+ * XSA-392 class: a destination that posts no buffers does not keep the
+ * senders' frames (and their mappings and TX slots) for long either.
+ */
+static void drop_aged(struct nb *nb, struct nb_vif *v)
+{
+	uint64_t now = nb->ops->now_ns();
+
+	while (v->q_head && now - v->q_head->queued_at > NB_QUEUE_AGE_NS) {
+		struct nb_frame *f = dequeue(v);
+		struct nb_vif *src = f->src;
+
+		v->st.rx_dropped++;
+		nb_frame_done(nb, f, NETIF_RSP_OKAY);
+		if (src != v)
+			nb_push(nb, src);
+	}
+}
+
+unsigned int nb_rx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
+{
+	unsigned int n = 0;
+
+	drop_aged(nb, v);
+
+	while (v->q_head && n < budget && nb_rx_avail(v) > 0) {
+		struct nb_frame *f = dequeue(v);
+		struct nb_vif *src = f->src;
+		int rc = nb_frame_to_bounce(nb, f);
+
+		if (!rc)
+			rc = nb_rx_deliver(nb, v, f->len);
+		if (!rc)
+			src->st.to_vif++;
+		nb_frame_done(nb, f, NETIF_RSP_OKAY);
+		if (src != v)
+			nb_push(nb, src);
+		n++;
+	}
+	return n;
+}
+
+void nb_rx_purge(struct nb *nb, struct nb_vif *v)
+{
+	struct nb_frame *f;
+
+	/* Frames waiting for v: their senders get OKAY (dropped). */
+	while ((f = dequeue(v))) {
+		struct nb_vif *src = f->src;
+
+		v->st.rx_dropped++;
+		nb_frame_done(nb, f, NETIF_RSP_OKAY);
+		if (src != v)
+			nb_push(nb, src);
+	}
+	/* Frames v sent that wait elsewhere: unmapped, nothing answered. */
+	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++) {
+		struct nb_vif *d = &nb->vif[i];
+		struct nb_frame **pp = &d->q_head, *prev = NULL;
+
+		while (*pp) {
+			f = *pp;
+			if (f->src != v) {
+				prev = f;
+				pp = &f->next;
+				continue;
+			}
+			*pp = f->next;
+			if (d->q_tail == f)
+				d->q_tail = prev;
+			d->q_len--;
+			nb_frame_done(nb, f, NETIF_RSP_OKAY);
+		}
+	}
+}
+
+void nb_push(struct nb *nb, struct nb_vif *v)
+{
+	int notify = 0, n2 = 0;
+
+	if (!nb_vif_up(v))
+		return;
+	if (v->tx_notify)
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->tx, notify);
+	if (v->rx_notify)
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&v->rx, n2);
+	v->tx_notify = v->rx_notify = false;
+	if (notify || n2)
+		nb->ops->notify(v);
+}

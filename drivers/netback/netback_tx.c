@@ -1,0 +1,190 @@
+/*
+ * netback TX: the frontend's transmit requests.  Each pass reads req_prod
+ * once, checks it against what we have answered, and consumes up to a
+ * budget of requests; each request is copied out of the ring once and
+ * only the copy is judged (nb_tx_check) and used (XSA-155).  A request
+ * that passes is mapped through the quota-bounded map layer and handed to
+ * the switch, which answers it once the frame is delivered or dropped.
+ */
+#include "drivers/netback/netback_priv.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+enum nb_tx_check nb_tx_check(const netif_tx_request_t *req)
+{
+	/* No scatter-gather offered (feature-sg=0): a chain is refused. */
+	if (req->flags & NETTXF_more_data)
+		return NB_TX_MORE_DATA;
+	/* No GSO nor multicast control offered: no extra info wanted. */
+	if (req->flags & NETTXF_extra_info)
+		return NB_TX_EXTRA;
+	/*
+	 * XSA-423/432/448 class: zero, runt and oversize lengths, and an
+	 * offset or offset+size past the page, are refused before anything
+	 * is mapped; compared so that nothing can overflow.
+	 */
+	if (req->size < ETH_HLEN || req->size > ETH_FRAME_MAX)
+		return NB_TX_BAD_SIZE;
+	if (req->offset >= PAGE_SIZE || req->size > PAGE_SIZE - req->offset)
+		return NB_TX_BAD_SIZE;
+	return NB_TX_OK;
+}
+
+void nb_tx_respond(struct nb_vif *v, uint16_t id, int16_t status)
+{
+	netif_tx_response_t *rsp;
+
+	if (!nb_vif_up(v))
+		return; /* rings gone: nothing to answer into */
+	rsp = RING_GET_RESPONSE(&v->tx, v->tx.rsp_prod_pvt);
+	rsp->id = id;
+	rsp->status = status;
+	v->tx.rsp_prod_pvt++;
+	v->tx_notify = true;
+	if (status == NETIF_RSP_OKAY)
+		v->st.tx_ok++;
+	else if (status == NETIF_RSP_ERROR)
+		v->st.tx_err++;
+}
+
+void nb_vif_break(struct nb_vif *v, const char *why)
+{
+	if (v->broken)
+		return;
+	v->broken = true;
+	v->why = why;
+	pr_err("netback: vif %u/%u (%s) broken: %s\n", v->fe_id, v->devid,
+	       v->name, why);
+}
+
+/* An extra-info slot: consumed and answered NETIF_RSP_NULL. */
+static void take_extra(struct nb_vif *v, RING_IDX i)
+{
+	struct netif_extra_info extra;
+
+	/* XSA-155: one copy of the slot; only its flags are looked at. */
+	memcpy(&extra, RING_GET_REQUEST(&v->tx, i), sizeof(extra));
+	barrier();
+	nb_tx_respond(v, v->extra_id, NETIF_RSP_NULL);
+	if (!(extra.flags & XEN_NETIF_EXTRA_FLAG_MORE))
+		v->extras = 0;
+	else if (--v->extras == 0)
+		/* Chains of extras are bounded by the number of types. */
+		nb_vif_break(v, "extra-info chain too long");
+}
+
+static void refuse(struct nb_vif *v, const netif_tx_request_t *req,
+		   enum nb_tx_check why)
+{
+	switch (why) {
+	case NB_TX_MORE_DATA:
+		v->st.err_multislot++;
+		v->in_chain = true;
+		break;
+	case NB_TX_EXTRA:
+		v->st.err_extra++;
+		v->extras = NB_MAX_EXTRAS;
+		v->extra_id = req->id;
+		/* Fragments may follow the extras: refuse them too. */
+		v->in_chain = !!(req->flags & NETTXF_more_data);
+		break;
+	default:
+		v->st.err_size++;
+		break;
+	}
+	nb_tx_respond(v, req->id, NETIF_RSP_ERROR);
+}
+
+static void take_request(struct nb *nb, struct nb_vif *v,
+			 const netif_tx_request_t *req)
+{
+	enum nb_tx_check c = nb_tx_check(req);
+	struct nb_frame *f;
+	int rc;
+
+	if (c != NB_TX_OK) {
+		refuse(v, req, c);
+		return;
+	}
+	f = nb_frame_get(nb);
+	if (!f) {
+		v->st.rx_dropped++;
+		nb_tx_respond(v, req->id, NETIF_RSP_DROPPED);
+		return;
+	}
+	/* XSA-300: charged to the frontend's domid, the grant's owner. */
+	rc = nb->ops->map(v->fe_id, req->gref, true, &f->m);
+	if (rc) {
+		if (rc == -ENOSPC)
+			v->st.refused_map++;
+		else
+			v->st.err_ref++;
+		nb_frame_put(nb, f);
+		nb_tx_respond(v, req->id, NETIF_RSP_ERROR);
+		return;
+	}
+	f->src = v;
+	f->id = req->id;
+	f->off = req->offset;
+	f->len = req->size;
+	f->flags = req->flags;
+	nb_switch_from_vif(nb, f);
+}
+
+unsigned int nb_tx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
+{
+	netif_tx_request_t req;
+	unsigned int n = 0;
+	RING_IDX prod;
+
+	if (!nb_vif_up(v))
+		return 0;
+	prod = READ_ONCE(v->tx.sring->req_prod);
+	/* The requests' contents after the index that published them. */
+	rmb();
+	/*
+	 * XSA-155: the frontend may have at most a ring of requests we have
+	 * not answered; more is a producer from nowhere.
+	 */
+	if (prod - v->tx.rsp_prod_pvt > RING_SIZE(&v->tx)) {
+		nb_vif_break(v, "TX req_prod more than a ring ahead");
+		return 0;
+	}
+	while (v->tx.req_cons != prod && n < budget && nb_vif_up(v)) {
+		RING_IDX i = v->tx.req_cons++;
+
+		n++;
+		if (v->extras) {
+			take_extra(v, i);
+			continue;
+		}
+		/* XSA-155: copy once, then only the copy. */
+		memcpy(&req, RING_GET_REQUEST(&v->tx, i), sizeof(req));
+		barrier();
+		if (v->in_chain) {
+			/* The rest of a refused chain, up to its last slot. */
+			v->in_chain = !!(req.flags & NETTXF_more_data);
+			v->st.err_multislot++;
+			nb_tx_respond(v, req.id, NETIF_RSP_ERROR);
+			continue;
+		}
+		take_request(nb, v, &req);
+	}
+	return n;
+}
+
+void nb_frame_done(struct nb *nb, struct nb_frame *f, int16_t status)
+{
+	int rc = 0;
+
+	if (f->m.mapped)
+		rc = nb->ops->unmap(&f->m);
+	if (rc) {
+		/* Xen kept the mapping: the frame slot stays out of use. */
+		pr_err("netback: unmap failed (%d): frame leaked\n", rc);
+		return;
+	}
+	nb_tx_respond(f->src, f->id, status);
+	nb_frame_put(nb, f);
+}
