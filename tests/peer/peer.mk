@@ -22,7 +22,7 @@ GH_SRCS := tests/peer/grant-holder.c tests/peer/gh.c $(PEER_COMMON_SRCS)
 NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c tests/peer/nb_conn.c \
 	tests/peer/nb_ring.c tests/peer/nb_scenario.c $(PEER_COMMON_SRCS)
 
-PEERS := $(O)/peer/grant-holder $(O)/peer/hostile-netback
+PEERS := $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
 
@@ -40,6 +40,13 @@ $(O)/peer/hostile-netback: $(call peer_objs,$(NB_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
+
+# UDP echo server (dom0) and client (the Linux client domU, tests/xen/linux/):
+# plain sockets, no Xen library.
+$(O)/peer/udp-rtt: $(call peer_objs,tests/peer/udp-rtt.c)
+	@mkdir -p $(dir $@)
+	@echo "  PEERLD  $@"
+	$(Q)$(PEER_CC) -o $@ $^
 
 peers: $(PEERS)
 

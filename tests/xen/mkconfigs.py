@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Parse tests/xen/scenarios (format in its header) and turn it into xl configs.
 
-  mkconfigs.py gen TABLE OUTDIR [KERNEL_PATH]  write OUTDIR/<name>.cfg and <name>.env
+  mkconfigs.py gen TABLE OUTDIR [KERNEL_PATH]  write OUTDIR/<name>.cfg and <name>.env;
+                                               a scenario of several domains writes
+                                               OUTDIR/<name>.group and OUTDIR/<name>/<dom>.*
   mkconfigs.py names TABLE [NAME...]           print the selected names, '+'-joined
                                                (no NAME: the whole table)
   mkconfigs.py timeout TABLE [NAME...]         print a QEMU time limit for them
+  mkconfigs.py guests TABLE [NAME...]          print the guest= kernels they use
 
 runner.py imports parse() from here so both sides read the table the same way.
 """
@@ -22,13 +25,31 @@ PER_SCENARIO_SECONDS = 10
 
 NAME_RE = re.compile(r'^[A-Za-z0-9_-]+$')
 CHECK_KEYS = ('seq', 'require', 'forbid', 'xfail', 'reason')
+# Keys for dom0, not xl: of every domain line, and of a group's header line.
+DOMAIN_KEYS = ('start', 'stop', 'wait', 'stopwait', 'retry')
+GROUP_KEYS = ('phases', 'timeout')
+# A group (several domains) with no timeout= on its header line.
+DEFAULT_GROUP_TIMEOUT = 300
 
 
 class Scenario:
+    """One line of the table: a scenario, or one domain of a group (then
+    name is GROUP/DOMAIN, group and domain are set, and domain is the xl
+    name).  A group itself is a Scenario with domains set."""
+
     def __init__(self, name, xl, cmdline, checks, peer, lineno):
         self.name, self.xl, self.cmdline = name, xl, cmdline
         self.checks, self.peer, self.lineno = checks, peer, lineno
+        self.timeout_given = 'timeout' in xl
         self.timeout = int(xl.pop('timeout', DEFAULT_TIMEOUT))
+        self.group, _, self.domain = name.rpartition('/')
+        self.domains = None
+        self.phases = []
+        self.dom0 = {k: xl.pop(k) for k in DOMAIN_KEYS if k in xl}
+        self.retry = int(self.dom0.get('retry', 0))
+
+    def xl_name(self):
+        return self.domain or self.name
 
 
 def fail(path, lineno, msg):
@@ -46,10 +67,13 @@ def parse(path):
             fields = [x.strip() for x in line.split('|', 4)]
             fields += [''] * (5 - len(fields))
             name, xl_s, cmdline, checks_s, peer = fields
-            if not NAME_RE.match(name):
+            gname, slash, dname = name.rpartition('/')
+            if not NAME_RE.match(dname) or (slash and not NAME_RE.match(gname)):
                 fail(path, lineno, 'bad scenario name %r' % name)
             if any(s.name == name for s in out):
                 fail(path, lineno, 'duplicate scenario %r' % name)
+            if cmdline == '-':
+                cmdline = ''
             if '"' in cmdline or '\\' in cmdline:
                 fail(path, lineno, 'no " or \\ in the guest command line')
             xl = {}
@@ -73,7 +97,58 @@ def parse(path):
                 out.append(Scenario(name, xl, cmdline, checks,
                                     '' if peer == '-' else peer, lineno))
             except ValueError:
-                fail(path, lineno, 'timeout must be a number of seconds')
+                fail(path, lineno, 'timeout= and retry= must be numbers')
+    return groups(path, out)
+
+
+def groups(path, lines):
+    """Fold the lines NAME/DOM into one scenario NAME of several domains.
+    The line NAME, if any, comes first and holds what is the group's:
+    phases=, timeout=, checks on dom0's lines, a dom0 command."""
+    out, by = [], {}
+    for s in lines:
+        if not s.group:
+            if s.name in by:
+                fail(path, s.lineno, 'scenario %r already has domain lines' % s.name)
+            out.append(s)
+            by[s.name] = s
+            continue
+        g = by.get(s.group)
+        if g is None:
+            g = Scenario(s.group, {}, '', [], '', s.lineno)
+            out.append(g)
+            by[g.name] = g
+        if g.domains is None:
+            if g is not out[-1] or g.cmdline or set(g.xl) - {'phases'} or g.dom0:
+                fail(path, s.lineno, '%r: a group line has only phases=, timeout=, '
+                     'checks and a dom0 command, and its domains follow it' % g.name)
+            if not g.timeout_given:
+                g.timeout = DEFAULT_GROUP_TIMEOUT
+            g.phases = [p for p in g.xl.pop('phases', '').split(',') if p]
+            g.domains = []
+        if out[-1] is not g:
+            fail(path, s.lineno, 'the lines of group %r must be consecutive' % g.name)
+        for k in ('start', 'stop'):
+            if k in s.dom0 and s.dom0[k] not in g.phases:
+                fail(path, s.lineno, '%s=%s: not one of the phases %s'
+                     % (k, s.dom0[k], ','.join(g.phases) or '(none)'))
+        if not re.match(r'^[a-z_]+$', s.dom0.get('wait', 'ack')):
+            fail(path, s.lineno, 'wait= takes "ack" or a data/ktest/ key name')
+        if not re.match(r'^([a-z_]+:[A-Za-z0-9_-]+)?$', s.dom0.get('stopwait', '')):
+            fail(path, s.lineno, 'stopwait= takes KEY:VALUE')
+        if 'stopwait' in s.dom0 and 'stop' not in s.dom0:
+            fail(path, s.lineno, 'stopwait= without stop=')
+        if 'phases' in s.xl:
+            fail(path, s.lineno, 'phases= belongs on the group line %r' % g.name)
+        if any(d.domain == s.domain for d in g.domains):
+            fail(path, s.lineno, 'duplicate domain %r' % s.domain)
+        g.domains.append(s)
+    for s in out:
+        if s.domains is not None and not s.domains:
+            fail(path, s.lineno, 'group %r has no domains' % s.name)
+        if s.domains is None and (s.dom0.keys() - {'retry'} or 'phases' in s.xl):
+            fail(path, s.lineno, '%r: start=, stop=, wait=, stopwait=, phases= are for groups'
+                 % s.name)
     return out
 
 
@@ -111,7 +186,7 @@ def xl_config(s, kernel):
         kernel = '/guest/%s.elf' % xl.pop('guest')
     lines = ['# generated by tests/xen/mkconfigs.py from %s'
              % ('tests/xen/scenarios:%d' % s.lineno if s.lineno else 'its built-in list'),
-             'name = "%s"' % s.name,
+             'name = "%s"' % s.xl_name(),
              'type = "pvh"',
              'kernel = "%s"' % kernel,
              'cmdline = "%s"' % s.cmdline]
@@ -134,7 +209,7 @@ def xl_config(s, kernel):
 
 
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ('gen', 'names', 'timeout'):
+    if len(argv) < 3 or argv[1] not in ('gen', 'names', 'timeout', 'guests'):
         raise SystemExit(__doc__)
     cmd, table = argv[1], argv[2]
     scen = parse(table)
@@ -144,18 +219,45 @@ def main(argv):
         kernel = argv[4] if len(argv) > 4 else '/guest/kernel.elf'
         os.makedirs(outdir, exist_ok=True)
         for s in with_builtins(scen):
-            with open(os.path.join(outdir, s.name + '.cfg'), 'w') as f:
-                f.write(xl_config(s, kernel))
-            with open(os.path.join(outdir, s.name + '.env'), 'w') as f:
-                f.write('TIMEOUT=%d\nPEER=%s\n' % (s.timeout, shlex.quote(s.peer)))
+            if s.domains is None:
+                write_domain(outdir, s, kernel)
+                continue
+            os.makedirs(os.path.join(outdir, s.name), exist_ok=True)
+            for d in s.domains:
+                write_domain(os.path.join(outdir, s.name), d, kernel)
+            with open(os.path.join(outdir, s.name + '.group'), 'w') as f:
+                f.write('TIMEOUT=%d\nPHASES=%s\nDOMAINS=%s\nPEER=%s\n'
+                        % (s.timeout, shlex.quote(' '.join(s.phases)),
+                           shlex.quote(' '.join(d.domain for d in s.domains)),
+                           shlex.quote(s.peer)))
         return 0
     names = [n for a in argv[3:] for n in re.split(r'[\s+:,]+', a) if n]
     sel = select(scen, names)
     if cmd == 'names':
         print('+'.join(s.name for s in sel))
+    elif cmd == 'guests':
+        print(' '.join(sorted({d.xl['guest'] for s in sel for d in (s.domains or [s])
+                               if 'guest' in d.xl})))
     else:
-        print(BOOT_SECONDS + sum(s.timeout + PER_SCENARIO_SECONDS for s in sel))
+        print(BOOT_SECONDS + sum(time_limit(s) for s in sel))
     return 0
+
+
+def time_limit(s):
+    """dom0's limit for a scenario plus its toolstack cost (and a retry's)."""
+    doms = s.domains or [s]
+    return s.timeout + sum(PER_SCENARIO_SECONDS * (1 + d.retry) for d in doms) + \
+        sum(d.timeout * d.retry for d in doms if s.domains is None)
+
+
+def write_domain(outdir, s, kernel):
+    import os
+    with open(os.path.join(outdir, s.xl_name() + '.cfg'), 'w') as f:
+        f.write(xl_config(s, kernel))
+    with open(os.path.join(outdir, s.xl_name() + '.env'), 'w') as f:
+        f.write('TIMEOUT=%d\nPEER=%s\nRETRY=%d\nSTART=%s\nSTOP=%s\nWAIT=%s\nSTOPWAIT=%s\n'
+                % (s.timeout, shlex.quote(s.peer), s.retry, s.dom0.get('start', ''),
+                   s.dom0.get('stop', ''), s.dom0.get('wait', ''), s.dom0.get('stopwait', '')))
 
 
 if __name__ == '__main__':

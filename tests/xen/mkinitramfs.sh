@@ -80,7 +80,14 @@ objcopy --strip-debug "$GUEST" guest/kernel.elf 2>/dev/null || cp "$GUEST" guest
 for g in ${XEN_EXTRA_GUESTS:-}; do
     objcopy --strip-debug "${g#*=}" "guest/${g%%=*}.elf"
 done
+# The Linux client domU (guest=linux) only when the scenarios to run use it
+# (XEN_WANT_GUESTS, from mkconfigs.py guests): its 64 MiB vmlinux costs every
+# boot of dom0 the unpacking.
+case " ${XEN_WANT_GUESTS:-} " in
+*" linux "*) "$HERE/linux/mkguest.sh" "$CACHE" guest "$PEERDIR/udp-rtt" ;;
+esac
 python3 "$HERE/mkconfigs.py" gen "$TABLE" etc/ktest /guest/kernel.elf
+install -m 0644 "$HERE/group.sh" etc/ktest/group.sh
 
 if [ -n "$PEERDIR" ] && [ -d "$PEERDIR" ]; then
     for p in "$PEERDIR"/*; do

@@ -23,6 +23,13 @@ import mkconfigs  # noqa: E402
 ANSI_RE = re.compile(r'\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])')
 BEGIN_RE = re.compile(r'=== KTEST-SCENARIO (\S+) BEGIN ===')
 END_RE = re.compile(r'=== KTEST-SCENARIO (\S+) END reason=(\S+) seconds=([\d.]+) ===')
+# A scenario of several domains (tests/xen/group.sh): each domain's end, and
+# its console lines prefixed "[DOM] ".
+DOM_END_RE = re.compile(r'=== KTEST-DOMAIN (\S+) END reason=(\S+) seconds=([\d.]+) ===')
+PREFIX_RE = re.compile(r'^\[([A-Za-z0-9_-]+)\] ?(.*)$')
+RETRY_RE = re.compile(r'^ktest: scenario (\S+) retry (\d+): (.*)$')
+# The phase orchestrator's complaints: an ack or a key that never came.
+PHASE_TIMEOUT_RE = re.compile(r'^ktest-dd: .*timeout waiting for')
 READY_RE = re.compile(r'=== KTEST-DOM0 READY scenarios=(\S*) ===')
 DONE_RE = re.compile(r'=== KTEST-DONE ===')
 DOMID_RE = re.compile(r'^ktest: scenario (\S+) domid (\d+)$')
@@ -39,7 +46,7 @@ FINAL_RE = re.compile(r'^Test result: (SUCCESS|FAILURE|ERROR|SKIP)$')
 # The shutdown reason the guest must give for each verdict (DESIGN.md).
 RUN_RE = re.compile(r'^# RUN (\S+)$')
 REASON_FOR = {'SUCCESS': 'poweroff', 'SKIP': 'poweroff',
-              'FAILURE': 'crash', 'ERROR': 'crash'}
+              'FAILURE': 'crash', 'ERROR': 'crash', 'DESTROYED': 'destroyed'}
 
 
 # Control characters are not allowed in XML 1.0 (JUnit) and mean nothing here.
@@ -180,6 +187,9 @@ class Result:
         self.source, self.ktap, self.lines = None, None, []
         self.verdict, self.problems, self.notes = 'MISSING', [], []
         self.xfail = []
+        # A domain of a group: its xl name (console prefix), where its
+        # lines start (after its last retry), the group's END line.
+        self.domain = self.seg_start = self.group_end = None
 
 
 def split_guest_lines(seg):
@@ -204,12 +214,20 @@ def split_guest_lines(seg):
 
 
 def judge(res, lines, scen, xfail):
-    seg = [(i, lines[i]) for i in range(res.begin + 1, res.end if res.end else len(lines))]
+    start = max(res.begin, res.seg_start or 0)
+    stop = res.end if res.end else len(lines)
+    if res.domain:
+        stop = res.group_end if res.group_end else len(lines)
+    seg = [(i, lines[i]) for i in range(start + 1, stop)]
     for _, text in seg:
         m = DOMID_RE.match(text)
         if m and m.group(1) == res.name:
             res.domid = int(m.group(2))
     console, e9 = split_guest_lines(seg)
+    if res.domain:
+        # Only this domain's lines, without their "[DOM] " prefix.
+        console = [(i, PREFIX_RE.match(t).group(2)) for i, t in console
+                   if PREFIX_RE.match(t) and PREFIX_RE.match(t).group(1) == res.domain]
     e9 = [(i, t) for i, d, t in e9 if d != 0 and (res.domid is None or d == res.domid)]
     k = Ktap(console)
     res.source = 'console'
@@ -239,6 +257,9 @@ def judge(res, lines, scen, xfail):
         res.problems.append('no END marker: dom0 or QEMU stopped during this scenario')
     elif k.final:
         res.verdict = k.final
+    elif res.reason == 'destroyed':
+        # stop=PHASE: dom0 destroyed it; what it printed until then counts.
+        res.verdict = 'DESTROYED'
     elif res.reason == 'timeout':
         res.verdict = 'TIMEOUT'
     elif k.header is None:
@@ -251,6 +272,13 @@ def judge(res, lines, scen, xfail):
     xf += [p for k_, v in checks if k_ == 'xfail' for p in v.split(',') if p]
     res.xfail = xf
     want_verdicts = ('FAILURE',) if xf else ('SUCCESS', 'SKIP')
+    if scen is not None and 'stop' in scen.dom0:
+        want_verdicts += ('DESTROYED',)
+    if res.verdict == 'DESTROYED':
+        bad = [t.name for t in k.tests if t.status == 'fail'
+               and not any(fnmatch.fnmatchcase(t.name, p) for p in xf)]
+        if bad:
+            res.problems.append('failed before it was destroyed: ' + ' '.join(bad))
     died_in = None
     if xf and res.verdict in ('CRASH', 'TIMEOUT') and k.running and \
             any(fnmatch.fnmatchcase(k.running, p) for p in xf):
@@ -294,6 +322,45 @@ def judge(res, lines, scen, xfail):
                 res.problems.append('forbid=%s: %r' % (val, bad[0]))
 
 
+class Tally:
+    """The counts of a group's row: the sums of its domains' rows."""
+
+    def __init__(self, rows):
+        self.rows, self.tests = rows, []
+        self.header_index = self.final_index = None
+
+    def count(self, status):
+        return sum(r.ktap.count(status) for r in self.rows if r.ktap)
+
+
+def judge_group(res, lines, g, rows):
+    """A scenario of several domains as a whole: every domain as expected,
+    no phase timeout (unless a domain expects failures), dom0's checks."""
+    stop = res.end if res.end else len(lines)
+    dom0 = [(i, lines[i]) for i in range(res.begin + 1, stop)
+            if not PREFIX_RE.match(lines[i]) and not XENLINE_RE.match(lines[i])]
+    res.lines, res.ktap = dom0, Tally(rows)
+    for r in rows:
+        if r.problems:
+            res.problems.append('domain %s: %s' % (r.domain, r.problems[0]))
+    timeouts = [t for _, t in dom0 if PHASE_TIMEOUT_RE.match(t)]
+    expect_fail = any(r.xfail for r in rows)
+    for t in timeouts:
+        (res.notes if expect_fail else res.problems).append('orchestrator: ' + t[10:])
+    for key, val in g.checks:
+        if key == 'require' and not any(re.search(val, t) for _, t in dom0):
+            res.problems.append('require=%s: no dom0 line matches' % val)
+        elif key == 'forbid':
+            bad = [t for _, t in dom0 if re.search(val, t)]
+            if bad:
+                res.problems.append('forbid=%s: %r' % (val, bad[0]))
+    if res.end is None:
+        res.verdict = 'INCOMPLETE'
+        res.problems.append('no END marker: dom0 or QEMU stopped during this scenario')
+    else:
+        res.verdict = 'FAILURE' if res.problems else 'SUCCESS'
+
+
 def analyse(lines, table, wanted, xfail_args):
     ready = next((READY_RE.search(x) for x in lines if READY_RE.search(x)), None)
     if wanted is None:
@@ -302,8 +369,18 @@ def analyse(lines, table, wanted, xfail_args):
         else:
             wanted = [s.name for s in table]
     by = {s.name: s for s in mkconfigs.with_builtins(table)}
-    results = {n: Result(n) for n in wanted}
-    order = list(wanted)
+    # A group's rows: GROUP/DOM for each domain, then GROUP as a whole.
+    order = []
+    for n in wanted:
+        g = by.get(n)
+        if g is not None and g.domains:
+            order += [d.name for d in g.domains]
+            by.update({d.name: d for d in g.domains})
+        order.append(n)
+    results = {n: Result(n) for n in order}
+    for n in order:
+        if by.get(n) is not None and by[n].group:
+            results[n].domain = by[n].domain
     for i, text in enumerate(lines):
         m = BEGIN_RE.search(text)
         if m:
@@ -315,15 +392,39 @@ def analyse(lines, table, wanted, xfail_args):
         if m and m.group(1) in results and results[m.group(1)].begin is not None:
             r = results[m.group(1)]
             r.end, r.reason, r.seconds = i, m.group(2), float(m.group(3))
+            continue
+        m = DOM_END_RE.search(text)
+        if m and m.group(1) in results:
+            r = results[m.group(1)]
+            r.end, r.reason, r.seconds = i, m.group(2), float(m.group(3))
+            continue
+        m = RETRY_RE.match(text)
+        if m and m.group(1) in results:
+            results[m.group(1)].notes.append('retry %s: %s' % (m.group(2), m.group(3)))
+            results[m.group(1)].seg_start = i
     for name in order:
         r = results[name]
+        s = by.get(name)
+        if s is not None and s.group:
+            # The domain shares its group's BEGIN; its own END, if any, is
+            # where it ended (a BEGIN after it means a new run).
+            g = results[s.group]
+            if r.end is not None and g.begin is not None and r.end < g.begin:
+                r.end = None
+            r.begin, r.group_end = g.begin, g.end
+            if r.seg_start is not None and (g.begin is None or r.seg_start < g.begin):
+                r.seg_start = None
+            if r.end is None:
+                r.seconds = None
         xf = [p for scope, p in xfail_args if scope in (None, name)]
         if r.begin is None:
             why = 'dom0 never got ready' if not ready else 'dom0 did not run it'
             r.problems.append('missing from the log: ' + why)
+        elif s is not None and s.domains:
+            judge_group(r, lines, s, [results[d.name] for d in s.domains])
         else:
-            judge(r, lines, by.get(name), xf)
-        if name not in by:
+            judge(r, lines, s, xf)
+        if s is None:
             r.notes.append('not in the scenario table')
     return [results[n] for n in order], ready
 
@@ -349,9 +450,11 @@ def timings(lines, times, results):
         if r.begin is None:
             continue
         stop = r.end if r.end is not None else len(lines)
-        out.append(('%s: BEGIN' % r.name, at(r.begin)))
+        if not r.domain:
+            out.append(('%s: BEGIN' % r.name, at(r.begin)))
         out.append(('%s: domain built' % r.name,
-                    at(first(lines, r'^ktest: scenario \S+ domid', r.begin, stop))))
+                    at(first(lines, r'^ktest: scenario %s domid' % re.escape(r.name),
+                             r.seg_start or r.begin, stop))))
         if r.ktap and r.ktap.header_index is not None:
             out.append(('%s: KTAP header' % r.name, at(r.ktap.header_index)))
         if r.ktap and r.ktap.final_index is not None:

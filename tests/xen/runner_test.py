@@ -18,7 +18,29 @@ TABLE = """\
 a | memory=8 | test=all | |
 b | memory=8 | test=all | seq=big |
 c | memory=8 | test=all | xfail=s.two |
+r | memory=8 retry=1 | test=all | |
+g | phases=one,two timeout=100 | - | forbid=^ktest-dd:\sbad |
+g/g-b | memory=8 wait=ack | x | |
+g/g-c | memory=8 | y | xfail=s.two |
+g/g-h | memory=8 start=two stop=two | z | require=^ok\s1\ss.one$ |
 """
+
+
+def group(name, doms, extra=(), end=True):
+    """A group's part of the log: doms is [(dom, body lines, reason)]; the
+    consoles are interleaved line by line, each "[dom] "-prefixed."""
+    out = ['=== KTEST-SCENARIO %s BEGIN ===' % name]
+    for i, (d, _, _) in enumerate(doms):
+        out.append('ktest: scenario %s/%s domid %d' % (name, d, i + 1))
+    bodies = [['[%s] %s' % (d, x) for x in body] for d, body, _ in doms]
+    for i in range(max(len(b) for b in bodies)):
+        out += [b[i] for b in bodies if i < len(b)]
+    out += list(extra)
+    for d, _, reason in doms:
+        out.append('=== KTEST-DOMAIN %s/%s END reason=%s seconds=2.00 ===' % (name, d, reason))
+    if end:
+        out.append('=== KTEST-SCENARIO %s END reason=done seconds=9.00 ===' % name)
+    return out
 
 
 def ktap(results=('ok 1 s.one', 'ok 2 s.two'), summary=None, final='SUCCESS'):
@@ -148,6 +170,71 @@ class RunnerTest(unittest.TestCase):
                           (seq_lines('big', 50)[:-1], 'no "# big end')):
             self.assertEqual(self.run_log(scenario('b', ktap() + bad), ['b']), 1)
             self.assertIn(want, self.out)
+
+    def good_group(self):
+        return [('g-b', ktap(), 'poweroff'),
+                ('g-c', ktap(('ok 1 s.one', 'not ok 2 s.two'), final='FAILURE'), 'crash'),
+                ('g-h', ['KTAP version 1', '1..2', 'ok 1 s.one'], 'destroyed')]
+
+    def test_group_rows(self):
+        rc = self.run_log(group('g', self.good_group(), ['ktest-dd: phase two']), ['g'])
+        self.assertEqual(rc, 0, self.out)
+        for row in ('g/g-b', 'g/g-c', 'g/g-h'):
+            self.assertRegex(self.out, r'(?m)^%s\s' % row)
+        self.assertRegex(self.out, r'(?m)^g\s+4\s+1\s+0\s+SUCCESS')
+        self.assertIn('DESTROYED', self.out)
+        names = [x.get('name') for x in self.junit.findall('testsuite')]
+        self.assertEqual(names, ['xen.g/g-b', 'xen.g/g-c', 'xen.g/g-h', 'xen.g'])
+
+    def test_group_lines_stay_with_their_domain(self):
+        doms = self.good_group()
+        # g-b's lines without prefix are dom0's, not g-b's: no KTAP for it.
+        lines = group('g', doms)
+        lines = [x[len('[g-b] '):] if x.startswith('[g-b] ') else x for x in lines]
+        self.assertEqual(self.run_log(lines, ['g']), 1)
+        self.assertIn('g/g-b: FAIL: verdict NO-KTAP', self.out)
+        self.assertIn('g: FAIL: domain g-b', self.out)
+
+    def test_group_domain_failures(self):
+        doms = self.good_group()
+        doms[0] = ('g-b', ktap(('ok 1 s.one', 'not ok 2 s.two'), final='FAILURE'), 'crash')
+        doms[2] = ('g-h', ['KTAP version 1', '1..2', 'not ok 1 s.one'], 'destroyed')
+        self.assertEqual(self.run_log(group('g', doms), ['g']), 1)
+        self.assertIn('g/g-b: FAIL: verdict FAILURE', self.out)
+        self.assertIn('failed before it was destroyed: s.one', self.out)
+        # A domain that is not stop= may not just be destroyed.
+        doms = self.good_group()
+        doms[0] = ('g-b', ['KTAP version 1', '1..2', 'ok 1 s.one'], 'destroyed')
+        self.assertEqual(self.run_log(group('g', doms), ['g']), 1)
+        self.assertIn('g/g-b: FAIL: verdict DESTROYED', self.out)
+
+    def test_group_phase_timeout_checks_and_incomplete(self):
+        extra = ['ktest-dd: phase one timeout waiting for g-c']
+        self.assertEqual(self.run_log(group('g', self.good_group(), extra), ['g']), 0,
+                         'a group with an xfail domain notes timeouts')
+        self.assertIn('note: orchestrator: phase one timeout', self.out)
+        self.assertEqual(self.run_log(group('g', self.good_group(), ['ktest-dd: bad']), ['g']), 1)
+        self.assertIn('forbid=', self.out)
+        self.assertEqual(self.run_log(group('g', self.good_group(), end=False), ['g']), 1)
+        self.assertIn('g: FAIL: no END marker', self.out)
+
+    def test_group_retry_counts_the_last_run(self):
+        doms = self.good_group()
+        lines = group('g', doms)
+        at = lines.index('ktest: scenario g/g-b domid 1') + 1
+        lines[at:at] = ['[g-b] traps: sh[1] trap invalid opcode',
+                        '[g-b] KTAP version 1', '[g-b] not ok 1 s.one',
+                        'ktest: scenario g/g-b retry 1: no KTAP before shutdown (reason=crash)',
+                        'ktest: scenario g/g-b domid 4']
+        self.assertEqual(self.run_log(lines, ['g']), 0, self.out)
+        self.assertIn('g/g-b: note: retry 1', self.out)
+
+    def test_scenario_retry(self):
+        lines = (scenario('r', ['traps: trap invalid opcode'], 'crash') +
+                 ['ktest: scenario r retry 1: no KTAP before shutdown (reason=crash)'] +
+                 scenario('r', ktap()))
+        self.assertEqual(self.run_log(lines, ['r']), 0, self.out)
+        self.assertIn('r: note: retry 1', self.out)
 
     def test_payload_format(self):
         self.assertEqual(runner.seq_payload(0), '00000-abcdefghijklmnopqrstuvwxyzabcdef')

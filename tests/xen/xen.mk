@@ -19,7 +19,8 @@ XEN_INITRD := $(XEN_DIR)/dom0-initrd.gz
 XEN_ISO := $(O)/ktest-xen.iso
 XEN_CMDLINE ?= test=all
 SCENARIOS ?=
-XEN_SCRIPTS := $(addprefix tests/xen/,init mkinitramfs.sh mkconfigs.py)
+XEN_SCRIPTS := $(addprefix tests/xen/,init group.sh mkinitramfs.sh mkconfigs.py \
+	linux/init linux/mkguest.sh)
 PYTHON ?= python3
 
 # '+'-joined scenario names; $(call xen_limit,NAMES) is shell text for a
@@ -43,11 +44,20 @@ xen-force:
 # scenario's guest=name (tests/xen/buggy.mk boots the BUGGY= builds so).
 XEN_EXTRA_GUESTS ?=
 export XEN_EXTRA_GUESTS
+# The guest= kernels the chosen scenarios use (the Linux client is built
+# into dom0 only when one of them wants it); rewritten only on a change.
+$(XEN_DIR)/guests.want: xen-force
+	@mkdir -p $(XEN_DIR)
+	$(Q)g='$(shell $(PYTHON) tests/xen/mkconfigs.py guests $(XEN_TABLE) $(SCENARIOS))'; \
+	echo "$$g" | cmp -s - $@ || echo "$$g" > $@
+
 $(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(PEERS) $(XEN_CACHE)/versions \
+		$(XEN_DIR)/guests.want \
 		$(foreach g,$(XEN_EXTRA_GUESTS),$(lastword $(subst =, ,$(g))))
 	@mkdir -p $(XEN_DIR)
 	@echo "  INITRD  $@"
-	$(Q)tests/xen/mkinitramfs.sh $(XEN_CACHE) $@ $(XEN_GUEST) $(XEN_TABLE) $(O)/peer
+	$(Q)XEN_WANT_GUESTS="$$(cat $(XEN_DIR)/guests.want)" \
+		tests/xen/mkinitramfs.sh $(XEN_CACHE) $@ $(XEN_GUEST) $(XEN_TABLE) $(O)/peer
 
 xen-initramfs: $(XEN_INITRD)
 

@@ -1,0 +1,213 @@
+# Scenarios of several domains at once (tests/xen/README.md, "Several
+# domains"), sourced by dom0's /init.  /etc/ktest/NAME.group gives TIMEOUT,
+# PHASES, DOMAINS and PEER; /etc/ktest/NAME/DOM.cfg and .env each domain
+# (TIMEOUT PEER RETRY START STOP WAIT STOPWAIT).  State lives in files under
+# $G (/tmp/ktest-group/DOM.*): ash has no arrays and '-' is in the names.
+#
+# Every line of a domain's console reaches hvc0 as one write prefixed
+# "[DOM] ", so the runner attributes it; dom0's own lines are "ktest: ..."
+# and, for the phases, "ktest-dd: ...".
+G=/tmp/ktest-group
+
+gsay() { echo "ktest-dd: $*"; }
+gget() { cat "$G/$1.$2" 2>/dev/null; }
+gput() { echo "$3" > "$G/$1.$2"; }
+# Domain settings from its .env, in a subshell so nothing leaks.
+genv() { (TIMEOUT='' PEER='' RETRY=0 START='' STOP='' WAIT='' STOPWAIT=''
+          . "/etc/ktest/$GNAME/$1.env"; eval "echo \"\$$2\""); }
+past_deadline() { [ "$(now_cs)" -ge "$GDEADLINE" ]; }
+
+# Build DOM paused with its console attached, start its peer, give it the
+# current phase, unpause.  Returns 1 if the domain was not built.
+dom_create() {
+    local d=$1 log=/var/log/xen/xl-$1.log domid='' xpid peer
+    rm -f "$log"* "$G/$d.console"
+    ( xl create -c -p "/etc/ktest/$GNAME/$d.cfg" </dev/null 2>&1
+      echo "ktest: xl create rc=$?" ) |
+        awk -v p="[$d] " -v f="$G/$d.console" \
+            '{ sub(/\r$/, ""); print p $0; fflush(); print > f; fflush(f) }' &
+    xpid=$!
+    gput "$d" xpid $xpid
+    gput "$d" t0 "$(now_cs)"
+    until grep -q 'Waiting for domain' "$log" 2>/dev/null; do
+        kill -0 $xpid 2>/dev/null || break
+        past_deadline && break
+        sleep 0.1
+    done
+    domid=$(sed -n 's/.*Waiting for domain .* (domid \([0-9]*\)).*/\1/p' "$log" 2>/dev/null | head -n1)
+    [ -n "$domid" ] || domid=$(xl domid "$d" 2>/dev/null)
+    if [ -z "$domid" ]; then
+        say "scenario $GNAME/$d: domain was not created"
+        dom_end "$d" none
+        return 1
+    fi
+    gput "$d" domid "$domid"
+    say "scenario $GNAME/$d domid $domid"
+    peer=$(genv "$d" PEER)
+    if [ -n "$peer" ]; then
+        say "peer of $d: $peer"
+        ( cd /peer && KTEST_NAME=$d KTEST_DOMID=$domid exec setsid sh -c "$peer" ) </dev/null &
+        gput "$d" ppid $!
+    fi
+    [ -n "$GPHASE" ] && set_phase "$d" "$GPHASE"
+    xl unpause "$d"
+    gput "$d" state running
+}
+
+set_phase() { # DOM PHASE
+    xenstore-write "/local/domain/$(gget "$1" domid)/data/ktest/phase" "$2"
+    gput "$1" phase "$2"
+    gsay "phase $2 -> $1"
+}
+
+# Stop what belongs to a domain that is gone, print its END marker.
+dom_end() { # DOM REASON
+    local d=$1 reason=$2 ppid xpid i=0 t0
+    ppid=$(gget "$d" ppid); xpid=$(gget "$d" xpid); t0=$(gget "$d" t0)
+    if [ -n "$ppid" ]; then
+        kill -TERM -$ppid 2>/dev/null && sleep 0.1
+        kill -KILL -$ppid 2>/dev/null
+    fi
+    if [ -n "$(gget "$d" domid)" ]; then
+        until grep -Eq 'Done. Exiting now|has been destroyed' "/var/log/xen/xl-$d.log" 2>/dev/null; do
+            [ $i -ge 300 ] && break
+            sleep 0.1; i=$((i + 1))
+        done
+        xl domid "$d" >/dev/null 2>&1 && { say "scenario $GNAME/$d: still there, destroying"; xl destroy "$d"; }
+    fi
+    i=0
+    while [ -n "$xpid" ] && kill -0 $xpid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -n "$xpid" ] && kill $xpid 2>/dev/null
+    rm -f "$G/$d.ppid" "$G/$d.xpid"
+    gput "$d" state ended
+    echo "=== KTEST-DOMAIN $GNAME/$d END reason=$reason seconds=$(secs $(($(now_cs) - ${t0:-$(now_cs)}))) ==="
+}
+
+# Look at every running domain once: end those that shut down (or retry a
+# domain that died before its KTAP header, retry=N), destroy all at the
+# deadline.
+poll_domains() {
+    local d reason tries
+    for d in $DOMAINS; do
+        [ "$(gget "$d" state)" = running ] || continue
+        reason=$(reason_of "/var/log/xen/xl-$d.log")
+        if [ "$reason" = none ] && past_deadline; then
+            say "scenario $GNAME/$d: still running at the scenario's deadline, destroying"
+            xl destroy "$d"
+            reason=timeout
+        fi
+        [ "$reason" = none ] && continue
+        tries=$(gget "$d" tries)
+        dom_end "$d" "$reason"
+        if [ "${tries:-0}" -lt "$(genv "$d" RETRY)" ] && [ "$reason" != timeout ] &&
+            ! grep -q 'KTAP version' "$G/$d.console" 2>/dev/null; then
+            gput "$d" tries $((${tries:-0} + 1))
+            say "scenario $GNAME/$d retry $((${tries:-0} + 1)): no KTAP before shutdown (reason=$reason)"
+            dom_create "$d"
+        fi
+    done
+}
+
+running() { # the domains now running
+    local d
+    for d in $DOMAINS; do [ "$(gget "$d" state)" = running ] && echo "$d"; done
+}
+
+# Wait (bounded) until each DOM has written data/ktest/KEY (= VALUE if
+# given); a domain that is gone stops being waited for.
+wait_key() { # SECONDS KEY VALUE DOM...
+    local t0=$(now_cs) limit=$(($(now_cs) + $1 * 100)) key=$2 want=$3 d left v all
+    shift 3
+    left="$*" all="$*"
+    [ -n "$left" ] || return 0
+    while [ -n "$left" ]; do
+        set -- $left
+        left=''
+        for d; do
+            [ "$(gget "$d" state)" = running ] || { gsay "${GPHASE:-start}: $d is gone, not waiting for its $key"; continue; }
+            v=$(xenstore-read "/local/domain/$(gget "$d" domid)/data/ktest/$key" 2>/dev/null) ||
+                { left="$left $d"; continue; }
+            [ -z "$want" ] || [ "$v" = "$want" ] || left="$left $d"
+        done
+        if [ -z "$left" ]; then
+            gsay "${GPHASE:-start}: $key${want:+=$want} from $all after $(secs $(($(now_cs) - t0))) s"
+            break
+        fi
+        if [ "$(now_cs)" -ge $limit ] || past_deadline; then
+            for d in $left; do
+                if [ "$key" = ack ]; then gsay "phase $GPHASE timeout waiting for $d"
+                else gsay "${GPHASE:-start}: timeout waiting for $d's $key${want:+=$want}"; fi
+            done
+            return 1
+        fi
+        sleep 0.2
+        poll_domains
+    done
+}
+
+# The phases of the driver-domain contract (/work/coord/DD-CONTRACT.md,
+# tests/xen/README.md): for each phase P, destroy the domains with stop=P,
+# create those with start=P (or with no start= in the first phase) in table
+# order, give P to every other running domain, wait for their acks.  The
+# last phase is not acked: the domains finish and power off.
+run_phases() {
+    local p d last w sw
+    for last in $PHASES; do :; done
+    for p in $PHASES; do
+        GPHASE=$p
+        gsay "phase $p"
+        for d in $(running); do
+            [ "$(genv "$d" STOP)" = "$p" ] || continue
+            sw=$(genv "$d" STOPWAIT)
+            [ -n "$sw" ] && wait_key 60 "${sw%%:*}" "${sw#*:}" "$d"
+            gsay "$p: destroying $d"
+            xl destroy "$d"
+            dom_end "$d" destroyed
+        done
+        for d in $DOMAINS; do
+            [ -z "$(gget "$d" state)" ] || continue
+            [ "$(genv "$d" START)" = "$p" ] ||
+                { [ -z "$(genv "$d" START)" ] && [ "$p" = "${PHASES%% *}" ]; } || continue
+            dom_create "$d" || continue
+            w=$(genv "$d" WAIT)
+            [ "$w" = ack ] && wait_key 90 ack "$p" "$d"
+            [ -n "$w" ] && [ "$w" != ack ] && wait_key 30 "$w" '' "$d"
+        done
+        for d in $(running); do
+            [ "$(gget "$d" phase)" = "$p" ] || set_phase "$d" "$p"
+        done
+        [ "$p" = "$last" ] || wait_key 90 ack "$p" $(running)
+    done
+}
+
+run_group() {
+    local gpeer='' gppid='' t0 d
+    t0=$(now_cs)
+    GNAME=$1 GPHASE=''
+    echo "=== KTEST-SCENARIO $GNAME BEGIN ==="
+    TIMEOUT=300 PHASES='' DOMAINS='' PEER=''
+    . "/etc/ktest/$GNAME.group"
+    gpeer=$PEER
+    GDEADLINE=$((t0 + TIMEOUT * 100))
+    rm -rf "$G"; mkdir -p "$G"
+    if [ -n "$gpeer" ]; then
+        say "peer: $gpeer"
+        ( cd /peer && KTEST_NAME=$GNAME exec setsid sh -c "$gpeer" ) </dev/null &
+        gppid=$!
+    fi
+    if [ -n "$PHASES" ]; then
+        run_phases
+    else
+        for d in $DOMAINS; do dom_create "$d"; done
+    fi
+    while [ -n "$(running)" ]; do
+        poll_domains
+        sleep 0.2
+    done
+    if [ -n "$gppid" ]; then
+        kill -TERM -$gppid 2>/dev/null && sleep 0.1
+        kill -KILL -$gppid 2>/dev/null
+        wait $gppid 2>/dev/null
+    fi
+    echo "=== KTEST-SCENARIO $GNAME END reason=$(past_deadline && echo timeout || echo done) seconds=$(secs $(($(now_cs) - t0))) ==="
+}
