@@ -38,7 +38,7 @@
 static struct netfront nf;
 static struct netfront_xb xb;
 static struct netdev ndev;
-static bool registered, busy, want_up;
+static bool registered, busy, want_up, hands_off;
 static const char *expect;
 static struct netfront_baseline base;
 
@@ -229,7 +229,7 @@ int netfront_connect(uint64_t timeout_ns)
 	uint64_t deadline = time_now_ns() + timeout_ns;
 	int rc = 0;
 
-	if (!xen_present() || !xs_connected())
+	if (!xen_present() || !xs_connected() || hands_off)
 		return -ENODEV;
 	if (busy || !arch_irqs_enabled())
 		return -EBUSY;
@@ -395,4 +395,9 @@ const char *netfront_expect(void)
 bool netfront_expecting(const char *mode)
 {
 	return expect && !strcmp(expect, mode);
+}
+
+void netfront_leave_alone(void)
+{
+	hands_off = true;
 }

@@ -120,6 +120,12 @@ int netfront_xmit(const void *frame, size_t len);
 const char *netfront_expect(void);
 /* Does netfront.expect name `mode`? */
 bool netfront_expecting(const char *mode);
+/*
+ * Keep netfront off every vif for this boot: netfront_connect() returns
+ * -ENODEV.  For the hostile_fe suite, whose raw frontend drives the vifs
+ * itself (its command-line key calls this before the devices come up).
+ */
+void netfront_leave_alone(void);
 
 /*
  * ---- Internal to drivers/netfront*.c and their tests ----
