@@ -194,6 +194,8 @@ static bool data_round(void)
 		struct nb_vif *v =
 		    &nb_glue.vif[(nb_glue.rr + k) % NETBACK_MAX_VIFS];
 
+		int tx_more, rx_more;
+
 		if (!nb_vif_up(v))
 			continue;
 		v->kick = false;
@@ -202,8 +204,15 @@ static bool data_round(void)
 		if (nb_rx_round(&nb_glue, v, NB_RX_BUDGET) == NB_RX_BUDGET)
 			more = true;
 		nb_push(&nb_glue, v);
-		/* A frontend that posted while we answered: look again. */
-		if (nb_vif_up(v) && (RING_HAS_UNCONSUMED_REQUESTS(&v->tx)))
+		if (!nb_vif_up(v))
+			continue;
+		/*
+		 * Ask for an event at the next request (req_event), then look
+		 * once more: a request posted meanwhile is not missed.
+		 */
+		RING_FINAL_CHECK_FOR_REQUESTS(&v->tx, tx_more);
+		RING_FINAL_CHECK_FOR_REQUESTS(&v->rx, rx_more);
+		if (tx_more || (rx_more && v->q_head))
 			more = true;
 	}
 	return more;

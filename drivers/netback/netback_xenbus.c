@@ -11,7 +11,8 @@
  *              frontend is Closed or gone
  *   CLOSED     frontend Initialising again: back to InitWait
  * The toolstack removing our backend directory frees the slot; libxl
- * asking for removal (online=0) is answered with Closed.
+ * asking for removal (online=0, state Closing) is answered with Closed
+ * and the directory's removal, as xl devd does in a Linux driver domain.
  * Frontend keys are untrusted: parsed with bounds; a bad one refuses the
  * connection with one log line (XSA-155).
  */
@@ -163,6 +164,25 @@ static void close(struct nb *nb, struct nb_vif *v, bool fe_closed)
 	(void)set_state(v, fe_closed ? XenbusStateClosed : XenbusStateClosing);
 }
 
+/* Our backend/vif/<fe>/<dev>, and backend/vif/<fe> once it is empty. */
+static void remove_dir(struct nb_vif *v)
+{
+	char parent[XENBUS_PATH_MAX], names[16];
+	unsigned int n = 1;
+	char *slash;
+
+	if (xs_rm(XS_TXN_NIL, v->be))
+		pr_warn("netback: cannot remove %s\n", v->be);
+	strlcpy(parent, v->be, sizeof(parent));
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	if (xs_directory(XS_TXN_NIL, parent, names, sizeof(names), &n) >= 0 &&
+	    n == 0 && xs_rm(XS_TXN_NIL, parent))
+		pr_warn("netback: cannot remove %s\n", parent);
+}
+
 int nb_xb_step(struct nb *nb, struct nb_vif *v)
 {
 	enum xenbus_state fe = XenbusStateUnknown, be;
@@ -193,8 +213,14 @@ int nb_xb_step(struct nb *nb, struct nb_vif *v)
 		fe = XenbusStateUnknown; /* gone or garbage: as Closed */
 	(void)read_u64(v->be, "online", 1, &online);
 	if (!online && be == XenbusStateClosing) {
-		/* libxl asks for removal: what xl devd would answer. */
+		/*
+		 * libxl asks for removal and, for a backend outside dom0,
+		 * waits for the backend directory to go: what xl devd would
+		 * do in a driver domain, we do (Closed, then remove it).
+		 */
 		close(nb, v, true);
+		remove_dir(v);
+		v->state = NB_FREE;
 		return 0;
 	}
 	switch (v->state) {

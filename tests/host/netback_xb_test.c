@@ -174,16 +174,25 @@ KTEST(netback_xb, removal)
 	xs_fake_set(FE "/state", "4");
 	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
 	KT_EXPECT_EQ(connects, 1);
-	/* libxl asks (online=0, state Closing): released, Closed. */
+	/* libxl asks (online=0, state Closing): released, directory gone. */
 	xs_fake_set(BE "/online", "0");
 	xs_fake_set(BE "/state", "5");
 	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
 	KT_EXPECT_EQ(releases, 1);
-	KT_EXPECT(be_is("6"));
+	KT_EXPECT_EQ(v.state, NB_FREE);
+	KT_EXPECT(xs_fake_get(BE "/state") == NULL);
+	KT_EXPECT(xs_fake_get(BE "/frontend") == NULL);
+	xs_fake_teardown();
 	/* The toolstack removes the directory: forgotten, nothing written */
+	setup();
+	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
+	fe_rings("1");
+	xs_fake_set(FE "/state", "4");
+	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
 	KT_EXPECT_EQ(xs_rm(XS_TXN_NIL, BE_REL), 0);
 	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
 	KT_EXPECT_EQ(v.state, NB_FREE);
+	KT_EXPECT_EQ(releases, 1);
 	KT_EXPECT(xs_fake_get(BE "/state") == NULL);
 	xs_fake_teardown();
 }
