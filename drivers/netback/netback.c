@@ -98,6 +98,26 @@ static int x_copy_to(domid_t dom, grant_ref_t ref, const void *src,
 	return gnttab_copy(&op, 1);
 }
 
+/*
+ * The map layer answers -ENOSPC both for our own limits and for Xen's
+ * full maptrack; the ring logic counts them apart: Xen's is -ENOBUFS.
+ */
+static int x_map(domid_t dom, grant_ref_t ref, bool ro,
+		 struct gnttab_mapping *m)
+{
+	static uint64_t xen_full_seen;
+	struct gnttab_map_stats st;
+	int rc = gnttab_map(dom, ref, ro, m);
+
+	if (rc != -ENOSPC)
+		return rc;
+	gnttab_map_get_stats(&st);
+	if (st.xen_no_space == xen_full_seen)
+		return rc;
+	xen_full_seen = st.xen_no_space;
+	return -ENOBUFS;
+}
+
 static void x_notify(struct nb_vif *v)
 {
 	if (v->port_bound)
@@ -110,7 +130,7 @@ static void x_to_stack(const void *frame, size_t len)
 }
 
 static const struct nb_ops xen_ops = {
-    .map = gnttab_map,
+    .map = x_map,
     .unmap = gnttab_unmap,
     .copy_to = x_copy_to,
     .notify = x_notify,
@@ -318,6 +338,7 @@ bool netback_vif_get(unsigned int i, struct netback_vif_info *o)
 	o->err_multislot = v->st.err_multislot;
 	o->err_extra = v->st.err_extra;
 	o->refused_map = v->st.refused_map;
+	o->refused_xen = v->st.refused_xen;
 	o->to_stack = v->st.to_stack;
 	o->to_vif = v->st.to_vif;
 	o->queued_max = v->st.queued_max;

@@ -52,6 +52,7 @@ struct netback_vif_info {
 	uint64_t tx_ok, tx_err, rx_ok, rx_dropped;
 	uint64_t err_size, err_ref, err_multislot, err_extra;
 	uint64_t refused_map; /* maps refused by our quota/cap: -ENOSPC */
+	uint64_t refused_xen; /* ... refused by Xen: maptrack full */
 	uint64_t to_stack;    /* frames delivered to our IP stack */
 	uint64_t to_vif;      /* frames switched to another frontend */
 	uint64_t queued_max;  /* highest queue length seen for it */

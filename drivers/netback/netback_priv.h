@@ -66,6 +66,7 @@ struct nb_frame {
 struct nb_vif_stats {
 	uint64_t tx_ok, tx_err, rx_ok, rx_dropped;
 	uint64_t err_size, err_ref, err_multislot, err_extra, refused_map;
+	uint64_t refused_xen;
 	uint64_t to_stack, to_vif, queued_max, events, spurious;
 	uint64_t connects, teardowns;
 };
@@ -99,6 +100,7 @@ struct nb_vif {
 
 /* What the ring logic needs from Xen (netback.c) or the host fakes. */
 struct nb_ops {
+	/* gnttab_map(): -ENOSPC our quota/cap, -ENOBUFS Xen's maptrack full */
 	int (*map)(domid_t dom, grant_ref_t ref, bool ro,
 		   struct gnttab_mapping *m);
 	int (*unmap)(struct gnttab_mapping *m);

@@ -116,8 +116,11 @@ static void take_request(struct nb *nb, struct nb_vif *v,
 	/* XSA-300: charged to the frontend's domid, the grant's owner. */
 	rc = nb->ops->map(v->fe_id, req->gref, true, &f->m);
 	if (rc) {
+		/* Counted for this frontend: our limits, Xen's, bad refs. */
 		if (rc == -ENOSPC)
 			v->st.refused_map++;
+		else if (rc == -ENOBUFS)
+			v->st.refused_xen++;
 		else
 			v->st.err_ref++;
 		nb_frame_put(nb, f);

@@ -103,10 +103,11 @@ static void run_flood(void)
 KTEST(xsa300, hostile_frontend_quota)
 {
 	NEED_FLOOD();
-	ktest_diag("hostile domain %u: %u vif(s), maps refused %lu, most held "
-		   "%u (quota %u), tx ok %lu err %lu",
+	ktest_diag("hostile domain %u: %u vif(s), maps refused %lu (by Xen %lu)"
+		   ", most held %u (quota %u), tx ok %lu err %lu",
 		   f.hostile.fe_id, f.hostile.vifs,
-		   (unsigned long)f.hostile.refused_map, f.max_hostile_maps,
+		   (unsigned long)f.hostile.refused_map,
+		   (unsigned long)f.hostile.refused_xen, f.max_hostile_maps,
 		   f.quota, (unsigned long)f.hostile.tx_ok,
 		   (unsigned long)f.hostile.tx_err);
 	KT_ASSERT(f.hostile.vifs > 0);
@@ -123,6 +124,7 @@ KTEST(xsa300, good_frontends_served)
 		const struct nbt_sum *a = &f.good0[i], *b = &f.good1[i];
 		uint64_t tx = b->tx_ok - a->tx_ok, rx = b->rx_ok - a->rx_ok;
 		uint64_t refused = (b->refused_map - a->refused_map) +
+				   (b->refused_xen - a->refused_xen) +
 				   (b->err_ref - a->err_ref);
 
 		ktest_diag("%s during the flood (%llu s): tx %lu, rx %lu, tx "

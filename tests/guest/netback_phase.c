@@ -103,6 +103,7 @@ void nbt_sum(const char *name, struct nbt_sum *s)
 		s->to_stack += v.to_stack;
 		s->err_ref += v.err_ref;
 		s->refused_map += v.refused_map;
+		s->refused_xen += v.refused_xen;
 		s->mapped += v.mapped;
 	}
 }

@@ -28,7 +28,7 @@ struct nbt_sum {
 	unsigned int vifs, connected, broken;
 	domid_t fe_id;
 	uint64_t tx_ok, tx_err, rx_ok, rx_dropped, to_vif, to_stack;
-	uint64_t err_ref, refused_map;
+	uint64_t err_ref, refused_map, refused_xen;
 	uint32_t mapped;
 };
 void nbt_sum(const char *name, struct nbt_sum *s);
