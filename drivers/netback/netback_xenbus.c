@@ -93,6 +93,9 @@ static int probe(struct nb_vif *v)
 	rc = leaf(p, sizeof(p), v->be, "domain");
 	n = rc ?: xs_read(XS_TXN_NIL, p, val, sizeof(val));
 	strlcpy(v->name, n > 0 ? val : "", sizeof(v->name));
+	if (n <= 0)
+		pr_warn("netback: vif %u/%u: no domain name (%d)\n", v->fe_id,
+			v->devid, n);
 	return 0;
 }
 
@@ -164,23 +167,14 @@ static void close(struct nb *nb, struct nb_vif *v, bool fe_closed)
 	(void)set_state(v, fe_closed ? XenbusStateClosed : XenbusStateClosing);
 }
 
-/* Our backend/vif/<fe>/<dev>, and backend/vif/<fe> once it is empty. */
+/*
+ * Our backend/vif/<fe>/<dev>.  (backend/vif/<fe> is the toolstack's:
+ * we may read it, not remove it.)
+ */
 static void remove_dir(struct nb_vif *v)
 {
-	char parent[XENBUS_PATH_MAX], names[16];
-	unsigned int n = 1;
-	char *slash;
-
 	if (xs_rm(XS_TXN_NIL, v->be))
 		pr_warn("netback: cannot remove %s\n", v->be);
-	strlcpy(parent, v->be, sizeof(parent));
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	if (xs_directory(XS_TXN_NIL, parent, names, sizeof(names), &n) >= 0 &&
-	    n == 0 && xs_rm(XS_TXN_NIL, parent))
-		pr_warn("netback: cannot remove %s\n", parent);
 }
 
 int nb_xb_step(struct nb *nb, struct nb_vif *v)
