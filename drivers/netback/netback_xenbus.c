@@ -11,8 +11,8 @@
  *              frontend is Closed or gone
  *   CLOSED     frontend Initialising again: back to InitWait
  * The toolstack removing our backend directory frees the slot; libxl
- * asking for removal (online=0, state Closing) is answered with Closed
- * and the directory's removal, as xl devd does in a Linux driver domain.
+ * asking for removal (online=0, state Closing or Closed) is answered with
+ * Closed and the directory's removal, as xl devd does in a Linux driver domain.
  * Frontend keys are untrusted: parsed with bounds; a bad one refuses the
  * connection with one log line (XSA-155).
  */
@@ -206,7 +206,7 @@ int nb_xb_step(struct nb *nb, struct nb_vif *v)
 	if (xenbus_read_state(v->fe, &fe))
 		fe = XenbusStateUnknown; /* gone or garbage: as Closed */
 	(void)read_u64(v->be, "online", 1, &online);
-	if (!online && be == XenbusStateClosing) {
+	if (!online && (be == XenbusStateClosing || be == XenbusStateClosed)) {
 		/*
 		 * libxl asks for removal and, for a backend outside dom0,
 		 * waits for the backend directory to go: what xl devd would

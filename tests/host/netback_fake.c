@@ -72,6 +72,7 @@ static void f_to_stack(const void *frame, size_t len)
 {
 	fake.stack_frames++;
 	fake.stack_len = len;
+	memcpy(fake.stack_frame, frame, MIN(len, sizeof(fake.stack_frame)));
 }
 
 static uint64_t f_now(void)
@@ -177,6 +178,11 @@ void nbf_tx(struct nbf *f, unsigned int i, const uint8_t *dst, uint16_t off,
 		memset(p + ETH_HLEN, (int)id, len - ETH_HLEN);
 	}
 	nbf_tx_raw(f, i, &r);
+}
+
+uint8_t *nbf_tx_page(struct nbf *f, unsigned int i, uint16_t id)
+{
+	return f->fe[i].page[id % (NBF_REFS / 2)];
 }
 
 void nbf_tx_publish(struct nbf *f, unsigned int i)

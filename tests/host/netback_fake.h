@@ -30,6 +30,7 @@ struct nbf {
 	unsigned int mapped[NBF_VIFS]; /* by domid = index + 1 */
 	unsigned int maps, unmaps, copies, notifies, stack_frames;
 	size_t stack_len;
+	uint8_t stack_frame[ETH_FRAME_MAX];
 	unsigned int quota; /* maps per domain (NBF_QUOTA after nbf_up) */
 	uint64_t now;	    /* the clock nb sees, ns */
 	void *bounce;
@@ -44,6 +45,8 @@ void nbf_down(struct nbf *f);
  * frame from our MAC to `dst` of `len` bytes at `off`. */
 void nbf_tx(struct nbf *f, unsigned int i, const uint8_t *dst, uint16_t off,
 	    uint16_t len, uint16_t flags, uint16_t id);
+/* The page behind frontend i's TX grant for request `id` (nbf_tx's). */
+uint8_t *nbf_tx_page(struct nbf *f, unsigned int i, uint16_t id);
 /* Post a raw request (any values), not published. */
 void nbf_tx_raw(struct nbf *f, unsigned int i, const netif_tx_request_t *r);
 void nbf_tx_publish(struct nbf *f, unsigned int i);

@@ -13,8 +13,11 @@
  *   norx_bounded       a vif that posts no RX holds <= NB_QUEUE_MAX
  *                      frames; the rest are dropped and unmapped
  *   purge_releases     teardown releases every mapping of both sides
+ *   csum_blank_filled  a UDP checksum left partial (NETTXF_csum_blank, as
+ *                      Linux netfront sends) arrives complete
  */
 #include "kernel/ktest.h"
+#include "lib/checksum.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/netback_fake.h"
@@ -290,5 +293,45 @@ KTEST(netback_ring, purge_releases)
 	nb_rx_purge(&f->nb, &f->nb.vif[0]);
 	KT_EXPECT_EQ(f->mapped[0], 0);
 	KT_EXPECT_EQ(f->nb.vif[1].q_len, 0);
+	nbf_down(f);
+}
+
+KTEST(netback_ring, csum_blank_filled)
+{
+	struct nbf *f = nbf_up();
+	uint32_t src = 0xc000020c, dst = 0xc000020a;
+	uint16_t ulen = 8 + 21, sum;
+	uint8_t *p, *ip, *udp;
+
+	KT_ASSERT(f);
+	nbf_tx(f, 0, f->nb.port_mac, 0, ETH_HLEN + 20 + ulen, NETTXF_csum_blank,
+	       5);
+	p = nbf_tx_page(f, 0, 5);
+	ip = p + ETH_HLEN;
+	udp = ip + 20;
+	p[12] = 0x08;
+	p[13] = 0x00;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ip[2] = 0;
+	ip[3] = (uint8_t)(20 + ulen);
+	ip[8] = 64;
+	ip[9] = 17;
+	for (int k = 0; k < 4; k++) {
+		ip[12 + k] = (uint8_t)(src >> (24 - 8 * k));
+		ip[16 + k] = (uint8_t)(dst >> (24 - 8 * k));
+	}
+	udp[0] = 0x30, udp[1] = 0x39, udp[2] = 0, udp[3] = 7;
+	udp[4] = 0, udp[5] = (uint8_t)ulen;
+	/* Partial: the folded pseudo-header sum, not complemented. */
+	sum = (uint16_t)~csum_fold(csum_ipv4_pseudo(src, dst, 17, ulen, 0));
+	udp[6] = (uint8_t)(sum >> 8);
+	udp[7] = (uint8_t)sum;
+	KT_EXPECT(!csum_udp_ipv4_ok(src, dst, udp, ulen));
+	nbf_tx_publish(f, 0);
+	nbf_round(f);
+	KT_ASSERT(f->stack_frames == 1);
+	KT_EXPECT(
+	    csum_udp_ipv4_ok(src, dst, f->stack_frame + ETH_HLEN + 20, ulen));
 	nbf_down(f);
 }
