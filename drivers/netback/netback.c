@@ -328,6 +328,7 @@ bool netback_vif_get(unsigned int i, struct netback_vif_info *o)
 	o->fe_id = v->fe_id;
 	o->devid = v->devid;
 	strlcpy(o->name, v->name, sizeof(o->name));
+	memcpy(o->mac, v->mac, sizeof(o->mac));
 	o->why = v->why;
 	o->tx_ok = v->st.tx_ok;
 	o->tx_err = v->st.tx_err;

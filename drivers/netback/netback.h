@@ -48,6 +48,7 @@ struct netback_vif_info {
 	domid_t fe_id;
 	uint32_t devid;
 	char name[32];	 /* frontend's domain name ("domain" key), or "" */
+	uint8_t mac[6];	 /* the frontend's MAC, as the toolstack wrote it */
 	const char *why; /* broken: the reason; else NULL */
 	uint64_t tx_ok, tx_err, rx_ok, rx_dropped;
 	uint64_t err_size, err_ref, err_multislot, err_extra;

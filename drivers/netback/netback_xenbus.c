@@ -90,12 +90,14 @@ static int probe(struct nb_vif *v)
 	n = rc ?: xs_read(XS_TXN_NIL, p, val, sizeof(val));
 	if (n >= 0 && parse_mac(val, n, v->mac))
 		return -EPROTO;
+	/* For logs and tests only: nothing is decided by a name. */
 	rc = leaf(p, sizeof(p), v->be, "domain");
 	n = rc ?: xs_read(XS_TXN_NIL, p, val, sizeof(val));
+	if (n <= 0) {
+		snprintf(p, sizeof(p), "/local/domain/%u/name", v->fe_id);
+		n = xs_read(XS_TXN_NIL, p, val, sizeof(val));
+	}
 	strlcpy(v->name, n > 0 ? val : "", sizeof(v->name));
-	if (n <= 0)
-		pr_warn("netback: vif %u/%u: no domain name (%d)\n", v->fe_id,
-			v->devid, n);
 	return 0;
 }
 

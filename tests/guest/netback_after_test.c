@@ -28,7 +28,7 @@ static void snapshot(void)
 
 	nr_hv = 0;
 	for (unsigned int i = 0; netback_vif_get(i, &v); i++)
-		if (v.used && !strcmp(v.name, HOSTILE)) {
+		if (v.used && nbt_is(&v, HOSTILE)) {
 			hostile_id = v.fe_id;
 			if (nr_hv < NETBACK_MAX_VIFS)
 				hv[nr_hv++] = v;

@@ -23,6 +23,8 @@ void nbt_ack(const char *name);
 /* Is there an orchestrator?  (Read once, the first time.) */
 bool nbt_orchestrated(void);
 
+/* Is vif `v` one of frontend domain `name`'s (by name, else by MAC)? */
+bool nbt_is(const struct netback_vif_info *v, const char *name);
 /* Sum of the vifs of frontend domain `name` (connected or not). */
 struct nbt_sum {
 	unsigned int vifs, connected, broken;
