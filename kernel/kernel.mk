@@ -9,6 +9,8 @@ include kernel/mm/mm.mk
 KERNEL_SRCS += kernel/timer.c kernel/xen/hypercall.c kernel/xen/platform.c \
 	kernel/xen/window.c kernel/xen/evtchn.c kernel/xen/evtchn_ops.c \
 	kernel/xen/pvclock.c
+# window.c is compiled into its test, with a fake interrupt at its core.
+HOST_TEST_SRCS += tests/host/window_test.c
 include kernel/xen/gnttab.mk
 include kernel/xen/xenstore.mk
 include kernel/net/net.mk

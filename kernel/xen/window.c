@@ -8,6 +8,7 @@
  */
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
+#include "kernel/xen/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"
@@ -63,14 +64,26 @@ int xen_window_init(uint64_t frames)
 	return 0;
 }
 
+/*
+ * Interrupts off around the bitmap: netfront's interrupt grows the grant
+ * table (RX refill -> grant -> new table frame from here) while thread
+ * context may be between finding a zero bit and setting it, or inside the
+ * read-modify-write of a clear.  Unlocked, both would get the same frame,
+ * or a bit set by the interrupt would be lost.  The grant table's lock:
+ * its growth is the interrupt-context user, and it nests.
+ */
 int xen_window_alloc(uint64_t *gfn)
 {
+	bool on = gnttab_lock();
 	unsigned long i = bitmap_find_first_zero(used, xen_info.window_frames);
 
-	if (i >= xen_info.window_frames)
+	if (i >= xen_info.window_frames) {
+		gnttab_unlock(on);
 		return -ENOSPC;
+	}
 	bitmap_set_bit(used, i);
 	nr_used++;
+	gnttab_unlock(on);
 	*gfn = xen_info.window_gfn + i;
 	return 0;
 }
@@ -78,14 +91,17 @@ int xen_window_alloc(uint64_t *gfn)
 void xen_window_free(uint64_t gfn)
 {
 	uint64_t i = gfn - xen_info.window_gfn;
+	bool on = gnttab_lock();
 
 	if (gfn < xen_info.window_gfn || i >= xen_info.window_frames ||
 	    !bitmap_test_bit(used, i)) {
+		gnttab_unlock(on);
 		pr_err("xen: window free of %#lx: not allocated\n", gfn);
 		return;
 	}
 	bitmap_clear_bit(used, i);
 	nr_used--;
+	gnttab_unlock(on);
 }
 
 uint64_t xen_window_used(void)
