@@ -114,13 +114,15 @@ KTEST(msa02, page_not_reused_while_mapped)
 	struct mm_stats a, b;
 	grant_ref_t ref, *refs;
 	unsigned int n = 0, hits = 0, reissued = 0;
-	void **probe;
+	void **probe, *own;
 	struct selfmap s;
 	int rc;
 
 	probe = mm_alloc(PROBE_PAGES * sizeof(*probe));
 	refs = mm_alloc(GNTTAB_MAX_FRAMES * GNTTAB_PER_FRAME * sizeof(*refs));
-	if (!probe || !refs || !selfmap_setup(&s))
+	/* The page the reference sweep grants: ours, zero, nothing else's. */
+	own = mm_page_alloc_zeroed(0);
+	if (!probe || !refs || !own || !selfmap_setup(&s))
 		goto out;
 	mm_get_stats(&a);
 	rc = gnttab_end_access_and_free(s.pin.ref, s.page);
@@ -136,8 +138,13 @@ KTEST(msa02, page_not_reused_while_mapped)
 	while (n)
 		mm_page_free(probe[--n], 0);
 	KT_EXPECT_EQ(hits, 0);
-	/* Nor the reference: take every free one, then give them back. */
-	while (gnttab_grant_access(0, 1, true, &ref) == 0) {
+	/*
+	 * Nor the reference: take every free one, then give them back.  They
+	 * all grant dom0 read access to one zeroed page of this test's own,
+	 * never to a frame that holds anybody else's data (MSA01, XSA-403).
+	 */
+	while (gnttab_grant_access(0, (uintptr_t)own >> PAGE_SHIFT, true,
+				   &ref) == 0) {
 		reissued += ref == s.pin.ref;
 		refs[n++] = ref;
 	}
@@ -149,6 +156,8 @@ KTEST(msa02, page_not_reused_while_mapped)
 	KT_EXPECT_EQ(wait_until(ref_released, &s.pin.ref, RELEASE_TIMEOUT_NS),
 		     0);
 out:
+	if (own)
+		mm_page_free(own, 0);
 	mm_free(refs);
 	mm_free(probe);
 }
