@@ -370,9 +370,9 @@ KINIT(KINIT_DEVICES, netfront_init);
  */
 
 static const char *const modes[] = {
-    "good",	   "dup-id",	    "stale-id",	 "bad-id",
-    "rx-overflow", "bad-status",    "prod-jump", "prod-rewind",
-    "storm",	   "hold-tx-grant", "close-mid", "reattach",
+    "good",	  "dup-id",    "stale-id",    "bad-id",	     "rx-overflow",
+    "bad-status", "prod-jump", "prod-rewind", "storm",	     "hold-tx-grant",
+    "close-mid",  "reattach",  "rx-dup-id",   "rx-stale-id", "rx-bad-id",
 };
 
 static int set_expect(const char *value)

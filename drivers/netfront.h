@@ -150,8 +150,11 @@ void netfront_leave_alone(void);
 #else
 #define NETFRONT_BUGGY_MSA00 0
 #endif
-#ifdef KTEST_BUGGY_MSA01
-/* MSA01 switched off: pages granted with whatever they held before. */
+#ifdef KTEST_BUGGY_MSA01_ZERO
+/*
+ * MSA01's netfront half switched off (BUGGY=msa01-zero): pages granted
+ * with whatever they held before, TX past the frame and RX whole.
+ */
 #define NETFRONT_BUGGY_MSA01 1
 #else
 #define NETFRONT_BUGGY_MSA01 0
@@ -182,6 +185,18 @@ int netfront_id_alloc(struct netfront_ids *ids);
  */
 enum netfront_err netfront_id_check(const struct netfront_ids *ids,
 				    uint32_t id);
+/*
+ * The slot a response's id names, once netfront_id_check() accepted it:
+ * the id itself.  BUGGY=msa00 checks no range, like Linux netfront before
+ * its 2021 hardening (XSA-331 era), which indexed its arrays with the
+ * backend's id; here the id is folded into the ring instead, so the bug
+ * hands out the wrong buffer rather than corrupting memory.
+ */
+static inline uint16_t netfront_id_slot(const struct netfront_ids *ids,
+					uint32_t id)
+{
+	return (uint16_t)(NETFRONT_BUGGY_MSA00 ? id % ids->size : id);
+}
 /* The response for in-flight `id` was taken: free it. */
 void netfront_id_release(struct netfront_ids *ids, uint16_t id);
 

@@ -63,11 +63,12 @@ int netfront_id_alloc(struct netfront_ids *ids)
 
 enum netfront_err netfront_id_check(const struct netfront_ids *ids, uint32_t id)
 {
+	/* BUGGY=msa00: any id goes (netfront_id_slot() folds it in). */
+	if (NETFRONT_BUGGY_MSA00)
+		return NETFRONT_ERR_NONE;
 	/* MSA00: a response names a request of ours that is in flight. */
 	if (id >= ids->size)
 		return NETFRONT_ERR_BAD_ID;
-	if (NETFRONT_BUGGY_MSA00)
-		return NETFRONT_ERR_NONE;
 	switch (ids->state[id]) {
 	case NETFRONT_ID_INFLIGHT:
 		return NETFRONT_ERR_NONE;

@@ -123,13 +123,15 @@ static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp)
 {
 	struct netfront_slot *s;
 	uint8_t *page;
+	uint16_t id;
 
 	if (!rx_valid(nf, rsp))
 		return false;
-	s = &nf->rx_slot[rsp->id];
-	netfront_id_release(&nf->rx_ids, rsp->id);
+	id = netfront_id_slot(&nf->rx_ids, rsp->id);
+	s = &nf->rx_slot[id];
+	netfront_id_release(&nf->rx_ids, id);
 	if (nf->hooks.rx_done)
-		nf->hooks.rx_done(nf->hooks.arg, rsp->id, rsp->status);
+		nf->hooks.rx_done(nf->hooks.arg, id, rsp->status);
 	if (!s->page) /* only with BUGGY=msa00: someone else took it */
 		return true;
 	nf->st.rx_posted--;

@@ -121,6 +121,7 @@ static bool tx_response(struct netfront *nf, const netif_tx_response_t *rsp)
 {
 	enum netfront_err e = netfront_id_check(&nf->tx_ids, rsp->id);
 	struct netfront_slot *s;
+	uint16_t id;
 
 	/* MSA00: the id must name a request of ours that is in flight. */
 	if (e) {
@@ -139,10 +140,11 @@ static bool tx_response(struct netfront *nf, const netif_tx_response_t *rsp)
 				rsp->status);
 		return false;
 	}
-	s = &nf->tx_slot[rsp->id];
-	netfront_id_release(&nf->tx_ids, rsp->id);
+	id = netfront_id_slot(&nf->tx_ids, rsp->id);
+	s = &nf->tx_slot[id];
+	netfront_id_release(&nf->tx_ids, id);
 	if (nf->hooks.tx_done)
-		nf->hooks.tx_done(nf->hooks.arg, rsp->id, rsp->status);
+		nf->hooks.tx_done(nf->hooks.arg, id, rsp->status);
 	if (!s->page) /* only with BUGGY=msa00: someone else took it */
 		return true;
 	nf->st.tx_inflight--;

@@ -12,10 +12,10 @@
 #define S mm_state
 
 /*
- * BUGGY=msa01 switches the scrub off, to show that the tests guarding
- * MSA01 (scrub on reuse) fail without it.
+ * BUGGY=msa01-scrub switches the scrub off, to show that the test
+ * guarding MSA01's allocator half (mm.scrub_on_reuse) fails without it.
  */
-#ifdef KTEST_BUGGY_MSA01
+#ifdef KTEST_BUGGY_MSA01_SCRUB
 #define MM_SCRUB_ENABLED 0
 #else
 #define MM_SCRUB_ENABLED 1

@@ -163,11 +163,12 @@ void net_reset(void);
 /* Shortest Ethernet frame (no FCS): shorter ones are padded with zeros. */
 #define ETH_ZLEN 60
 
-#ifdef KTEST_BUGGY_MSA01
+#ifdef KTEST_BUGGY_MSA01_PAD
 /*
- * MSA01 switched off in the stack too: runts are padded by length only,
- * assuming the buffer past the frame is zero, so whatever an earlier use
- * left there goes on the wire (msa01.no_canary_on_wire must fail).
+ * MSA01's stack half switched off (BUGGY=msa01-pad): runts are padded by
+ * length only, assuming the buffer past the frame is zero, so whatever an
+ * earlier use left there goes on the wire (msa01.no_canary_on_wire and
+ * the host's net_eth.runt_padding_is_zero must fail).
  */
 #define NET_BUGGY_MSA01 1
 #else

@@ -13,12 +13,17 @@
  * range, not in flight, or already answered is rejected: the device is
  * marked broken and no buffer changes hands.
  *
- * Detection: keep far more requests in flight over the run than the ring
- * holds, filling the ring again and again, and watch every push and every
- * response through the driver's test hooks: no id may be pushed while it
- * is in flight (TX and RX).  Against hostile-netback, a duplicate and a
- * stale id must be rejected.  On a BUGGY=msa00 build (ids from a small
- * counter, owners unchecked) every test here fails.
+ * Detection: send more than ten rings' worth of frames, the whole ring in
+ * flight at once in every round, and watch every push and every response
+ * through the driver's test hooks: no id may be pushed while it is in
+ * flight (TX and RX).  The driver's own view is not the boundary, so each
+ * full ring is also read back from the shared ring page, as the backend
+ * reads it: the request slots must carry as many distinct ids as there are
+ * requests.  Against hostile-netback, a duplicate, a stale and an
+ * out-of-range id must be rejected, on TX and on RX, without any buffer
+ * changing hands.  On a BUGGY=msa00 build (ids from a small counter,
+ * owners unchecked, out-of-range ids folded into the ring as Linux
+ * netfront once did) every test here fails.
  */
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"
@@ -85,14 +90,48 @@ static void rx_done(void *arg, uint16_t id, int16_t status)
 	obs_done(id);
 }
 
-/* Fill the ring with interrupts off, so nothing is answered meanwhile. */
-static unsigned int fill_ring(unsigned int round)
+/* The shared ring as the backend reads it, over all rounds. */
+static struct {
+	unsigned int max, dups, bad;
+} ring;
+
+/*
+ * MSA00 at the boundary: the ids in the shared TX ring's request slots
+ * from rsp_cons to req_prod, every request not yet reaped.  A response
+ * the backend wrote since covers only the first bytes of its slot (id and
+ * status over the request's gref), so the request's id is still there.
+ */
+static void scan_shared_ring(struct netfront *nf)
+{
+	static bool seen[NETFRONT_MAX_IDS];
+	unsigned int n = 0;
+	uint16_t id;
+
+	BUILD_BUG_ON(offsetof(netif_tx_request_t, id) <
+		     sizeof(netif_tx_response_t));
+	memset(seen, 0, sizeof(seen));
+	for (RING_IDX i = nf->tx.rsp_cons; i != nf->tx.req_prod_pvt; i++) {
+		id = READ_ONCE(RING_GET_REQUEST(&nf->tx, i)->id);
+		n++;
+		if (id >= NETFRONT_TX_RING_SIZE) {
+			ring.bad++;
+			continue;
+		}
+		ring.dups += seen[id];
+		seen[id] = true;
+	}
+	ring.max = MAX(ring.max, n);
+}
+
+/* Fill the ring with interrupts off, so nothing is reaped meanwhile. */
+static unsigned int fill_ring(struct netfront *nf, unsigned int round)
 {
 	unsigned int n = 0;
 	bool irq = netfront_lock();
 
 	while (n < NETFRONT_TX_RING_SIZE && !nft_send_test(60, (uint8_t)round))
 		n++;
+	scan_shared_ring(nf);
 	netfront_unlock(irq);
 	return n;
 }
@@ -107,10 +146,11 @@ KTEST(msa00, tx_ids_unique_under_load)
 	KT_ASSERT(nft_wait_tx_idle());
 	netfront_get_stats(&before);
 	obs_reset(&nf->tx_ids);
+	memset(&ring, 0, sizeof(ring));
 	nf->hooks.tx_push = tx_push;
 	nf->hooks.tx_done = tx_done;
 	for (round = 0; round < ROUNDS && !obs.reused; round++) {
-		sent += fill_ring(round);
+		sent += fill_ring(nf, round);
 		if (!nft_wait_tx_idle())
 			break;
 	}
@@ -121,9 +161,17 @@ KTEST(msa00, tx_ids_unique_under_load)
 		   "%u id(s) reused in flight, %u answer(s) for no owner",
 		   sent, round, obs.max, (unsigned int)NETFRONT_TX_RING_SIZE,
 		   obs.reused, obs.unowned);
+	ktest_diag("shared ring: up to %u requests outstanding, %u duplicate "
+		   "and %u out-of-range id(s) in their slots",
+		   ring.max, ring.dups, ring.bad);
 	KT_EXPECT_EQ(obs.reused, 0);
 	KT_EXPECT_EQ(obs.unowned, 0);
 	KT_EXPECT(sent >= 10 * NETFRONT_TX_RING_SIZE);
+	/* The whole ring in flight at once, as the driver and the ring say. */
+	KT_EXPECT_EQ(obs.max, NETFRONT_TX_RING_SIZE);
+	KT_EXPECT_EQ(ring.max, NETFRONT_TX_RING_SIZE);
+	KT_EXPECT_EQ(ring.dups, 0);
+	KT_EXPECT_EQ(ring.bad, 0);
 	KT_EXPECT_EQ(obs.pushes, sent);
 	KT_EXPECT_EQ(obs.dones, sent);
 	KT_EXPECT_EQ(st.tx_inflight, 0);
@@ -207,4 +255,90 @@ KTEST(msa00, stale_id_rejected)
 	NFT_NEED_HOSTILE("stale-id");
 	/* The 1st packet is answered with an id never issued. */
 	hostile_id("stale-id", 0, NETFRONT_ERR_STALE_ID);
+}
+
+/*
+ * MSA00's RX half against hostile-netback rx-dup-id / rx-stale-id /
+ * rx-bad-id: the 1st RX frame (at connect) is answered correctly, the 2nd
+ * (after one TX frame) with the 1st one's id, an id never posted, or id
+ * RING_SIZE.  The frame itself goes into the buffer it was asked for; only
+ * the id lies.  No buffer may change hands on that answer.
+ */
+static struct {
+	unsigned int dones, frames;
+	void *page[NETFRONT_MAX_IDS];
+} rxw;
+
+static void rxw_done(void *arg, uint16_t id, int16_t status)
+{
+	rxw.dones++;
+}
+
+static void rxw_frame(void *arg, const void *frame, size_t len)
+{
+	rxw.frames++;
+}
+
+static bool got_rx(void *arg)
+{
+	struct netfront_stats st;
+
+	netfront_get_stats(&st);
+	return st.rx_packets >= 1 || st.broken;
+}
+
+static void hostile_rx_id(const char *mode, enum netfront_err kind)
+{
+	struct netfront *nf = netfront_dev();
+	struct netfront_stats st, before;
+	unsigned int moved = 0;
+
+	KT_ASSERT(nft_hostile_up() == 0);
+	/* The correct 1st answer, so the bad one finds a device in use. */
+	KT_ASSERT(nft_wait_rings(got_rx, NULL, NFT_TIMEOUT_NS));
+	netfront_get_stats(&before);
+	KT_ASSERT(!before.broken && before.rx_packets == 1);
+	memset(&rxw, 0, sizeof(rxw));
+	for (unsigned int i = 0; i < NETFRONT_MAX_IDS; i++)
+		rxw.page[i] = nf->rx_slot[i].page;
+	nf->hooks.rx_done = rxw_done;
+	nf->hooks.rx_frame = rxw_frame;
+	KT_ASSERT(nft_send_test(60, 0x30) == 0);
+	KT_EXPECT(nft_wait_broken(&st));
+	nf->hooks.rx_done = NULL;
+	nf->hooks.rx_frame = NULL;
+	for (unsigned int i = 0; i < NETFRONT_MAX_IDS; i++)
+		moved += nf->rx_slot[i].page != rxw.page[i];
+	ktest_diag("%s: %s", mode, st.broken_reason);
+	KT_EXPECT(st.broken);
+	KT_EXPECT_EQ(st.broken_kind, kind);
+	/* MSA00: no buffer retired, delivered or re-posted on that answer. */
+	KT_EXPECT_EQ(rxw.dones, 0);
+	KT_EXPECT_EQ(rxw.frames, 0);
+	KT_EXPECT_EQ(moved, 0);
+	KT_EXPECT_EQ(st.rx_packets, before.rx_packets);
+	KT_EXPECT_EQ(st.rx_posted, before.rx_posted);
+	KT_EXPECT_EQ(st.grants_held, 2 + st.rx_posted + st.tx_inflight);
+	KT_EXPECT_EQ(st.pages_held,
+		     2 + st.rx_posted + st.tx_inflight + st.pool_pages);
+	if (st.broken)
+		nft_expect_clean_teardown();
+}
+
+KTEST(msa00, rx_dup_id_rejected)
+{
+	NFT_NEED_HOSTILE("rx-dup-id");
+	hostile_rx_id("rx-dup-id", NETFRONT_ERR_DUP_ID);
+}
+
+KTEST(msa00, rx_stale_id_rejected)
+{
+	NFT_NEED_HOSTILE("rx-stale-id");
+	hostile_rx_id("rx-stale-id", NETFRONT_ERR_STALE_ID);
+}
+
+KTEST(msa00, rx_bad_id_rejected)
+{
+	NFT_NEED_HOSTILE("rx-bad-id");
+	hostile_rx_id("rx-bad-id", NETFRONT_ERR_BAD_ID);
 }

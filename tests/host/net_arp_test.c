@@ -352,7 +352,7 @@ KTEST(net_arp, merge_updates_known_entry)
 /*
  * MSA01 in the stack: a runt is padded with zeros, never with what an
  * earlier, longer frame left in the transmit buffer.  Fails on a
- * BUGGY=msa01 build.
+ * BUGGY=msa01-pad build.
  */
 KTEST(net_eth, runt_padding_is_zero)
 {

@@ -3,7 +3,7 @@
  * drivers/netfront_*.c against the fake netback of netfront_fake.c, which
  * answers as a correct or a hostile backend would.  Deterministic versions
  * of the guest's msa00.*, msa01.tx_page_zeroed and netfront.prod_* tests;
- * on a BUGGY=msa00 / BUGGY=msa01 build the matching tests here fail too.
+ * on a BUGGY=msa00 / BUGGY=msa01-zero build the matching tests here fail too.
  */
 #include "kernel/ktest.h"
 #include "kernel/mm.h"

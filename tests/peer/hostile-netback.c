@@ -179,6 +179,7 @@ struct nb_main {
 	struct nb_xb xb;
 	struct nb_conn conn;
 	uint8_t mac[6];
+	char scan[160]; /* ktest-scan as last written */
 };
 
 static void set_state(struct nb_main *m, enum xenbus_state s)
@@ -262,6 +263,25 @@ static bool drain_watches(struct nb_main *m)
 	return alive;
 }
 
+/*
+ * The MSA01 scan's counts, for the guest's msa01 tests: the backend node
+ * ktest-scan (readable by the guest), rewritten only when they changed.
+ */
+static void publish_scan(struct nb_main *m)
+{
+	char buf[sizeof(m->scan)];
+	int rc;
+
+	nb_scan_format(&m->conn.nb, buf, sizeof(buf));
+	if (!strcmp(buf, m->scan))
+		return;
+	rc = nb_xb_write(&m->xb, "ktest-scan", buf);
+	if (rc)
+		peer_log("ktest-scan: %s", strerror(-rc));
+	else
+		memcpy(m->scan, buf, sizeof(buf));
+}
+
 static void tick(struct nb_main *m)
 {
 	struct nb_conn *c = &m->conn;
@@ -274,8 +294,10 @@ static void tick(struct nb_main *m)
 	if (c->nheld && m->a.hold_ms &&
 	    peer_now_ms() - c->held_at_ms >= m->a.hold_ms)
 		nb_conn_release_held(c);
-	if (c->up)
+	if (c->up) {
 		nb_kick(&c->nb);
+		publish_scan(m);
+	}
 }
 
 /* Exit status: 0 guest gone or stopped, 2 timeout. */
@@ -391,10 +413,11 @@ int main(int argc, char **argv)
 	nb_conn_release_held(&m.conn);
 	nb_xb_destroy(&m.xb);
 	nb_conn_close(&m.conn);
+	nb_scan_format(&m.conn.nb, m.scan, sizeof(m.scan));
 	peer_log("exit %d: tx %u packets (%u bad), rx %u frames, grant copy "
-		 "errors %u",
+		 "errors %u; scan %s",
 		 rc, m.conn.nb.tx_packets, m.conn.nb.tx_errors,
-		 m.conn.nb.rx_packets, m.conn.copy_errors);
+		 m.conn.nb.rx_packets, m.conn.copy_errors, m.scan);
 	xs_close(m.xs);
 	return rc;
 }

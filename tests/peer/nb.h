@@ -46,6 +46,11 @@
 /* rx-overflow answers with offset + length beyond the page. */
 #define NB_RX_OVERFLOW_OFFSET 4000
 #define NB_RX_OVERFLOW_LEN    200
+/*
+ * The byte the guest's msa01 tests poison its pool pages with
+ * (tests/guest/msa01_test.c CANARY, tests/peer/traffic.h TRAFFIC_CANARY).
+ */
+#define NB_CANARY 0xc5
 
 enum nb_mode {
 	NB_GOOD,	  /* a minimal correct backend */
@@ -59,6 +64,9 @@ enum nb_mode {
 	NB_STORM,	  /* storm_count notifications at connect, then good */
 	NB_HOLD_TX_GRANT, /* 1st TX grant kept mapped while answered OKAY */
 	NB_CLOSE_MID,	  /* 1st TX packet left unanswered, backend Closing */
+	NB_RX_DUP_ID,	  /* 2nd RX answer carries the 1st one's id */
+	NB_RX_STALE_ID,	  /* 2nd RX answer: an id below RING_SIZE not posted */
+	NB_RX_BAD_ID,	  /* 2nd RX answer: id RING_SIZE */
 	NB_MODE_COUNT,
 };
 
@@ -75,6 +83,26 @@ struct nb_ops {
 	int (*hold)(void *ctx, uint32_t ref);
 	/* Ask the xenbus side to switch the backend to Closing. */
 	void (*close)(void *ctx);
+	/*
+	 * Map the guest's grant @ref read-only for a look at the whole page
+	 * (NULL on failure), and unmap it again before anything is answered.
+	 * Optional: without them nothing is scanned.
+	 */
+	const uint8_t *(*peek)(void *ctx, uint32_t ref);
+	void (*unpeek)(void *ctx, const uint8_t *page);
+};
+
+/*
+ * MSA01 / XSA-403 seen from the backend: every granted page is looked at
+ * whole while its request is outstanding, and what lies outside the bytes
+ * the request gives us (a TX request's offset/size; all of an RX buffer,
+ * which must reach us zeroed) is counted.
+ */
+struct nb_scan {
+	unsigned int pages;  /* pages looked at */
+	unsigned int dirty;  /* ...with a non-zero byte outside the request */
+	unsigned int canary; /* NB_CANARY bytes outside the request, in all */
+	unsigned int errors; /* grants we could not map for a look */
 };
 
 struct nb {
@@ -92,6 +120,8 @@ struct nb {
 	bool have_first;    /* dup-id, prod-rewind: after the 1st packet */
 	uint16_t first_id;  /* dup-id: the 1st packet's id */
 	RING_IDX published; /* prod-rewind: rsp_prod after the 1st packet */
+	uint16_t rx_first_id; /* rx-dup-id: the 1st RX answer's id */
+	struct nb_scan scan_tx, scan_rx;
 
 	/* One TX packet, gathered from its slots (grant copies). */
 	uint8_t frame[XEN_NETIF_MAX_TX_SIZE];
@@ -131,5 +161,8 @@ bool nb_scn_tx_withhold(struct nb *nb);
 void nb_scn_tx_publish(struct nb *nb, bool *notify);
 /* Before an RX answer is written: may rewrite it; false: skip the copy. */
 bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp);
+
+/* "tx_pages=N tx_dirty=N ..." of both scans, for the guest (xenstore). */
+int nb_scan_format(const struct nb *nb, char *buf, size_t len);
 
 #endif /* NB_H */

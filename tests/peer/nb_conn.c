@@ -3,7 +3,8 @@
  * hostile-netback, connection: the frontend's two ring pages mapped
  * read-write, its event channel bound, and struct nb_ops for the ring
  * core.  Packet data moves with grant copies, as Linux netback does, so
- * no guest page stays mapped except on purpose (hold-tx-grant).
+ * no guest page stays mapped except on purpose (hold-tx-grant); the MSA01
+ * scan maps each request's page read-only and unmaps it before answering.
  */
 #include "nb_xen.h"
 #include "peer_util.h"
@@ -85,6 +86,24 @@ static int nb_hold(void *ctx, uint32_t ref)
 	return 0;
 }
 
+/* MSA01 scan: a read-only look at the whole page, unmapped at once. */
+static const uint8_t *nb_peek(void *ctx, uint32_t ref)
+{
+	struct nb_conn *c = ctx;
+
+	return xengnttab_map_grant_ref(c->gt, c->domid, ref, PROT_READ);
+}
+
+static void nb_unpeek(void *ctx, const uint8_t *page)
+{
+	struct nb_conn *c = ctx;
+
+	/* Before the answer: the guest must be able to end its access. */
+	if (xengnttab_unmap(c->gt, (void *)page, 1))
+		peer_log("unmapping a scanned grant failed: %s",
+			 strerror(errno));
+}
+
 static void nb_close(void *ctx)
 {
 	struct nb_conn *c = ctx;
@@ -99,6 +118,8 @@ static const struct nb_ops nb_conn_ops = {
     .notify = nb_notify,
     .hold = nb_hold,
     .close = nb_close,
+    .peek = nb_peek,
+    .unpeek = nb_unpeek,
 };
 
 int nb_conn_open(struct nb_conn *c, unsigned int domid)

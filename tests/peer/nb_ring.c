@@ -53,6 +53,57 @@ void nb_rx_frame(const struct nb *nb, unsigned int seq,
 		buf[i] = (uint8_t)i;
 }
 
+/*
+ * MSA01 / XSA-403: map the page behind @ref and count what lies outside
+ * [@off, @off + @len), the bytes the request hands us.  A correct
+ * frontend leaves zeros there; a stale byte is one it leaked, whether or
+ * not a copying backend would ever pass it on (Linux netback copies only
+ * the request's bytes, so the wire never shows it).
+ */
+static void nb_scan(struct nb *nb, struct nb_scan *sc, const char *ring,
+		    uint32_t ref, unsigned int off, unsigned int len)
+{
+	unsigned int i, dirty = 0, canary = 0;
+	const uint8_t *p;
+
+	if (!nb->ops->peek)
+		return;
+	p = nb->ops->peek(nb->ctx, ref);
+	if (!p) {
+		if (!sc->errors++)
+			peer_log("%s scan: gref %u cannot be mapped", ring,
+				 ref);
+		return;
+	}
+	for (i = 0; i < NB_PAGE_SIZE; i++) {
+		if (i >= off && i - off < len)
+			continue;
+		dirty += p[i] != 0;
+		canary += p[i] == NB_CANARY;
+	}
+	nb->ops->unpeek(nb->ctx, p);
+	sc->pages++;
+	sc->canary += canary;
+	if (!dirty)
+		return;
+	/* One line per page would flood under load: the first ten. */
+	if (sc->dirty++ < 10)
+		peer_log("%s scan: gref %u: %u non-zero byte(s) (%u canary) "
+			 "outside offset %u size %u",
+			 ring, ref, dirty, canary, off, len);
+}
+
+int nb_scan_format(const struct nb *nb, char *buf, size_t len)
+{
+	const struct nb_scan *t = &nb->scan_tx, *r = &nb->scan_rx;
+
+	return snprintf(buf, len,
+			"tx_pages=%u tx_dirty=%u tx_canary=%u tx_errors=%u "
+			"rx_pages=%u rx_dirty=%u rx_canary=%u rx_errors=%u",
+			t->pages, t->dirty, t->canary, t->errors, r->pages,
+			r->dirty, r->canary, r->errors);
+}
+
 /* The frontend's producer index, read once, then its requests. */
 static bool nb_req_prod(struct nb *nb, const char *ring, RING_IDX prod,
 			RING_IDX rsp_prod_pvt, unsigned int size)
@@ -120,6 +171,9 @@ static int nb_tx_copy(struct nb *nb, const struct nb_slot *s, unsigned int n)
 		if (s[i].req.offset > NB_PAGE_SIZE ||
 		    len > NB_PAGE_SIZE - s[i].req.offset)
 			return -EINVAL;
+		/* The whole page, while the request is still outstanding. */
+		nb_scan(nb, &nb->scan_tx, "tx", s[i].req.gref,
+			s[i].req.offset, len);
 		/* pos + len <= total <= sizeof(frame), by the sums above. */
 		rc = nb->ops->copy_from(nb->ctx, s[i].req.gref, s[i].req.offset,
 					nb->frame + pos, len);
@@ -236,6 +290,8 @@ static bool nb_rx_work(struct nb *nb)
 		}
 		RING_COPY_REQUEST(r, r->req_cons, &req);
 		r->req_cons++;
+		/* A buffer reaches us all zero: nothing of us is asked for. */
+		nb_scan(nb, &nb->scan_rx, "rx", req.gref, 0, 0);
 		rsp.id = req.id;
 		rsp.offset = 0;
 		rsp.flags = 0;

@@ -22,6 +22,9 @@ static const char *const nb_mode_names[NB_MODE_COUNT] = {
     [NB_STORM] = "storm",
     [NB_HOLD_TX_GRANT] = "hold-tx-grant",
     [NB_CLOSE_MID] = "close-mid",
+    [NB_RX_DUP_ID] = "rx-dup-id",
+    [NB_RX_STALE_ID] = "rx-stale-id",
+    [NB_RX_BAD_ID] = "rx-bad-id",
 };
 
 int nb_mode_parse(const char *name, enum nb_mode *mode)
@@ -178,9 +181,83 @@ void nb_scn_tx_publish(struct nb *nb, bool *notify)
 	nb->dead = true;
 }
 
+/* Is @id among the RX buffers the frontend posted and we did not take? */
+static bool nb_rx_id_posted(struct nb *nb, uint16_t id)
+{
+	netif_rx_back_ring_t *r = &nb->rx;
+	RING_IDX i,
+	    prod = __atomic_load_n(&r->sring->req_prod, __ATOMIC_RELAXED);
+	struct netif_rx_request req;
+
+	xen_rmb(); /* pairs with the frontend's wmb before req_prod */
+	for (i = r->req_cons; i != prod && i - r->req_cons < RING_SIZE(r);
+	     i++) {
+		RING_COPY_REQUEST(r, i, &req);
+		if (req.id == id)
+			return true;
+	}
+	return false;
+}
+
+/* An RX id in the ring's range that names no posted buffer. */
+static uint16_t nb_rx_stale_id(struct nb *nb, uint16_t real)
+{
+	unsigned int size = RING_SIZE(&nb->rx), k;
+	uint16_t id;
+
+	for (k = 0; k < size; k++) {
+		id = (uint16_t)((real + size / 2 + k) % size);
+		if (id != real && id != nb->rx_first_id &&
+		    !nb_rx_id_posted(nb, id))
+			return id;
+	}
+	return (uint16_t)((real + size / 2) % size);
+}
+
+/*
+ * MSA00's RX half: the 1st RX answer (the frame at connect) is correct,
+ * the 2nd names the wrong buffer.  The frame still goes into the buffer
+ * the request gave us; only the id lies.
+ */
+static void nb_scn_rx_id(struct nb *nb, struct netif_rx_response *rsp)
+{
+	uint16_t id = rsp->id;
+
+	if (!nb->have_first) {
+		nb->have_first = true;
+		nb->rx_first_id = id;
+		return;
+	}
+	switch (nb->mode) {
+	case NB_RX_DUP_ID:
+		rsp->id = nb->rx_first_id;
+		peer_log("rx-dup-id: rx id %u answered as id %u (already done)",
+			 id, rsp->id);
+		break;
+	case NB_RX_STALE_ID:
+		rsp->id = nb_rx_stale_id(nb, id);
+		peer_log("rx-stale-id: rx id %u answered as id %u (not posted)",
+			 id, rsp->id);
+		break;
+	default:
+		rsp->id = (uint16_t)RING_SIZE(&nb->rx);
+		peer_log("rx-bad-id: rx id %u answered as id %u (ring size)",
+			 id, rsp->id);
+		break;
+	}
+	nb->done = true;
+}
+
 bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp)
 {
-	if (nb->mode != NB_RX_OVERFLOW || nb->done)
+	if (nb->done)
+		return true;
+	if (nb->mode == NB_RX_DUP_ID || nb->mode == NB_RX_STALE_ID ||
+	    nb->mode == NB_RX_BAD_ID) {
+		nb_scn_rx_id(nb, rsp);
+		return true;
+	}
+	if (nb->mode != NB_RX_OVERFLOW)
 		return true;
 	rsp->offset = NB_RX_OVERFLOW_OFFSET;
 	rsp->status = NB_RX_OVERFLOW_LEN;

@@ -48,6 +48,8 @@ int nb_xb_set_state(struct nb_xb *xb, enum xenbus_state state);
 int nb_xb_fe_state(struct nb_xb *xb);
 /* Read and validate the frontend's ring refs and event channel. */
 int nb_xb_read_frontend(struct nb_xb *xb, struct nb_fe_info *fe);
+/* Write @value at @leaf in the backend directory; 0 or -errno. */
+int nb_xb_write(struct nb_xb *xb, const char *leaf, const char *value);
 /* Remove both directories (best effort, on exit). */
 void nb_xb_destroy(struct nb_xb *xb);
 

@@ -193,6 +193,11 @@ int nb_xb_read_frontend(struct nb_xb *xb, struct nb_fe_info *fe)
 	return 0;
 }
 
+int nb_xb_write(struct nb_xb *xb, const char *leaf, const char *value)
+{
+	return nb_xb_put(xb, XBT_NULL, xb->be, leaf, value);
+}
+
 void nb_xb_destroy(struct nb_xb *xb)
 {
 	char parent[NB_PATH_MAX];

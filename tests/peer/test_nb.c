@@ -16,7 +16,7 @@
 
 static struct {
 	uint8_t pages[GUEST_PAGES][NB_PAGE_SIZE];
-	unsigned int notifies, copies_to, out_of_page;
+	unsigned int notifies, copies_to, out_of_page, peeks, unpeeks;
 	int held_ref, closed;
 } fk;
 
@@ -82,12 +82,30 @@ static void f_close(void *ctx)
 	fk.closed++;
 }
 
+static const uint8_t *f_peek(void *ctx, uint32_t ref)
+{
+	(void)ctx;
+	if (ref >= GUEST_PAGES)
+		return NULL;
+	fk.peeks++;
+	return fk.pages[ref];
+}
+
+static void f_unpeek(void *ctx, const uint8_t *page)
+{
+	(void)ctx;
+	(void)page;
+	fk.unpeeks++;
+}
+
 static const struct nb_ops fake_ops = {
     .copy_from = f_copy_from,
     .copy_to = f_copy_to,
     .notify = f_notify,
     .hold = f_hold,
     .close = f_close,
+    .peek = f_peek,
+    .unpeek = f_unpeek,
 };
 
 /* A fresh device, as the frontend sets it up before connecting. */
@@ -432,6 +450,83 @@ static void test_rx_overflow(void)
 	EXPECT(r.id == 5 && r.offset == 0 && r.status == NB_RX_FRAME_LEN);
 }
 
+/* MSA01: each TX/RX page is looked at whole, outside the request's bytes. */
+static void test_scan(void)
+{
+	char buf[160];
+
+	setup(NB_GOOD);
+	memset(fk.pages[1], 0, NB_PAGE_SIZE);
+	memset(fk.pages[1] + 100, 0x5a, 60); /* the frame, at offset 100 */
+	memset(fk.pages[2], 0, NB_PAGE_SIZE);
+	memset(fk.pages[2], 0x5a, 60);
+	fk.pages[2][60] = NB_CANARY; /* just past the request */
+	fk.pages[2][4095] = NB_CANARY;
+	fk.pages[2][2000] = 7;
+	memset(fk.pages[3], 0, NB_PAGE_SIZE);
+	memset(fk.pages[4], 0, NB_PAGE_SIZE);
+	fk.pages[4][0] = NB_CANARY; /* an RX buffer not cleared */
+	fe_rx_post(1, 3);
+	nb_start(&nb);
+	fe_rx_post(2, 4);
+	fe_tx(5, 1, 100, 60, 0);
+	fe_tx(6, 2, 0, 60, 0);
+	fe_tx(7, 99, 0, 60, 0); /* unmappable: counted, the copy fails too */
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(nb.scan_tx.pages == 2 && nb.scan_tx.dirty == 1);
+	EXPECT(nb.scan_tx.canary == 2 && nb.scan_tx.errors == 1);
+	EXPECT(nb.scan_rx.pages == 2 && nb.scan_rx.dirty == 1);
+	EXPECT(nb.scan_rx.canary == 1 && nb.scan_rx.errors == 0);
+	EXPECT(fk.peeks == 4 && fk.unpeeks == 4);
+	/* Scanned before the answers: the guest's data is still intact. */
+	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	EXPECT(fe_tx_rsp(2).status == NETIF_RSP_ERROR);
+	nb_scan_format(&nb, buf, sizeof(buf));
+	EXPECT(!strcmp(buf, "tx_pages=2 tx_dirty=1 tx_canary=2 tx_errors=1 "
+			    "rx_pages=2 rx_dirty=1 rx_canary=1 rx_errors=0"));
+}
+
+/* MSA00's RX half: the 2nd RX answer names the wrong buffer. */
+static void test_rx_ids(void)
+{
+	static const enum nb_mode modes[] = {NB_RX_DUP_ID, NB_RX_STALE_ID,
+					     NB_RX_BAD_ID};
+	netif_rx_response_t r;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		setup(modes[i]);
+		fe_rx_post(10, 2);
+		fe_rx_post(11, 3);
+		fe_rx_post(12, 4);
+		fe_rx_post(140, 5);
+		nb_start(&nb);
+		r = fe_rx_rsp(0);
+		EXPECT(r.id == 10 && r.status == NB_RX_FRAME_LEN && !nb.done);
+		fe_tx(1, 1, 0, 60, 0);
+		fe_push();
+		nb_kick(&nb);
+		EXPECT(rx_sring->rsp_prod == 2 && nb.done);
+		r = fe_rx_rsp(1);
+		/* The frame went into the real buffer (gref 3) all the same. */
+		EXPECT(r.status == NB_RX_FRAME_LEN);
+		EXPECT(!strcmp((char *)fk.pages[3] + 14, "ktest-netback rx 1"));
+		if (modes[i] == NB_RX_DUP_ID)
+			EXPECT(r.id == 10);
+		else if (modes[i] == NB_RX_STALE_ID)
+			EXPECT(r.id < RING_SIZE(&frx) && r.id != 10 &&
+			       r.id != 11 && r.id != 12 && r.id != 140);
+		else
+			EXPECT(r.id == RING_SIZE(&frx));
+		/* Once: the next answer is right again. */
+		fe_tx(2, 1, 0, 60, 0);
+		fe_push();
+		nb_kick(&nb);
+		EXPECT(fe_rx_rsp(2).id == 12);
+	}
+}
+
 static void test_hostile_frontend(void)
 {
 	/* req_prod claims more than a ring: refused, nothing read. */
@@ -468,6 +563,8 @@ int main(int argc, char **argv)
 	RUN(test_hold_tx_grant);
 	RUN(test_close_mid);
 	RUN(test_rx_overflow);
+	RUN(test_scan);
+	RUN(test_rx_ids);
 	RUN(test_hostile_frontend);
 	free(tx_sring);
 	free(rx_sring);
