@@ -125,9 +125,12 @@ static uint64_t page_api_used(void)
 static void take_baseline(void)
 {
 	struct gnttab_stats g;
+	struct mm_stats m;
 	bool irq = netfront_lock();
 
 	gnttab_get_stats(&g);
+	mm_get_stats(&m);
+	base.free_pages = m.free_pages + nf.st.pages_held;
 	base.pages = page_api_used() - nf.st.pages_held;
 	base.refs = g.refs_granted - nf.st.grants_held;
 	base.quarantined_pages = g.quarantined_pages;
@@ -204,6 +207,14 @@ static int connect_once(uint64_t timeout_ns)
 	rc = rc ?: netfront_xb_await_backend(&xb, &nf.st.features, timeout_ns);
 	if (rc)
 		return rc;
+	/* Issue 9: a backend that keeps our pages mapped gets no more. */
+	if (!NETFRONT_BUGGY_DRAIN &&
+	    gnttab_quarantined_for(xb.be_id) >= NETFRONT_QUARANTINE_MAX) {
+		pr_err("netfront: backend %u still maps %u of our pages: not "
+		       "connecting\n",
+		       xb.be_id, gnttab_quarantined_for(xb.be_id));
+		return -ENOBUFS;
+	}
 	nf.ops = &xen_ops;
 	rc = netfront_rings_init(&nf, xb.be_id);
 	if (rc)
@@ -373,6 +384,7 @@ static const char *const modes[] = {
     "good",	  "dup-id",    "stale-id",    "bad-id",	     "rx-overflow",
     "bad-status", "prod-jump", "prod-rewind", "storm",	     "hold-tx-grant",
     "close-mid",  "reattach",  "rx-dup-id",   "rx-stale-id", "rx-bad-id",
+    "hold-rx-all", "hold-tx-all", "hold-cycle", "rx-rewrite", "tx-scan",
 };
 
 static int set_expect(const char *value)

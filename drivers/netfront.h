@@ -47,6 +47,7 @@ enum netfront_err {
 	NETFRONT_ERR_RX_FLAGS,	    /* rx multi-slot / extra-info: not asked */
 	NETFRONT_ERR_PROD_OVERFLOW, /* rsp_prod more than we requested */
 	NETFRONT_ERR_PROD_REWIND,   /* rsp_prod went backwards */
+	NETFRONT_ERR_STILL_MAPPED,  /* answered a buffer it still maps */
 	NETFRONT_ERR_COUNT,
 };
 
@@ -159,6 +160,38 @@ void netfront_leave_alone(void);
 #else
 #define NETFRONT_BUGGY_MSA01 0
 #endif
+#ifdef KTEST_BUGGY_DRAIN
+/*
+ * The drain switched back on (issue 9): a buffer answered while still
+ * mapped is quarantined and the device goes on; no bound on reconnects.
+ */
+#define NETFRONT_BUGGY_DRAIN 1
+#else
+#define NETFRONT_BUGGY_DRAIN 0
+#endif
+#ifdef KTEST_BUGGY_XSA155
+/* XSA-155 switched off: an RX response's offset and length read twice. */
+#define NETFRONT_BUGGY_XSA155 1
+#else
+#define NETFRONT_BUGGY_XSA155 0
+#endif
+#ifdef KTEST_BUGGY_XSA403
+/* XSA-403 switched off: TX grants the caller's buffer's page itself. */
+#define NETFRONT_BUGGY_XSA403 1
+#else
+#define NETFRONT_BUGGY_XSA403 0
+#endif
+/*
+ * Issue 9: the device does not (re)connect while the grant quarantine
+ * holds this many references granted to its backend.  With what one
+ * connection can leave there (both rings, every RX buffer, a full TX
+ * ring), a backend can never hold more than NETFRONT_QUARANTINE_BOUND.
+ */
+#define NETFRONT_QUARANTINE_MAX 64
+#define NETFRONT_CONN_GRANTS_MAX                                               \
+	(2 + NETFRONT_RX_TARGET + NETFRONT_TX_RING_SIZE)
+#define NETFRONT_QUARANTINE_BOUND                                              \
+	(NETFRONT_QUARANTINE_MAX + NETFRONT_CONN_GRANTS_MAX)
 /* The buggy allocator's id space: smaller than what can be in flight. */
 #define NETFRONT_BUGGY_IDS 32
 
@@ -205,6 +238,7 @@ struct netfront_slot {
 	void *page;
 	grant_ref_t ref;
 	uint16_t len;
+	bool borrowed; /* BUGGY=xsa403 only: the caller's page, not ours */
 };
 
 struct netfront_ops {
@@ -350,6 +384,7 @@ struct netfront *netfront_dev(void);
 /* What was in use apart from the device, taken at its first connect. */
 struct netfront_baseline {
 	uint64_t pages;		    /* page-API pages (mm used - heap) */
+	uint64_t free_pages;	    /* mm free pages, the device's counted in */
 	uint32_t refs;		    /* grant references granted */
 	uint32_t quarantined_pages; /* pages in the grant quarantine */
 	bool valid;

@@ -11,8 +11,9 @@ NETFRONT_SRCS := $(NETFRONT_CORE_SRCS) drivers/netfront_xenbus.c \
 # otherwise).  Link order is run order: the advisory suites first, and
 # netfront last, its teardown part at the very end.
 NETFRONT_GUEST_TESTS := tests/guest/msa00_test.c tests/guest/msa01_test.c \
+	tests/guest/xsa155_test.c tests/guest/xsa403_test.c \
 	tests/guest/netfront_test.c tests/guest/netfront_hostile_test.c \
-	tests/guest/netfront_teardown_test.c
+	tests/guest/netfront_drain_test.c tests/guest/netfront_teardown_test.c
 
 KERNEL_SRCS += $(NETFRONT_SRCS) $(NETFRONT_GUEST_TESTS)
 HOST_KERNEL_SRCS += $(NETFRONT_CORE_SRCS) drivers/netfront_xenbus.c

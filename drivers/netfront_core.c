@@ -26,6 +26,7 @@ static const char *const err_names[NETFRONT_ERR_COUNT] = {
     [NETFRONT_ERR_RX_FLAGS] = "rx-flags",
     [NETFRONT_ERR_PROD_OVERFLOW] = "prod-overflow",
     [NETFRONT_ERR_PROD_REWIND] = "prod-rewind",
+    [NETFRONT_ERR_STILL_MAPPED] = "still-mapped",
 };
 
 const char *netfront_err_name(enum netfront_err kind)
@@ -149,6 +150,14 @@ bool netfront_slot_end(struct netfront *nf, struct netfront_slot *s)
 		slot_free(nf, s->ref, s->page);
 	else
 		pr_err("netfront: ending grant %u failed: %d\n", s->ref, rc);
+	/*
+	 * Issue 9: a copy-mode backend never answers a buffer it still
+	 * maps; one that does would cost us a page per request.  Break the
+	 * device, as Linux netfront does since its 2021 hardening.
+	 */
+	if (rc == -EBUSY && !NETFRONT_BUGGY_DRAIN)
+		netfront_broken(nf, NETFRONT_ERR_STILL_MAPPED,
+				"grant %u answered while still mapped", s->ref);
 	s->page = NULL;
 	return false;
 }

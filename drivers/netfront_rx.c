@@ -119,11 +119,35 @@ static bool rx_valid(struct netfront *nf, const netif_rx_response_t *rsp)
 	return true;
 }
 
-static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp)
+/*
+ * Where the frame is and how long: from the validated copy.  With
+ * BUGGY=xsa155 read again from the shared slot, as Mini-OS-era frontends
+ * did: a backend that rewrites the slot after our check gets its new
+ * offset and length used unchecked.
+ */
+static void rx_extent(struct netfront *nf, const netif_rx_response_t *rsp,
+		      RING_IDX cons, unsigned int *off, int *len)
+{
+	const volatile netif_rx_response_t *slot;
+
+	if (NETFRONT_BUGGY_XSA155) {
+		slot = RING_GET_RESPONSE(&nf->rx, cons);
+		*off = slot->offset;
+		*len = slot->status;
+		return;
+	}
+	*off = rsp->offset;
+	*len = rsp->status;
+}
+
+static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp,
+			RING_IDX cons)
 {
 	struct netfront_slot *s;
+	unsigned int off;
 	uint8_t *page;
 	uint16_t id;
+	int len;
 
 	if (!rx_valid(nf, rsp))
 		return false;
@@ -147,13 +171,13 @@ static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp)
 	} else if (rsp->status < RUNT) {
 		nf->st.rx_dropped++;
 	} else {
+		rx_extent(nf, rsp, cons, &off, &len);
 		nf->st.rx_packets++;
-		nf->st.rx_bytes += (uint64_t)rsp->status;
+		nf->st.rx_bytes += (uint64_t)len;
 		if (nf->hooks.rx_frame)
-			nf->hooks.rx_frame(nf->hooks.arg, page + rsp->offset,
-					   (size_t)rsp->status);
-		nf->ops->deliver(nf->ctx, page + rsp->offset,
-				 (size_t)rsp->status);
+			nf->hooks.rx_frame(nf->hooks.arg, page + off,
+					   (size_t)len);
+		nf->ops->deliver(nf->ctx, page + off, (size_t)len);
 	}
 	netfront_page_put(nf, page);
 	return true;
@@ -178,7 +202,7 @@ static int rx_pass(struct netfront *nf)
 		RING_COPY_RESPONSE(&nf->rx, cons, &rsp);
 		/* Consumed before delivery, which may re-enter us. */
 		nf->rx.rsp_cons = cons + 1;
-		if (!rx_response(nf, &rsp))
+		if (!rx_response(nf, &rsp, cons))
 			return -EPROTO;
 		n++;
 		/* Delivery may have sent, and that may have found TX bad. */

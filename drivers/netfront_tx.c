@@ -40,9 +40,24 @@ static void *tx_page(struct netfront *nf, const void *frame, size_t len)
 	return page;
 }
 
+/*
+ * BUGGY=xsa403: grant the page the caller's frame lies in (no bounce), as
+ * frontends that shared sub-page buffers did: the backend then reads
+ * whatever else that page holds.  NULL if the frame crosses a page.
+ */
+static void *tx_borrow(const void *frame, size_t len, uint16_t *off)
+{
+	uintptr_t va = (uintptr_t)frame;
+
+	*off = (uint16_t)(va & (PAGE_SIZE - 1));
+	if (len > PAGE_SIZE - *off)
+		return NULL;
+	return (void *)(va - *off);
+}
+
 /* Put the granted page on the ring as request `id` and push it. */
 static void tx_push(struct netfront *nf, int id, void *page, grant_ref_t ref,
-		    size_t len)
+		    uint16_t off, size_t len)
 {
 	struct netfront_slot *s = &nf->tx_slot[id];
 	netif_tx_request_t *req;
@@ -53,7 +68,7 @@ static void tx_push(struct netfront *nf, int id, void *page, grant_ref_t ref,
 	s->len = (uint16_t)len;
 	req = RING_GET_REQUEST(&nf->tx, nf->tx.req_prod_pvt);
 	req->gref = ref;
-	req->offset = 0;
+	req->offset = off;
 	req->flags = 0; /* checksums are complete, one slot, no extras */
 	req->id = (uint16_t)id;
 	req->size = (uint16_t)len;
@@ -71,8 +86,10 @@ static void tx_push(struct netfront *nf, int id, void *page, grant_ref_t ref,
 
 static int tx_locked(struct netfront *nf, const void *frame, size_t len)
 {
+	uint16_t off = 0;
+	bool borrowed = false;
 	grant_ref_t ref;
-	void *page;
+	void *page = NULL;
 	int id;
 
 	if (!nf->rings_up || nf->st.broken)
@@ -85,21 +102,29 @@ static int tx_locked(struct netfront *nf, const void *frame, size_t len)
 		nf->st.tx_busy++;
 		return -EAGAIN;
 	}
-	page = tx_page(nf, frame, len);
+	/* XSA-403: never the caller's page; a bounce page of our own. */
+	if (NETFRONT_BUGGY_XSA403) {
+		page = tx_borrow(frame, len, &off);
+		borrowed = page != NULL;
+	}
+	if (!page)
+		page = tx_page(nf, frame, len);
 	if (!page) {
 		nf->st.tx_busy++;
 		return -EAGAIN;
 	}
 	if (nf->ops->grant(nf->ctx, page, true, &ref)) {
 		nf->st.grant_fails++;
-		netfront_page_put(nf, page);
+		if (!borrowed)
+			netfront_page_put(nf, page);
 		return -EAGAIN;
 	}
 	nf->st.grants_held++;
 	/* A free slot on the ring means a free id: ids = ring slots. */
 	id = netfront_id_alloc(&nf->tx_ids);
 	ASSERT(id >= 0);
-	tx_push(nf, id, page, ref, len);
+	nf->tx_slot[id].borrowed = borrowed;
+	tx_push(nf, id, page, ref, off, len);
 	return 0;
 }
 
@@ -157,10 +182,11 @@ static bool tx_response(struct netfront *nf, const netif_tx_response_t *rsp)
 		nf->st.tx_dropped++;
 	}
 	/* MSA02: back to the pool only once the backend cannot map it. */
-	if (netfront_slot_end(nf, s))
+	if (netfront_slot_end(nf, s) && !s->borrowed)
 		netfront_page_put(nf, s->page);
 	s->page = NULL;
-	return true;
+	/* Still mapped: broken (issue 9); take no more responses. */
+	return !nf->st.broken;
 }
 
 int netfront_tx_reap(struct netfront *nf)
@@ -207,6 +233,11 @@ void netfront_tx_release(struct netfront *nf)
 			continue;
 		/* Never answered: lost with the connection. */
 		nf->st.tx_dropped++;
+		if (s->borrowed) { /* BUGGY=xsa403: not ours to free */
+			netfront_slot_end(nf, s);
+			s->page = NULL;
+			continue;
+		}
 		netfront_slot_drop(nf, s);
 	}
 	nf->st.tx_inflight = 0;

@@ -145,6 +145,37 @@ int gnttab_end_access(grant_ref_t ref)
 	return rc;
 }
 
+/*
+ * One line per quarantined reference would let a peer that keeps pages
+ * mapped flood the console (issue 9): at most QLOG_BURST lines a second,
+ * then one line saying how many were left out.
+ */
+#define QLOG_BURST 4
+
+static void log_quarantined(grant_ref_t ref)
+{
+	static uint64_t window;
+	static unsigned int lines, dropped;
+	uint64_t now = time_now_ns();
+
+	if (now - window >= 1000000000ULL) {
+		if (dropped)
+			pr_info("gnttab: %u more reference(s) quarantined "
+				"(not logged)\n",
+				dropped);
+		window = now;
+		lines = dropped = 0;
+	}
+	if (lines++ >= QLOG_BURST) {
+		dropped++;
+		return;
+	}
+	pr_info("gnttab: reference %u still mapped by domain %u: page and "
+		"reference quarantined (%u in all)\n",
+		ref, gnttab_table_entry(&tbl, ref)->domid,
+		tbl.st.quarantined_refs);
+}
+
 /* Is `page` the frame the entry grants?  A mismatch is a caller's bug. */
 static bool page_matches(grant_ref_t ref, void *page)
 {
@@ -165,9 +196,7 @@ int gnttab_end_access_and_free(grant_ref_t ref, void *page)
 		       "ours, nothing done\n",
 		       ref, page);
 	if (rc == -EBUSY) {
-		pr_info("gnttab: reference %u still mapped by its peer: "
-			"page and reference quarantined\n",
-			ref);
+		log_quarantined(ref);
 		arm_retry();
 	}
 	return rc;
@@ -176,6 +205,15 @@ int gnttab_end_access_and_free(grant_ref_t ref, void *page)
 unsigned int gnttab_quarantine_poll(void)
 {
 	return ready ? gnttab_table_retry(&tbl) : 0;
+}
+
+uint32_t gnttab_quarantined_for(domid_t domid)
+{
+	bool irq = gnttab_lock();
+	uint32_t n = ready ? gnttab_table_quarantined_for(&tbl, domid) : 0;
+
+	gnttab_unlock(irq);
+	return n;
 }
 
 bool gnttab_ref_quarantined(grant_ref_t ref)

@@ -80,8 +80,22 @@ int __must_check gnttab_end_access(grant_ref_t ref);
  */
 int __must_check gnttab_end_access_and_free(grant_ref_t ref, void *page);
 
+/*
+ * The quarantine's bounds (issue 9): a peer that keeps our pages mapped
+ * and answers anyway would otherwise cost a page each time, without end.
+ * New grants are refused (-ENOSPC) to a peer holding
+ * GNTTAB_QUARANTINE_PEER_MAX quarantined references, and to every peer
+ * once GNTTAB_QUARANTINE_MAX are quarantined in all.  What is already
+ * granted can still land there, so a peer's share is at most its bound
+ * plus the grants it held when it reached it.
+ */
+#define GNTTAB_QUARANTINE_PEER_MAX 128
+#define GNTTAB_QUARANTINE_MAX	   512
+
 /* Retry the quarantine now (the timer does it on its own); remaining. */
 unsigned int gnttab_quarantine_poll(void);
+/* Quarantined references granted to `domid` (pages or not). */
+uint32_t gnttab_quarantined_for(domid_t domid);
 /* Is `ref` held in the quarantine? */
 bool gnttab_ref_quarantined(grant_ref_t ref);
 
@@ -102,6 +116,7 @@ struct gnttab_stats {
 	uint64_t retries;	 /* quarantine release attempts */
 	uint64_t released_refs;	 /* quarantined references released */
 	uint64_t released_pages; /* quarantined pages freed */
+	uint64_t q_refused;	 /* grants refused: quarantine at a bound */
 };
 void gnttab_get_stats(struct gnttab_stats *st);
 
@@ -211,6 +226,9 @@ struct gnttab_table_ops {
 	void (*free_page)(void *ctx, void *page);
 };
 
+/* Peers with references in the quarantine at once; more are refused. */
+#define GNTTAB_Q_PEERS 16
+
 struct gnttab_table {
 	const struct gnttab_table_ops *ops;
 	void *ctx;
@@ -220,6 +238,11 @@ struct gnttab_table {
 	unsigned int max_frames;
 	grant_ref_t free_head, free_tail; /* FIFO: reuse the oldest last */
 	grant_ref_t q_head;
+	/* Quarantined references per peer (slot free when refs == 0). */
+	struct {
+		domid_t domid;
+		uint16_t refs;
+	} q_peer[GNTTAB_Q_PEERS];
 	struct gnttab_stats st;
 };
 
@@ -250,6 +273,21 @@ int __must_check gnttab_table_end_and_free(struct gnttab_table *t,
 					   grant_ref_t ref, void *page);
 /* One release attempt per quarantined reference; returns how many remain */
 unsigned int gnttab_table_retry(struct gnttab_table *t);
+/* May `domid` be granted one more reference?  0 or -ENOSPC (counted). */
+int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid);
+uint32_t gnttab_table_quarantined_for(const struct gnttab_table *t,
+				      domid_t domid);
+/*
+ * End access to a granted entry (the one compare-and-exchange); the
+ * caller holds the lock.  0 or -EBUSY.
+ */
+int gnttab_table_end_entry(struct gnttab_table *t, grant_ref_t ref);
+/*
+ * Tests only (tests/guest/xsa396_test.c): called just before an entry's
+ * access is ended, interrupts off, so a test can play a peer that maps
+ * the grant at exactly that moment.  NULL otherwise.
+ */
+extern void (*gnttab_test_end_hook)(grant_ref_t ref);
 
 /* Interrupts off around table manipulation (the retry is a timer); nests */
 bool gnttab_lock(void);

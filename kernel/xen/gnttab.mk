@@ -7,7 +7,8 @@ GNTTAB_SRCS := $(GNTTAB_CORE_SRCS) kernel/xen/gnttab.c kernel/xen/gnttab_map.c \
 	kernel/xen/gnttab_copy.c
 # Suites gnttab, msa02, xsa300 and bench (need Xen; SKIP without it).
 GNTTAB_GUEST_TESTS := tests/guest/gnttab_test.c tests/guest/msa02_test.c \
-	tests/guest/xsa300_test.c tests/guest/bench_gnttab.c \
+	tests/guest/xsa300_test.c tests/guest/xsa396_test.c \
+	tests/guest/bench_gnttab.c \
 	tests/guest/gnttab_selfmap.c
 
 KERNEL_SRCS += $(GNTTAB_SRCS) $(GNTTAB_GUEST_TESTS)

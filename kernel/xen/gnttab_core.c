@@ -173,6 +173,11 @@ int gnttab_table_grant(struct gnttab_table *t, domid_t domid, uint64_t gfn,
 	if (gfn > UINT32_MAX || domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	irq = gnttab_lock();
+	rc = gnttab_table_q_admit(t, domid);
+	if (rc) {
+		gnttab_unlock(irq);
+		return rc;
+	}
 	rc = get_ref(t, ref);
 	if (rc) {
 		t->st.exhausted++;
@@ -223,9 +228,40 @@ int gnttab_entry_try_end(grant_entry_v1_t *e)
 }
 #endif
 
+void (*gnttab_test_end_hook)(grant_ref_t ref);
+
+#ifdef KTEST_BUGGY_XSA396
+/*
+ * XSA-396 switched back on, for the tests to show failing: Linux's
+ * frontends before the fix asked whether the peer still mapped the page
+ * (gnttab_query_foreign_access), then ended access ignoring the result.
+ * A peer that maps between the two keeps its mapping of a page we free.
+ */
+int gnttab_table_end_entry(struct gnttab_table *t, grant_ref_t ref)
+{
+	grant_entry_v1_t *e = gnttab_table_entry(t, ref);
+
+	if (READ_ONCE(e->flags) & (GTF_reading | GTF_writing))
+		return -EBUSY;
+	if (gnttab_test_end_hook)
+		gnttab_test_end_hook(ref);
+	if (gnttab_entry_try_end(e)) {
+		/* The bug: "it was not mapped when we looked". */
+	}
+	return 0;
+}
+#else
+int gnttab_table_end_entry(struct gnttab_table *t, grant_ref_t ref)
+{
+	if (gnttab_test_end_hook)
+		gnttab_test_end_hook(ref);
+	/* XSA-396: the one exchange decides; no query before it. */
+	return gnttab_entry_try_end(gnttab_table_entry(t, ref));
+}
+#endif
+
 int gnttab_table_end(struct gnttab_table *t, grant_ref_t ref)
 {
-	grant_entry_v1_t *e;
 	bool irq = gnttab_lock();
 	int rc = -EINVAL;
 
@@ -233,8 +269,7 @@ int gnttab_table_end(struct gnttab_table *t, grant_ref_t ref)
 		t->st.bad_refs++;
 		goto out;
 	}
-	e = gnttab_table_entry(t, ref);
-	rc = gnttab_entry_try_end(e);
+	rc = gnttab_table_end_entry(t, ref);
 	if (rc) {
 		t->st.end_busy++;
 		goto out;

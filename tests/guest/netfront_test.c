@@ -10,6 +10,7 @@
 #include "kernel/net/netdev.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
+#include "kernel/xen/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "kernel/xen/xenbus.h"
 #include "lib/errno.h"
@@ -199,6 +200,22 @@ void nft_expect_clean_teardown(void)
 		   "disconnect(s)",
 		   (unsigned long)st.quarantined_pages,
 		   (unsigned long)st.disconnects);
+}
+
+bool nft_wait_quarantine(uint32_t pages, uint64_t timeout_ns)
+{
+	uint64_t deadline = time_now_ns() + timeout_ns;
+	struct gnttab_stats g;
+
+	for (;;) {
+		gnttab_quarantine_poll();
+		gnttab_get_stats(&g);
+		if (g.quarantined_pages <= pages)
+			return true;
+		if (time_now_ns() >= deadline)
+			return false;
+		sleep_ns(10 * NFT_MS);
+	}
 }
 
 /* The device up at boot (before the misbehaviour), else why not. */

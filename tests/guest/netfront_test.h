@@ -73,6 +73,12 @@ int nft_send_arp_probe(void);
 bool nft_provoke_rx(unsigned int n);
 
 /*
+ * Retry the grant quarantine until it holds at most `pages` pages (a
+ * backend let go of what it kept mapped), or time out.
+ */
+bool nft_wait_quarantine(uint32_t pages, uint64_t timeout_ns);
+
+/*
  * After the device went broken, let netfront_service() tear it down and
  * check that every page and grant came back (quarantine counted).
  */

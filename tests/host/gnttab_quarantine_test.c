@@ -162,3 +162,72 @@ KTEST(gnttab_quarantine, without_page)
 	KT_EXPECT_EQ(f->frees, 0);
 	fake_gnttab_teardown(f);
 }
+
+/*
+ * Issue 9: a peer that keeps every grant mapped gets no more grants once
+ * it holds GNTTAB_QUARANTINE_PEER_MAX quarantined references; another
+ * peer is not affected, and the first is served again after its unmaps.
+ * Page-less grants (frames above the fake's pages): the bound counts
+ * references.
+ */
+KTEST(gnttab_quarantine, peer_bound_refuses_grants)
+{
+	struct fake_gnttab *f = fake_gnttab_setup(2);
+	static grant_ref_t refs[GNTTAB_QUARANTINE_PEER_MAX];
+	uint64_t gfn = FAKE_GNTTAB_MAX_PAGES + 1;
+	grant_ref_t ref;
+
+	for (unsigned int i = 0; i < GNTTAB_QUARANTINE_PEER_MAX; i++) {
+		KT_ASSERT(
+		    !gnttab_table_grant(&f->t, PEER, gfn, false, &refs[i]));
+		KT_ASSERT(!fake_gnttab_peer_map(f, refs[i], PEER, false));
+		KT_ASSERT(gnttab_table_end_and_free(&f->t, refs[i], NULL) ==
+			  -EBUSY);
+	}
+	KT_EXPECT_EQ(gnttab_table_quarantined_for(&f->t, PEER),
+		     GNTTAB_QUARANTINE_PEER_MAX);
+	KT_EXPECT_EQ(gnttab_table_grant(&f->t, PEER, gfn, false, &ref),
+		     -ENOSPC);
+	KT_EXPECT_EQ(f->t.st.q_refused, 1);
+	/* Another peer is served. */
+	KT_EXPECT_EQ(gnttab_table_grant(&f->t, PEER + 1, gfn, false, &ref), 0);
+	KT_EXPECT_EQ(gnttab_table_end(&f->t, ref), 0);
+	/* The peer lets go: the quarantine empties, grants are back. */
+	for (unsigned int i = 0; i < GNTTAB_QUARANTINE_PEER_MAX; i++)
+		fake_gnttab_peer_unmap(f, refs[i], false);
+	KT_EXPECT_EQ(gnttab_table_retry(&f->t), 0);
+	KT_EXPECT_EQ(gnttab_table_quarantined_for(&f->t, PEER), 0);
+	KT_EXPECT_EQ(gnttab_table_grant(&f->t, PEER, gfn, false, &ref), 0);
+	KT_EXPECT_EQ(gnttab_table_end(&f->t, ref), 0);
+	fake_gnttab_teardown(f);
+}
+
+/* And in total: GNTTAB_QUARANTINE_MAX over several peers refuses all. */
+KTEST(gnttab_quarantine, total_bound_refuses_grants)
+{
+	struct fake_gnttab *f = fake_gnttab_setup(2);
+	static grant_ref_t refs[GNTTAB_QUARANTINE_MAX];
+	uint64_t gfn = FAKE_GNTTAB_MAX_PAGES + 1;
+	unsigned int per = GNTTAB_QUARANTINE_PEER_MAX, n = 0;
+	grant_ref_t ref;
+
+	while (n < GNTTAB_QUARANTINE_MAX) {
+		domid_t peer = (domid_t)(PEER + n / per);
+
+		KT_ASSERT(
+		    !gnttab_table_grant(&f->t, peer, gfn, false, &refs[n]));
+		KT_ASSERT(!fake_gnttab_peer_map(f, refs[n], peer, false));
+		KT_ASSERT(gnttab_table_end_and_free(&f->t, refs[n], NULL) ==
+			  -EBUSY);
+		n++;
+	}
+	KT_EXPECT_EQ(f->t.st.quarantined_refs, GNTTAB_QUARANTINE_MAX);
+	/* A peer with nothing quarantined is refused too: memory first. */
+	KT_EXPECT_EQ(gnttab_table_grant(&f->t, 60, gfn, false, &ref), -ENOSPC);
+	for (unsigned int i = 0; i < n; i++)
+		fake_gnttab_peer_unmap(f, refs[i], false);
+	KT_EXPECT_EQ(gnttab_table_retry(&f->t), 0);
+	KT_EXPECT_EQ(gnttab_table_grant(&f->t, 60, gfn, false, &ref), 0);
+	KT_EXPECT_EQ(gnttab_table_end(&f->t, ref), 0);
+	fake_gnttab_teardown(f);
+}

@@ -9,7 +9,7 @@
  *   - a retry releases exactly the quarantined references nobody maps;
  *   - no page is freed while mapped, or twice (fake_gnttab and mm watch);
  *   - the counters add up, and grants fail (-ENOSPC) only when all
- *     references are live.
+ *     references are live or the peer's quarantine is at its bound.
  * One table frame, more slots than references, so exhaustion happens.
  * The seed is fixed and printed.
  */
@@ -60,7 +60,8 @@ static void op_grant(unsigned int i)
 {
 	/* Frames of page-less grants lie above fake_gnttab_page()'s. */
 	uint64_t gfn = FAKE_GNTTAB_MAX_PAGES + 1 + rnd() % 1000;
-	bool full = s.granted + s.quarantined == NR_REFS;
+	bool full = s.granted + s.quarantined == NR_REFS ||
+		    s.quarantined >= GNTTAB_QUARANTINE_PEER_MAX;
 	void *page = !full && rnd() % 4 ? fake_gnttab_page(s.f, &gfn) : NULL;
 	bool ro = rnd() % 2;
 	grant_ref_t ref;

@@ -233,6 +233,8 @@ static void frontend_changed(struct nb_main *m)
 		break;
 	case XenbusStateClosing:
 		nb_conn_down(&m->conn);
+		if (nb_mode_release_at_close(m->a.mode))
+			nb_conn_release_held(&m->conn);
 		set_state(m, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
@@ -240,6 +242,8 @@ static void frontend_changed(struct nb_main *m)
 	default:
 		/* Includes a vanished or garbled state node. */
 		nb_conn_down(&m->conn);
+		if (nb_mode_release_at_close(m->a.mode))
+			nb_conn_release_held(&m->conn);
 		if (m->xb.state != XenbusStateInitWait)
 			set_state(m, XenbusStateClosed);
 		break;

@@ -30,6 +30,9 @@
 #include <xen/io/netif.h>
 #include <xen/io/xenbus.h>
 
+#include "nb_mailbox.h"
+
+
 #define NB_PAGE_SIZE 4096
 /* Slots of one TX packet we accept; what every netback must accept. */
 #define NB_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
@@ -67,6 +70,11 @@ enum nb_mode {
 	NB_RX_DUP_ID,	  /* 2nd RX answer carries the 1st one's id */
 	NB_RX_STALE_ID,	  /* 2nd RX answer: an id below RING_SIZE not posted */
 	NB_RX_BAD_ID,	  /* 2nd RX answer: id RING_SIZE */
+	NB_HOLD_RX_ALL,	  /* every RX buffer mapped, kept, answered; all fed */
+	NB_HOLD_TX_ALL,	  /* every TX grant mapped, kept, answered OKAY */
+	NB_HOLD_CYCLE,	  /* hold-rx-all, mappings kept across reconnects */
+	NB_RX_REWRITE,	  /* RX answer rewritten once the guest copied it */
+	NB_TX_SCAN,	  /* whole TX page read: bytes beyond the frame = ERROR */
 	NB_MODE_COUNT,
 };
 
@@ -115,6 +123,8 @@ struct nb {
 	uint8_t guest_mac[6];
 
 	bool done; /* the scenario's misbehaviour has happened */
+	bool held_full; /* hold-*: ops->hold ran out of room */
+	unsigned int held, rewrites, dirty_pages;
 	bool dead; /* the rings are left alone from now on */
 	unsigned int tx_packets, tx_errors, rx_packets, rx_pending;
 	bool have_first;    /* dup-id, prod-rewind: after the 1st packet */
@@ -161,6 +171,18 @@ bool nb_scn_tx_withhold(struct nb *nb);
 void nb_scn_tx_publish(struct nb *nb, bool *notify);
 /* Before an RX answer is written: may rewrite it; false: skip the copy. */
 bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp);
+/* hold-rx-all, hold-cycle: answer every posted RX buffer, not just frames */
+bool nb_scn_rx_flood(const struct nb *nb);
+/* An RX request was taken: hold-* modes map its buffer and keep it. */
+void nb_scn_rx_taken(struct nb *nb, const struct netif_rx_request *req);
+/* RX answer at ring index @idx was pushed (rx-rewrite races it). */
+void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx);
+/* tx-scan: does the page of @gref hold bytes outside [off, off+len)? */
+bool nb_scn_tx_dirty(struct nb *nb, uint32_t gref, uint16_t off,
+		     uint16_t len);
+/* Do this mode's mappings go when the frontend closes (not hold-cycle)? */
+bool nb_mode_release_at_close(enum nb_mode mode);
+
 
 /* "tx_pages=N tx_dirty=N ..." of both scans, for the guest (xenstore). */
 int nb_scan_format(const struct nb *nb, char *buf, size_t len);

@@ -205,14 +205,18 @@ void nb_conn_event(struct nb_conn *c)
 
 void nb_conn_release_held(struct nb_conn *c)
 {
+	unsigned int n = c->nheld, bad = 0;
+
 	while (c->nheld) {
 		c->nheld--;
-		if (xengnttab_unmap(c->gt, c->held[c->nheld], 1))
+		if (xengnttab_unmap(c->gt, c->held[c->nheld], 1) && !bad++)
 			peer_log("unmapping a held grant failed: %s",
 				 strerror(errno));
-		else
-			peer_log("held grant unmapped");
 	}
+	if (n == 1 && !bad)
+		peer_log("held grant unmapped");
+	else if (n)
+		peer_log("%u held grant(s) unmapped, %u failed", n - bad, bad);
 }
 
 void nb_conn_close(struct nb_conn *c)

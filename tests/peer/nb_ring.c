@@ -179,15 +179,27 @@ static int nb_tx_copy(struct nb *nb, const struct nb_slot *s, unsigned int n)
 					nb->frame + pos, len);
 		if (rc)
 			return rc;
+		if (nb_scn_tx_dirty(nb, s[i].req.gref, s[i].req.offset, len))
+			return -EACCES;
 		pos += len;
 	}
 	return (int)total;
+}
+
+/* The floods log every 256th packet only: the console is a slow UART. */
+static bool nb_quiet(const struct nb *nb, unsigned int n)
+{
+	return (nb->mode == NB_HOLD_RX_ALL || nb->mode == NB_HOLD_TX_ALL ||
+		nb->mode == NB_HOLD_CYCLE) &&
+	       n % 256;
 }
 
 static void nb_tx_log(struct nb *nb, int len)
 {
 	const uint8_t *f = nb->frame;
 
+	if (nb_quiet(nb, nb->tx_packets))
+		return;
 	if (len < 14) {
 		peer_log("tx packet %u: %d bytes", nb->tx_packets, len);
 		return;
@@ -276,7 +288,7 @@ static bool nb_rx_work(struct nb *nb)
 	RING_IDX prod;
 	int more;
 
-	while (nb->rx_pending && !nb->dead) {
+	while ((nb->rx_pending || nb_scn_rx_flood(nb)) && !nb->dead) {
 		prod = __atomic_load_n(&r->sring->req_prod, __ATOMIC_RELAXED);
 		xen_rmb(); /* pairs with the frontend's wmb before req_prod */
 		if (!nb_req_prod(nb, "rx", prod, r->rsp_prod_pvt, RING_SIZE(r)))
@@ -292,6 +304,7 @@ static bool nb_rx_work(struct nb *nb)
 		r->req_cons++;
 		/* A buffer reaches us all zero: nothing of us is asked for. */
 		nb_scan(nb, &nb->scan_rx, "rx", req.gref, 0, 0);
+		nb_scn_rx_taken(nb, &req);
 		rsp.id = req.id;
 		rsp.offset = 0;
 		rsp.flags = 0;
@@ -302,15 +315,18 @@ static bool nb_rx_work(struct nb *nb)
 					     NB_RX_FRAME_LEN))
 				rsp.status = NETIF_RSP_ERROR;
 		}
-		peer_log("rx frame %u: id %u offset %u status %d",
+		if (!nb_quiet(nb, nb->rx_packets))
+			peer_log("rx frame %u: id %u offset %u status %d",
 			 nb->rx_packets, rsp.id, rsp.offset, rsp.status);
 		out = RING_GET_RESPONSE(r, r->rsp_prod_pvt);
 		*out = rsp;
 		r->rsp_prod_pvt++;
-		nb->rx_pending--;
+		if (nb->rx_pending)
+			nb->rx_pending--;
 		nb->rx_packets++;
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(r, more);
 		notify |= more;
+		nb_scn_rx_pushed(nb, r->rsp_prod_pvt - 1);
 	}
 	return notify;
 }

@@ -25,6 +25,11 @@ static const char *const nb_mode_names[NB_MODE_COUNT] = {
     [NB_RX_DUP_ID] = "rx-dup-id",
     [NB_RX_STALE_ID] = "rx-stale-id",
     [NB_RX_BAD_ID] = "rx-bad-id",
+    [NB_HOLD_RX_ALL] = "hold-rx-all",
+    [NB_HOLD_TX_ALL] = "hold-tx-all",
+    [NB_HOLD_CYCLE] = "hold-cycle",
+    [NB_RX_REWRITE] = "rx-rewrite",
+    [NB_TX_SCAN] = "tx-scan",
 };
 
 int nb_mode_parse(const char *name, enum nb_mode *mode)
@@ -94,6 +99,108 @@ bool nb_scn_tx_withhold(struct nb *nb)
 	return true;
 }
 
+/* hold-*: map @gref and keep it; a line for the 1st and every 256th. */
+static void nb_hold(struct nb *nb, const char *ring, uint32_t gref)
+{
+	int rc;
+
+	if (nb->held_full)
+		return;
+	rc = nb->ops->hold(nb->ctx, gref);
+	if (rc) {
+		nb->held_full = true;
+		peer_log("%s: holding %s gref %u failed (%s) after %u: "
+			 "answering without holding from now on",
+			 nb_mode_name(nb->mode), ring, gref, strerror(-rc),
+			 nb->held);
+		return;
+	}
+	if (!nb->held++ % 256)
+		peer_log("%s: %s gref %u mapped and kept (%u held), answering "
+			 "anyway",
+			 nb_mode_name(nb->mode), ring, gref, nb->held);
+}
+
+bool nb_mode_release_at_close(enum nb_mode mode)
+{
+	return mode != NB_HOLD_CYCLE;
+}
+
+bool nb_scn_rx_flood(const struct nb *nb)
+{
+	return (nb->mode == NB_HOLD_RX_ALL || nb->mode == NB_HOLD_CYCLE) &&
+	       !nb->held_full;
+}
+
+void nb_scn_rx_taken(struct nb *nb, const struct netif_rx_request *req)
+{
+	if (nb->mode == NB_HOLD_RX_ALL || nb->mode == NB_HOLD_CYCLE)
+		nb_hold(nb, "rx", req->gref);
+}
+
+void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx)
+{
+	netif_rx_back_ring_t *r = &nb->rx;
+	uint8_t *pad = r->sring->__pad;
+	struct netif_rx_response *slot;
+	uint64_t until;
+	uint32_t want = idx + 1, ask;
+
+	if (nb->mode != NB_RX_REWRITE ||
+	    __atomic_load_n((uint32_t *)(pad + NB_RW_ARM), __ATOMIC_ACQUIRE) !=
+		NB_RW_ARMED)
+		return;
+	/* The guest must see the answer to copy it. */
+	nb->ops->notify(nb->ctx);
+	until = peer_now_ms() + NB_RW_WAIT_MS;
+	do {
+		ask = __atomic_load_n((uint32_t *)(pad + NB_RW_ASK),
+				      __ATOMIC_ACQUIRE);
+	} while (ask != want && peer_now_ms() < until);
+	if (ask != want) {
+		peer_log("rx-rewrite: no word from the guest for rx slot %u",
+			 idx);
+		return;
+	}
+	/* It has copied and checked the answer: now make it a lie. */
+	slot = RING_GET_RESPONSE(r, idx);
+	__atomic_store_n(&slot->offset, NB_RX_OVERFLOW_OFFSET,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&slot->status, NB_RX_OVERFLOW_LEN, __ATOMIC_RELAXED);
+	__atomic_store_n((uint32_t *)(pad + NB_RW_DONE), want,
+			 __ATOMIC_RELEASE);
+	nb->rewrites++;
+	peer_log("rx-rewrite: rx slot %u (id %u) rewritten after the guest's "
+		 "copy: offset %u status %u",
+		 idx, slot->id, NB_RX_OVERFLOW_OFFSET, NB_RX_OVERFLOW_LEN);
+}
+
+bool nb_scn_tx_dirty(struct nb *nb, uint32_t gref, uint16_t off, uint16_t len)
+{
+	static uint8_t page[NB_PAGE_SIZE];
+	unsigned int i, dirty = 0, first = 0;
+
+	if (nb->mode != NB_TX_SCAN)
+		return false;
+	/* The whole page, as any backend may read it (XSA-403). */
+	if (nb->ops->copy_from(nb->ctx, gref, 0, page, NB_PAGE_SIZE))
+		return false;
+	for (i = 0; i < NB_PAGE_SIZE; i++) {
+		if (i >= off && i - off < len)
+			continue;
+		if (page[i] && !dirty++)
+			first = i;
+	}
+	if (!dirty)
+		return false;
+	nb->dirty_pages++;
+	peer_log(
+	    "tx-scan: gref %u: %u byte(s) outside the frame (offset %u "
+	    "length %u) are not zero, first at %u: 0x%02x; answering ERROR",
+	    gref, dirty, off, len, first, page[first]);
+	return true;
+}
+
 void nb_scn_tx_answers(struct nb *nb, const struct netif_tx_request *first,
 		       struct nb_tx_rsp *rsp, unsigned int n)
 {
@@ -128,6 +235,9 @@ void nb_scn_tx_answers(struct nb *nb, const struct netif_tx_request *first,
 		peer_log("bad-status: tx id %u answered with status %d", id,
 			 rsp[0].status);
 		break;
+	case NB_HOLD_TX_ALL:
+		nb_hold(nb, "tx", first->gref);
+		return; /* every packet, not once */
 	case NB_HOLD_TX_GRANT:
 		rc = nb->ops->hold(nb->ctx, first->gref);
 		if (rc)

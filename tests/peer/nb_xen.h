@@ -16,8 +16,8 @@
 #include <xenstore.h>
 
 #define NB_PATH_MAX 96
-/* Grants hold-tx-grant keeps mapped at once. */
-#define NB_MAX_HELD 4
+/* Grants the hold-* scenarios keep mapped at once (8 MiB of a guest). */
+#define NB_MAX_HELD 2048
 
 struct nb_xb {
 	struct xs_handle *xs;

@@ -18,6 +18,7 @@ static struct {
 	uint8_t pages[GUEST_PAGES][NB_PAGE_SIZE];
 	unsigned int notifies, copies_to, out_of_page, peeks, unpeeks;
 	int held_ref, closed;
+	unsigned int holds;
 } fk;
 
 static netif_tx_sring_t *tx_sring;
@@ -73,6 +74,7 @@ static int f_hold(void *ctx, uint32_t ref)
 {
 	(void)ctx;
 	fk.held_ref = (int)ref;
+	fk.holds++;
 	return 0;
 }
 
@@ -417,6 +419,49 @@ static void test_hold_tx_grant(void)
 	EXPECT(fk.held_ref == -1);
 }
 
+static void test_hold_rx_all(void)
+{
+	setup(NB_HOLD_RX_ALL);
+	fe_rx_post(1, 2);
+	fe_rx_post(2, 3);
+	fe_rx_post(3, 4);
+	nb_start(&nb);
+	/* Every posted buffer held and answered, not just pending frames. */
+	EXPECT(fk.holds == 3);
+	EXPECT(rx_sring->rsp_prod == 3);
+	EXPECT(fe_rx_rsp(2).id == 3 && fe_rx_rsp(2).status == NB_RX_FRAME_LEN);
+	EXPECT(nb_mode_release_at_close(NB_HOLD_RX_ALL));
+	EXPECT(!nb_mode_release_at_close(NB_HOLD_CYCLE));
+}
+
+static void test_hold_tx_all(void)
+{
+	setup(NB_HOLD_TX_ALL);
+	fe_tx(5, 2, 0, 60, 0);
+	fe_tx(6, 3, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fk.holds == 2 && fk.held_ref == 3);
+	EXPECT(fe_tx_rsp(1).id == 6 && fe_tx_rsp(1).status == NETIF_RSP_OKAY);
+}
+
+static void test_tx_scan(void)
+{
+	setup(NB_TX_SCAN);
+	memset(fk.pages[2], 0, NB_PAGE_SIZE);
+	memset(fk.pages[2] + 100, 0x11, 60);
+	fe_tx(5, 2, 100, 60, 0); /* only the frame is non-zero: OKAY */
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	fk.pages[2][4095] = 0xa5; /* one stray byte: ERROR */
+	fe_tx(6, 2, 100, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	EXPECT(fe_tx_rsp(1).status == NETIF_RSP_ERROR);
+	EXPECT(nb.dirty_pages == 1);
+}
+
 static void test_close_mid(void)
 {
 	setup(NB_CLOSE_MID);
@@ -561,6 +606,9 @@ int main(int argc, char **argv)
 	RUN(test_prod_rewind);
 	RUN(test_storm);
 	RUN(test_hold_tx_grant);
+	RUN(test_hold_rx_all);
+	RUN(test_hold_tx_all);
+	RUN(test_tx_scan);
 	RUN(test_close_mid);
 	RUN(test_rx_overflow);
 	RUN(test_scan);

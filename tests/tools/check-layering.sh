@@ -9,6 +9,9 @@
 #   4. No hand-written Xen ABI outside tests/host/fake*: no definition of
 #      a struct, union or enum, and no #define, whose name the Xen public
 #      headers (/usr/include/xen) define; no __HYPERVISOR_* numbers.
+#   5. No hypercall page (XSA-466): outside the BUGGY=xsa466 block, no
+#      kernel source asks Xen for one (an MSR write: x86_wrmsr() calls,
+#      the ELF note XEN_ELFNOTE_HYPERCALL_PAGE) or names one.
 # Prints every violation as file:line and exits 1 if there is any.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -105,6 +108,29 @@ xargs -r grep -nE "$def_re" <"$tmp/abi-scope" |
 		}' |
 	report "Xen ABI constant defined by hand: include the Xen public header instead" ||
 	true
+
+# 5. No hypercall page.  Lines inside "#ifdef KTEST_BUGGY_XSA466" up to
+# its #else/#endif are the switch that brings the old way back for the
+# tests; everything else is checked.
+sources lib kernel drivers arch boot | xargs -r awk '
+	FNR == 1 { skip = 0; depth = 0 }
+	/^[ \t]*#[ \t]*if/ {
+		if (skip) depth++
+		else if ($0 ~ /KTEST_BUGGY_XSA466/) { skip = 1; depth = 0; next }
+	}
+	skip && /^[ \t]*#[ \t]*(else|elif|endif)/ {
+		if (depth == 0) { skip = 0; next }
+		if ($0 ~ /endif/) depth--
+	}
+	skip { next }
+	/XEN_ELFNOTE_HYPERCALL_PAGE|hypercall_page|hc_page/ ||
+	(/x86_wrmsr[ \t]*\(/ && !/static inline/) {
+		print FILENAME ":" FNR ":" $0
+	}' |
+	report "XSA-466: no hypercall page: hypercalls go through arch/x86/hypercall.c's own VMCALL/VMMCALL stub" ||
+	true
+grep -n 'HYPERCALL_PAGE\|hypercall_page' linker.ld boot/*.S 2>/dev/null |
+	report "XSA-466: no hypercall page in the image or its ELF notes" || true
 
 if [ -s "$tmp/violations" ]; then
 	echo "check-layering: $(wc -l <"$tmp/violations") violation(s)" >&2
