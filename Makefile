@@ -111,6 +111,7 @@ $(KERNEL): $(KOBJS) $(O)/k/ksyms.o linker.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(O)/k/ksyms.o $(LIBGCC)
 	$(Q)tests/tools/check-kernel-size.sh $@
+	$(Q)$(if $(filter xsa466,$(BUGGY)),:,tests/tools/check-hypercall-page.sh $@)
 
 # Set-up: installs whatever Debian packages are missing (needs root or sudo).
 setup:

@@ -381,10 +381,10 @@ KINIT(KINIT_DEVICES, netfront_init);
  */
 
 static const char *const modes[] = {
-    "good",	  "dup-id",    "stale-id",    "bad-id",	     "rx-overflow",
-    "bad-status", "prod-jump", "prod-rewind", "storm",	     "hold-tx-grant",
-    "close-mid",  "reattach",  "rx-dup-id",   "rx-stale-id", "rx-bad-id",
-    "hold-rx-all", "hold-tx-all", "hold-cycle", "rx-rewrite", "tx-scan",
+    "good",	   "dup-id",	  "stale-id",	 "bad-id",	"rx-overflow",
+    "bad-status",  "prod-jump",	  "prod-rewind", "storm",	"hold-tx-grant",
+    "close-mid",   "reattach",	  "rx-dup-id",	 "rx-stale-id", "rx-bad-id",
+    "hold-rx-all", "hold-tx-all", "hold-cycle",	 "rx-rewrite",	"tx-scan",
 };
 
 static int set_expect(const char *value)
