@@ -13,9 +13,10 @@
 #include "lib/string.h"
 #include "tests/guest/netback_phase.h"
 
-#define HOSTILE	 "dd-hostile"
-#define GONE_NS	 (60 * NBT_SEC)
-#define ALONE_NS (150 * NBT_SEC)
+#define HOSTILE		"dd-hostile"
+#define GONE_NS		(60 * NBT_SEC)
+#define ALONE_NS	(150 * NBT_SEC)
+#define CLIENTS_GONE_NS (60 * NBT_SEC)
 
 static bool after_ok, after_done;
 static domid_t hostile_id;
@@ -192,6 +193,18 @@ KTEST(netback, no_leak_after_teardown)
 		nbt_ack("after");
 		if (!nbt_wait_phase("done"))
 			nbt_ack("done");
+		/*
+		 * The clients run their last tests in phase done too: serve
+		 * until they have gone (bounded), then nothing may be left.
+		 */
+		if (netback_wait(all_gone, NULL, CLIENTS_GONE_NS)) {
+			ktest_diag("clients still connected at the end");
+			return;
+		}
+		netback_get_stats(&st);
+		KT_EXPECT_EQ(st.rings_unmapped, st.rings_mapped);
+		KT_EXPECT_EQ(st.ports_closed, st.ports_bound);
+		check_accounts();
 		return;
 	}
 	/* Alone: our frontends finish their tests and go. */
