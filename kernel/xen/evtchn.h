@@ -56,4 +56,13 @@ void evtchn_get_stats(struct evtchn_stats *st);
 /* Events delivered to one port since it was bound. */
 uint64_t evtchn_port_events(evtchn_port_t port);
 
+/* One port since it was bound (zeros for a port we do not track). */
+struct evtchn_port_stats {
+	uint64_t events;   /* handler invocations */
+	uint64_t spurious; /* of which the handler found no work */
+	uint64_t storms;   /* back-offs (budget or spurious run) */
+	bool backed_off;   /* masked by a back-off right now */
+};
+void evtchn_get_port_stats(evtchn_port_t port, struct evtchn_port_stats *st);
+
 #endif

@@ -125,7 +125,8 @@ struct xs_stats {
 	uint64_t events_dropped; /* unmatched, malformed or queue full */
 	uint64_t callbacks;	 /* watch callbacks run */
 	uint64_t txn_retries;	 /* xs_transact reruns after -EAGAIN */
-	uint64_t irqs; /* event channel notifications from xenstored */
+	uint64_t irqs;		/* event channel notifications from xenstored */
+	uint64_t spurious_irqs; /* of which moved no index (XSA-391) */
 	bool broken;
 };
 void xs_get_stats(struct xs_stats *st);

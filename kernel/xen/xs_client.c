@@ -20,10 +20,27 @@
 static evtchn_port_t xs_port;
 /* Bound once for good: closing the store port would lose xenstore. */
 static bool xs_bound;
+static struct xenstore_domain_interface *xs_intf;
+/* xenstored's indices at the last event: hints, never used for data. */
+static XENSTORE_RING_IDX irq_rsp_prod, irq_req_cons;
 
 static void xs_irq(evtchn_port_t port, void *arg)
 {
+	XENSTORE_RING_IDX rsp = READ_ONCE(xs_intf->rsp_prod);
+	XENSTORE_RING_IDX req = READ_ONCE(xs_intf->req_cons);
+
 	xs_stats.irqs++;
+	/*
+	 * XSA-391: an event that moved neither of xenstored's indices brought
+	 * nothing; reported, so a run of them backs the port off like any
+	 * other peer's.
+	 */
+	if (rsp == irq_rsp_prod && req == irq_req_cons) {
+		xs_stats.spurious_irqs++;
+		evtchn_note_spurious(port);
+	}
+	irq_rsp_prod = rsp;
+	irq_req_cons = req;
 }
 
 static void xen_notify(void *ctx)
@@ -93,7 +110,10 @@ int xs_init(void)
 	if (rc)
 		return rc;
 	xs_port = (evtchn_port_t)port;
-	rc = xs_attach((void *)(uintptr_t)(pfn << PAGE_SHIFT), &xen_transport);
+	xs_intf = (void *)(uintptr_t)(pfn << PAGE_SHIFT);
+	irq_rsp_prod = READ_ONCE(xs_intf->rsp_prod);
+	irq_req_cons = READ_ONCE(xs_intf->req_cons);
+	rc = xs_attach(xs_intf, &xen_transport);
 	if (rc)
 		return rc;
 	if (!xs_bound) {

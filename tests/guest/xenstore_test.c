@@ -4,13 +4,18 @@
  * SKIPs without Xen.  Everything we write lives under our own "data/"
  * subtree (libxl makes it writable by the guest) and is removed again.
  */
+#include "kernel/arch.h"
 #include "kernel/ktest.h"
+#include "kernel/time.h"
+#include "kernel/xen/evtchn.h"
+#include "kernel/xen/hypercall.h"
 #include "kernel/xen/xen.h"
 #include "kernel/xen/xenbus.h"
 #include "kernel/xen/xenstore.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include <xen/hvm/params.h>
 
 #define ROOT "data/ktest-xs"
 #define SEC  (1000ULL * 1000 * 1000)
@@ -246,4 +251,55 @@ KTEST(xenstore, xenbus_state)
 		ktest_diag("vif 0 backend %s (domain %u) is %s", be, be_id,
 			   xenbus_state_name(st));
 	}
+}
+
+/*
+ * XSA-391: events on the xenstore port that bring nothing (neither of
+ * xenstored's indices moved) are reported as spurious, so a run of them
+ * backs the port off like any other peer's.  Each event is made the way a
+ * peer's notify arrives: pending while masked, delivered by the unmask
+ * hypercall.  xenstore keeps working, by polling, while backed off.
+ */
+KTEST(xenstore, spurious_events_back_off)
+{
+	struct evtchn_port_stats before, after;
+	struct xs_stats xb, xa;
+	uint64_t port, v, deadline;
+	unsigned int sent = 0;
+
+	XS_REQUIRE();
+	KT_ASSERT(xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port) == 0);
+	/* A real answer first: whatever run there was ends here. */
+	KT_ASSERT(xs_read_u64(XS_TXN_NIL, "domid", &v) == 0);
+	evtchn_get_port_stats((evtchn_port_t)port, &before);
+	xs_get_stats(&xb);
+	do {
+		uint64_t n = evtchn_port_events((evtchn_port_t)port);
+
+		evtchn_mask((evtchn_port_t)port);
+		__atomic_fetch_or(&xen_shared_info->evtchn_pending[port / 64],
+				  1UL << (port % 64), __ATOMIC_SEQ_CST);
+		evtchn_unmask((evtchn_port_t)port);
+		deadline = time_now_ns() + SEC / 10;
+		while (evtchn_port_events((evtchn_port_t)port) == n &&
+		       time_now_ns() < deadline)
+			arch_pause();
+		evtchn_get_port_stats((evtchn_port_t)port, &after);
+	} while (++sent < 200 && after.storms == before.storms);
+	xs_get_stats(&xa);
+	ktest_diag("%u events made: %lu handled, %lu spurious, %lu back-offs",
+		   sent, after.events - before.events,
+		   after.spurious - before.spurious,
+		   after.storms - before.storms);
+	KT_EXPECT(after.spurious - before.spurious >= 64);
+	KT_EXPECT_EQ(xa.spurious_irqs - xb.spurious_irqs,
+		     after.spurious - before.spurious);
+	KT_EXPECT(after.storms > before.storms);
+	/* Backed off, not broken. */
+	KT_EXPECT_EQ(xs_read_u64(XS_TXN_NIL, "domid", &v), 0);
+	deadline = time_now_ns() + 2 * SEC;
+	do
+		evtchn_get_port_stats((evtchn_port_t)port, &after);
+	while (after.backed_off && time_now_ns() < deadline);
+	KT_EXPECT(!after.backed_off);
 }

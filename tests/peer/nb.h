@@ -54,6 +54,8 @@
  * (tests/guest/msa01_test.c CANARY, tests/peer/traffic.h TRAFFIC_CANARY).
  */
 #define NB_CANARY 0xc5
+/* mixed-storm: one valid answer per this many events (spurious run < 64) */
+#define NB_MIXED_EVERY 32
 
 enum nb_mode {
 	NB_GOOD,	  /* a minimal correct backend */
@@ -75,6 +77,7 @@ enum nb_mode {
 	NB_HOLD_CYCLE,	  /* hold-rx-all, mappings kept across reconnects */
 	NB_RX_REWRITE,	  /* RX answer rewritten once the guest copied it */
 	NB_TX_SCAN,	  /* whole TX page read: bytes beyond the frame = ERROR */
+	NB_MIXED_STORM,	  /* storm, one RX frame every NB_MIXED_EVERY events */
 	NB_MODE_COUNT,
 };
 

@@ -190,7 +190,7 @@ static int nb_tx_copy(struct nb *nb, const struct nb_slot *s, unsigned int n)
 static bool nb_quiet(const struct nb *nb, unsigned int n)
 {
 	return (nb->mode == NB_HOLD_RX_ALL || nb->mode == NB_HOLD_TX_ALL ||
-		nb->mode == NB_HOLD_CYCLE) &&
+		nb->mode == NB_HOLD_CYCLE || nb->mode == NB_MIXED_STORM) &&
 	       n % 256;
 }
 
@@ -348,10 +348,14 @@ void nb_start(struct nb *nb)
 {
 	unsigned int i;
 
-	if (nb->mode == NB_STORM) {
+	if (nb->mode == NB_STORM || nb->mode == NB_MIXED_STORM) {
 		peer_log("storm: %u notifications", nb->storm_count);
-		for (i = 0; i < nb->storm_count; i++)
+		for (i = 0; i < nb->storm_count; i++) {
+			/* mixed-storm: a cheap valid RX answer now and then. */
+			if (nb->mode == NB_MIXED_STORM && !(i % NB_MIXED_EVERY))
+				nb->rx_pending = 1, nb_kick(nb);
 			nb->ops->notify(nb->ctx);
+		}
 		nb->done = true;
 		peer_log("storm: done, serving normally");
 	}

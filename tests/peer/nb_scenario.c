@@ -30,6 +30,7 @@ static const char *const nb_mode_names[NB_MODE_COUNT] = {
     [NB_HOLD_CYCLE] = "hold-cycle",
     [NB_RX_REWRITE] = "rx-rewrite",
     [NB_TX_SCAN] = "tx-scan",
+    [NB_MIXED_STORM] = "mixed-storm",
 };
 
 int nb_mode_parse(const char *name, enum nb_mode *mode)

@@ -403,6 +403,20 @@ static void test_storm(void)
 	EXPECT(rx_sring->rsp_prod == 1);
 }
 
+static void test_mixed_storm(void)
+{
+	setup(NB_MIXED_STORM);
+	for (uint16_t id = 0; id < 40; id++)
+		fe_rx_post(id, id % GUEST_PAGES);
+	nb_start(&nb);
+	/* 1000 events, an RX frame every NB_MIXED_EVERY of them, then the
+	 * first frame of every scenario. */
+	EXPECT(fk.notifies >= 1000);
+	EXPECT(rx_sring->rsp_prod ==
+	       (1000 + NB_MIXED_EVERY - 1) / NB_MIXED_EVERY + 1);
+	EXPECT(fk.copies_to == rx_sring->rsp_prod);
+}
+
 static void test_hold_tx_grant(void)
 {
 	setup(NB_HOLD_TX_GRANT);
@@ -605,6 +619,7 @@ int main(int argc, char **argv)
 	RUN(test_prod_jump);
 	RUN(test_prod_rewind);
 	RUN(test_storm);
+	RUN(test_mixed_storm);
 	RUN(test_hold_tx_grant);
 	RUN(test_hold_rx_all);
 	RUN(test_hold_tx_all);

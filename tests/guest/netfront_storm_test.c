@@ -1,0 +1,85 @@
+/*
+ * Suite `netfront`: the mixed event storm (XSA-391), against
+ * tests/peer/hostile-netback mixed-storm (scenario nf-mixed-storm).  The
+ * backend answers one cheap valid RX frame among every NB_MIXED_EVERY (32)
+ * empty events, so the handler finds work often enough that a run of 64
+ * spurious events never happens.  What must bound the peer then is the
+ * per-port budget of handler invocations, whatever they found: the port is
+ * backed off, the handler runs at most 5000 times a second, and the kernel
+ * stays responsive.
+ */
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/xen/evtchn.h"
+#include "kernel/xen/xenstore.h"
+#include "tests/guest/netfront_test.h"
+
+/* evtchn.c's budget: 100 invocations per 20 ms window. */
+#define BUDGET_PER_S 5000
+#define MEASURE_NS   (1000 * NFT_MS)
+#define STORM_END_NS (90000 * NFT_MS)
+
+static volatile uint64_t ticks;
+static evtchn_port_t nf_port; /* ours, as we wrote it for the backend */
+
+static void tick(struct timer *t)
+{
+	ticks++;
+	timer_arm(t, time_now_ns() + 5 * NFT_MS);
+}
+
+static bool port_backed_off(void *arg)
+{
+	struct evtchn_port_stats *p = arg;
+
+	evtchn_get_port_stats(nf_port, p);
+	return p->storms >= 1;
+}
+
+KTEST(netfront, mixed_storm)
+{
+	struct netfront_stats a, b;
+	struct evtchn_port_stats p0, p1;
+	struct timer t = {.fn = tick};
+	uint64_t t0, ms, rate, v;
+
+	NFT_NEED_HOSTILE("mixed-storm");
+	KT_ASSERT(nft_hostile_up() == 0);
+	KT_ASSERT(xs_read_u64(XS_TXN_NIL, NETFRONT_DEV "/event-channel", &v) ==
+		  0);
+	nf_port = (evtchn_port_t)v;
+	/* The storm starts at Connected; its first back-off comes soon. */
+	KT_ASSERT(nft_wait(port_backed_off, &p0, 4 * NFT_TIMEOUT_NS));
+	/* One second in the middle of the storm. */
+	netfront_get_stats(&a);
+	evtchn_get_port_stats(nf_port, &p0);
+	ticks = 0;
+	t0 = time_now_ns();
+	timer_arm(&t, t0 + 5 * NFT_MS);
+	sleep_ns(MEASURE_NS);
+	timer_cancel(&t);
+	ms = (time_now_ns() - t0) / NFT_MS;
+	netfront_get_stats(&b);
+	evtchn_get_port_stats(nf_port, &p1);
+	rate = (p1.events - p0.events) * 1000 / (ms ? ms : 1);
+	ktest_diag("%lu ms: %lu handler runs (%lu/s), %lu spurious, %lu RX "
+		   "frames, %lu back-offs, %lu ticks",
+		   ms, p1.events - p0.events, rate, p1.spurious - p0.spurious,
+		   b.rx_packets - a.rx_packets, p1.storms - p0.storms, ticks);
+	/* A mixed storm indeed: valid frames among the empty events. */
+	KT_EXPECT(b.rx_packets > a.rx_packets);
+	KT_EXPECT(b.spurious > a.spurious);
+	/* Backed off again and again, whatever the handler found. */
+	KT_EXPECT(p1.storms > p0.storms);
+	/* The bound on what the peer makes us do (two windows of slack). */
+	KT_EXPECT(p1.events - p0.events <= BUDGET_PER_S * ms / 1000 + 200);
+	/* Responsive: the 5 ms ticker ran (5% of nominal, as evtchn.storm). */
+	KT_EXPECT(ticks >= 1 + ms / 100);
+	KT_EXPECT_EQ(xs_read_u64(XS_TXN_NIL, "domid", &v), 0);
+	KT_EXPECT(!b.broken && b.up);
+	/* Once the storm is over the backend serves as usual. */
+	KT_EXPECT_EQ(nft_send_test(60, 0x6d), 0);
+	KT_EXPECT(nft_wait_rings(nft_tx_idle, NULL, STORM_END_NS));
+	netfront_get_stats(&b);
+	KT_EXPECT(!b.broken && b.up);
+}
