@@ -1,12 +1,19 @@
 /*
  * Xen PV console: the ring page of HVM_PARAM_CONSOLE_PFN, served by
  * xenconsoled in dom0; this is what `xl console` and `xl create -c` show.
- * Output never drops bytes while the consumer makes progress: a full ring
- * makes us notify and wait (SCHEDOP_poll on the console port, which works
- * with interrupts off) until xenconsoled frees space.  Only a consumer
- * that makes no progress for CONS_STALL_NS gets its output dropped, and
- * counted, so a dead xenconsoled cannot hang the kernel.
+ *
+ * The console backend is another domain (MSA03, the PV console relative
+ * of XSA-155): our producer index lives here and is only ever written to
+ * the page, never read back; the consumer index is copied once and must
+ * lie between the last one we saw and our producer.  A backend that moves
+ * it back, past what we produced, or more than a ring behind has broken
+ * the protocol; one that keeps us waiting CONS_WAIT_NS in all since it
+ * last caught up with us (whether it moves or not, across any number of
+ * writes and flushes) is too slow to wait for.  Either
+ * way the ring is given up for good with one log line, and the kernel's
+ * other console paths (port 0xE9, the UART) carry on alone.
  */
+#include "drivers/xencons.h"
 #include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
@@ -17,24 +24,65 @@
 #include <xen/hvm/params.h>
 #include <xen/io/console.h>
 
-#define CONS_STALL_NS 5000000000ULL /* 5 s without progress: give up */
-#define CONS_POLL_NS  10000000ULL
+/* Waiting in all since the ring was last empty: 10 s, then give up. */
+#define CONS_WAIT_NS 10000000000ULL
+#define CONS_POLL_NS 10000000ULL
+
+/*
+ * BUGGY=msa03 (MirageOS MSA03, Solo5's console writer): the producer is
+ * read back from the page and a wait lasts as long as the consumer index
+ * keeps moving, so a backend that keeps moving it holds us forever.
+ */
+#ifdef KTEST_BUGGY_MSA03
+#define XENCONS_BUGGY_MSA03 1
+#else
+#define XENCONS_BUGGY_MSA03 0
+#endif
 
 static struct xencons_interface *ring;
 static evtchn_port_t port;
-static uint64_t dropped; /* bytes lost to a stalled consumer */
-static bool stalled;
+static XENCONS_RING_IDX prod;	   /* ours: written to the page, never read */
+static XENCONS_RING_IDX cons_seen; /* the last consumer index we accepted */
+static uint64_t dropped;	   /* bytes not put on the ring */
+static uint64_t waited_ns;	   /* since the consumer last caught up */
+static const char *broken;	   /* why the ring was given up */
 
-/* Wait for the consumer to move; false once it has stalled for good. */
-static bool wait_progress(XENCONS_RING_IDX seen)
+static XENCONS_RING_IDX producer(void)
+{
+	return XENCONS_BUGGY_MSA03 ? READ_ONCE(ring->out_prod) : prod;
+}
+
+static bool give_up(const char *why, XENCONS_RING_IDX cons)
+{
+	/* Set first: the line below goes to every sink, this one included. */
+	broken = why;
+	pr_warn("xencons: %s (consumer %u, producer %u): ring given up\n", why,
+		cons, producer());
+	return false;
+}
+
+/* The consumer index, copied once and checked: cons_seen <= c <= prod. */
+static bool read_cons(XENCONS_RING_IDX *cons)
+{
+	XENCONS_RING_IDX c = READ_ONCE(ring->out_cons), p = producer();
+
+	if (p - c > sizeof(ring->out) || c - cons_seen > p - cons_seen)
+		return give_up("bad consumer index", c);
+	cons_seen = *cons = c;
+	return true;
+}
+
+/* Wait for the consumer to move from `seen`, within the wait budget. */
+static bool wait_moved(XENCONS_RING_IDX seen)
 {
 	uint64_t start = time_now_ns();
 
+	/* BUGGY: each wait starts afresh, so any movement resets it. */
+	if (XENCONS_BUGGY_MSA03)
+		waited_ns = 0;
 	while (READ_ONCE(ring->out_cons) == seen) {
-		if (time_now_ns() - start > CONS_STALL_NS) {
-			stalled = true;
-			return false;
-		}
+		if (waited_ns + (time_now_ns() - start) > CONS_WAIT_NS)
+			return give_up("consumer too slow", seen);
 		evtchn_clear_pending(port);
 		evtchn_send(port);
 		/* Re-check after clearing: an update in between is seen. */
@@ -42,45 +90,52 @@ static bool wait_progress(XENCONS_RING_IDX seen)
 			break;
 		evtchn_poll(port, CONS_POLL_NS);
 	}
+	waited_ns += time_now_ns() - start;
 	return true;
 }
 
 static void xencons_write(const char *s, size_t len)
 {
-	while (len) {
-		XENCONS_RING_IDX cons = READ_ONCE(ring->out_cons);
-		XENCONS_RING_IDX prod = ring->out_prod;
-		size_t n = 0;
+	XENCONS_RING_IDX cons, p;
+	size_t n;
 
+	while (len && !broken && read_cons(&cons)) {
+		if (cons == producer())
+			waited_ns = 0; /* caught up: a new budget */
 		/* Pairs with xenconsoled's barrier before moving out_cons. */
 		mb();
-		if (prod - cons > sizeof(ring->out)) {
-			/* Consumer index out of range: a broken peer. */
-			stalled = true;
-		}
-		if (stalled) {
-			dropped += len;
-			return;
-		}
-		while (n < len && prod - cons < sizeof(ring->out))
-			ring->out[MASK_XENCONS_IDX(prod++, ring->out)] = s[n++];
+		p = producer();
+		for (n = 0; n < len && p - cons < sizeof(ring->out); n++)
+			ring->out[MASK_XENCONS_IDX(p++, ring->out)] = s[n];
 		/* Data before the index: xenconsoled reads out_prod first. */
 		wmb();
-		ring->out_prod = prod;
+		prod = p;
+		WRITE_ONCE(ring->out_prod, p);
 		evtchn_send(port);
 		s += n;
 		len -= n;
-		if (len && !wait_progress(cons))
-			dropped += len, len = 0;
+		if (len && !wait_moved(cons))
+			break;
 	}
+	dropped += len;
 }
 
 /* Before shutdown: the last lines must reach dom0 before we vanish. */
 static void xencons_flush(void)
 {
-	while (!stalled && READ_ONCE(ring->out_cons) != ring->out_prod)
-		if (!wait_progress(READ_ONCE(ring->out_cons)))
+	XENCONS_RING_IDX cons;
+
+	while (!broken && read_cons(&cons) && cons != producer())
+		if (!wait_moved(cons))
 			break;
+}
+
+void xencons_get_stats(struct xencons_stats *st)
+{
+	st->up = ring && !broken;
+	st->broken = broken;
+	st->why = broken;
+	st->dropped = dropped;
 }
 
 static struct cons_sink xencons_sink = {
@@ -110,6 +165,9 @@ static int xencons_init(void)
 	}
 	ring = (struct xencons_interface *)(uintptr_t)(pfn << PAGE_SHIFT);
 	port = (evtchn_port_t)evtchn;
+	/* Where the domain builder left the ring; checked before use. */
+	prod = READ_ONCE(ring->out_prod);
+	cons_seen = READ_ONCE(ring->out_cons);
 	cons_register(&xencons_sink);
 	return 0;
 }

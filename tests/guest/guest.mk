@@ -1,7 +1,7 @@
 # In-kernel test suites that need the real kernel (not the host build).
 KERNEL_SRCS += tests/guest/arch_test.c tests/guest/boot_test.c \
 	tests/guest/xen_test.c tests/guest/xsa466_test.c \
-	tests/guest/bench_xen.c
+	tests/guest/bench_xen.c tests/guest/msa03_test.c
 # The driver-domain scenario (issue 8, tests/guest/dd_phase.h): suite
 # ddclient (the good kernel frontend, domain dd-fe) and suite hostile_fe
 # (a raw hostile frontend, domain dd-hostile).  Both SKIP outside it.

@@ -22,7 +22,10 @@ GH_SRCS := tests/peer/grant-holder.c tests/peer/gh.c $(PEER_COMMON_SRCS)
 NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c tests/peer/nb_conn.c \
 	tests/peer/nb_ring.c tests/peer/nb_scenario.c $(PEER_COMMON_SRCS)
 
-PEERS := $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt
+HC_SRCS := tests/peer/hostile-console.c $(PEER_COMMON_SRCS)
+
+PEERS := $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt \
+	$(O)/peer/hostile-console
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
 
@@ -47,6 +50,11 @@ $(O)/peer/udp-rtt: $(call peer_objs,tests/peer/udp-rtt.c)
 	@mkdir -p $(dir $@)
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^
+
+$(O)/peer/hostile-console: $(call peer_objs,$(HC_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  PEERLD  $@"
+	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
 
 peers: $(PEERS)
 

@@ -24,7 +24,7 @@ BOOT_SECONDS = 40
 PER_SCENARIO_SECONDS = 10
 
 NAME_RE = re.compile(r'^[A-Za-z0-9_-]+$')
-CHECK_KEYS = ('seq', 'require', 'forbid', 'xfail', 'reason')
+CHECK_KEYS = ('seq', 'require', 'forbid', 'xfail', 'reason', 'source')
 # Keys for dom0, not xl: of every domain line, and of a group's header line.
 DOMAIN_KEYS = ('start', 'stop', 'wait', 'stopwait', 'retry')
 GROUP_KEYS = ('phases', 'timeout')
@@ -87,6 +87,8 @@ def parse(path):
                 k, _, v = tok.partition('=')
                 if k not in CHECK_KEYS or not v:
                     fail(path, lineno, 'unknown check %r' % tok)
+                if k == 'source' and v != '0xE9':
+                    fail(path, lineno, 'source= takes only 0xE9')
                 if k in ('require', 'forbid'):
                     try:
                         re.compile(v)

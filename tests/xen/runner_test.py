@@ -23,6 +23,7 @@ g | phases=one,two timeout=100 | - | forbid=^ktest-dd:\sbad |
 g/g-b | memory=8 wait=ack | x | |
 g/g-c | memory=8 | y | xfail=s.two |
 g/g-h | memory=8 start=two stop=two | z | require=^ok\s1\ss.one$ |
+e | memory=8 | test=all | source=0xE9 |
 """
 
 
@@ -154,6 +155,15 @@ class RunnerTest(unittest.TestCase):
         body = ['(d1) ' + x for x in ktap()] + ['(d2) KTAP version 1']
         self.assertEqual(self.run_log(scenario('a', body), ['a']), 0, self.out)
         self.assertIn('used the 0xE9', self.out)
+
+    def test_source_e9(self):
+        # The PV console broken on purpose: its half run is not judged.
+        body = ktap(final=None) + ['(d1) ' + x for x in ktap()]
+        self.assertEqual(self.run_log(scenario('e', body), ['e']), 0, self.out)
+        self.assertIn('source=0xE9', self.out)
+        self.assertEqual(self.run_log(scenario('a', body), ['a']), 1)
+        body = ktap() + ['(d1) ' + x for x in ktap(final=None)]
+        self.assertEqual(self.run_log(scenario('e', body), ['e']), 1)
 
     def test_xen_line_inside_console_line_and_ansi(self):
         body = ktap()

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hostile-console: a console backend that breaks the PV console protocol
+ * (MSA03), for tests/guest/msa03_test.c.  It maps the guest's real console
+ * ring (grant reference GNTTAB_RESERVED_CONSOLE, granted to dom0 by the
+ * domain builder, which is how xenconsoled maps it too), stops xenconsoled
+ * (SIGSTOP) so that it alone plays the backend, and moves the indices:
+ *
+ *   leap   every 5 ms: out_cons += 4096, out_prod = out_cons + 2048, both
+ *          in one 8-byte store (no reader sees a half-moved pair).  The
+ *          consumer is far past anything the guest produced, while a
+ *          writer that reads out_prod back sees a full ring that keeps
+ *          "moving", and waits for ever.
+ *   creep  every 50 ms: out_cons += 1, never past the guest's out_prod: an
+ *          honest consumer of 20 bytes a second, which holds for minutes
+ *          a writer whose waits end only on "no progress" (Solo5's
+ *          console writer and MSA03: output over the 2048-byte ring). Protocol,
+ * under /local/domain/<g>/data/ktest-cons/: the guest writes go=1; we map, stop
+ * xenconsoled, write state=attacking and attack until the guest writes cmd=done
+ * (or --timeout), then put out_cons = out_prod, let xenconsoled go on (SIGCONT,
+ * also on SIGTERM) and write state=done.  On a set-up failure: state=error
+ * <reason>.
+ *
+ * Usage: hostile-console [--domid N] [--timeout SECS] leap|creep
+ */
+#include "peer_util.h"
+#include "peer_xs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xen/grant_table.h>
+#include <xen/io/console.h>
+#include <xengnttab.h>
+
+#define LEAP_STEP_MS  5
+#define CREEP_STEP_MS 50
+
+static pid_t consoled;
+static char home[64];
+
+/* xenconsoled's pid from /proc, or 0. */
+static pid_t find_xenconsoled(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t pid = 0;
+
+	while (d && !pid && (e = readdir(d))) {
+		char path[300], comm[64] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strcmp(comm, "xenconsoled\n"))
+			pid = (pid_t)atoi(e->d_name);
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
+static void release_consoled(void)
+{
+	if (consoled > 0 && !kill(consoled, SIGCONT))
+		peer_log("xenconsoled %d continued", (int)consoled);
+	consoled = 0;
+}
+
+static int state(struct xs_handle *xs, const char *fmt, const char *arg)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%s/state", home);
+	return peer_xs_printf(xs, XBT_NULL, path, fmt, arg);
+}
+
+/* Wait for home/leaf == want; 0, or -ETIMEDOUT at `end` / on a signal. */
+static int wait_node(struct xs_handle *xs, const char *leaf, const char *want,
+		     uint64_t end)
+{
+	char path[96], buf[16];
+
+	snprintf(path, sizeof(path), "%s/%s", home, leaf);
+	while (!peer_stop && peer_now_ms() < end) {
+		if (peer_xs_read(xs, XBT_NULL, path, buf, sizeof(buf)) >= 0 &&
+		    !strcmp(buf, want))
+			return 0;
+		usleep(20000);
+	}
+	return -ETIMEDOUT;
+}
+
+static void attack(struct xencons_interface *r, int creep, struct xs_handle *xs,
+		   uint64_t end)
+{
+	XENCONS_RING_IDX cons = __atomic_load_n(&r->out_cons, __ATOMIC_SEQ_CST);
+	uint64_t *pair = (uint64_t *)&r->out_cons; /* out_cons, out_prod */
+	char path[96], buf[16];
+	unsigned long steps = 0;
+
+	_Static_assert(offsetof(struct xencons_interface, out_prod) ==
+			   offsetof(struct xencons_interface, out_cons) + 4,
+		       "out_cons and out_prod adjacent");
+	snprintf(path, sizeof(path), "%s/cmd", home);
+	while (!peer_stop && peer_now_ms() < end) {
+		if (creep) {
+			if (cons !=
+			    __atomic_load_n(&r->out_prod, __ATOMIC_SEQ_CST))
+				__atomic_store_n(&r->out_cons, ++cons,
+						 __ATOMIC_SEQ_CST);
+		} else {
+			cons += 4096;
+			__atomic_store_n(
+			    pair,
+			    (uint64_t)cons |
+				(uint64_t)(XENCONS_RING_IDX)(cons + 2048) << 32,
+			    __ATOMIC_SEQ_CST);
+		}
+		steps++;
+		usleep((creep ? CREEP_STEP_MS : LEAP_STEP_MS) * 1000);
+		if (!(steps % (creep ? 2 : 20)) &&
+		    peer_xs_read(xs, XBT_NULL, path, buf, sizeof(buf)) >= 0 &&
+		    !strcmp(buf, "done"))
+			break;
+	}
+	peer_log("%lu moves of the indices; last consumer %u", steps, cons);
+	/* Nothing left to read for xenconsoled once it goes on. */
+	__atomic_store_n(&r->out_cons,
+			 __atomic_load_n(&r->out_prod, __ATOMIC_SEQ_CST),
+			 __ATOMIC_SEQ_CST);
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("KTEST_DOMID"), *mode = NULL;
+	uint32_t domid = 0, timeout = 120;
+	struct xencons_interface *r;
+	struct xs_handle *xs;
+	xengnttab_handle *gt;
+	int creep, i;
+
+	peer_log_init("hostile-console");
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--domid") && i + 1 < argc)
+			env = argv[++i];
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
+			timeout = (uint32_t)atoi(argv[++i]);
+		else
+			mode = argv[i];
+	}
+	if (!env || peer_parse_u32(env, strlen(env), 0x7fef, &domid) || !mode ||
+	    (strcmp(mode, "leap") && strcmp(mode, "creep")) || !timeout) {
+		fprintf(stderr, "usage: hostile-console [--domid N] "
+				"[--timeout SECS] leap|creep\n");
+		return 1;
+	}
+	creep = !strcmp(mode, "creep");
+	if (peer_signals_init())
+		return 1;
+	xs = xs_open(0);
+	if (!xs) {
+		peer_log("xs_open: %s", strerror(errno));
+		return 1;
+	}
+	snprintf(home, sizeof(home), "/local/domain/%u/data/ktest-cons", domid);
+	uint64_t end = peer_now_ms() + (uint64_t)timeout * 1000;
+
+	if (wait_node(xs, "go", "1", end)) {
+		peer_log("no go from domain %u", domid);
+		return 2;
+	}
+	gt = xengnttab_open(NULL, 0);
+	r = gt ? xengnttab_map_grant_ref(gt, domid, GNTTAB_RESERVED_CONSOLE,
+					 PROT_READ | PROT_WRITE)
+	       : NULL;
+	if (!r) {
+		peer_log("cannot map the console grant of domain %u: %s", domid,
+			 strerror(errno));
+		state(xs, "error %s", "map");
+		return 1;
+	}
+	consoled = find_xenconsoled();
+	if (consoled <= 0 || kill(consoled, SIGSTOP)) {
+		peer_log("cannot stop xenconsoled");
+		state(xs, "error %s", "xenconsoled");
+		xengnttab_unmap(gt, r, 1);
+		return 1;
+	}
+	atexit(release_consoled);
+	peer_log("%s: xenconsoled %d stopped, console ring of domain %u mapped",
+		 mode, (int)consoled, domid);
+	state(xs, "%s", "attacking");
+	attack(r, creep, xs, end);
+	release_consoled();
+	xengnttab_unmap(gt, r, 1);
+	state(xs, "%s", "done");
+	xs_close(xs);
+	return 0;
+}
