@@ -24,7 +24,7 @@ enum dd_phase {
 #define DD_PHASE_KEY "data/ktest/phase"
 #define DD_ACK_KEY   "data/ktest/ack"
 /* The contract's bound on each phase wait. */
-#define DD_PHASE_WAIT_NS (120ULL * 1000 * 1000 * 1000)
+#define DD_PHASE_WAIT_NS (240ULL * 1000 * 1000 * 1000)
 
 static inline const char *dd_phase_name(enum dd_phase p)
 {

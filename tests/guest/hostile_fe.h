@@ -196,6 +196,8 @@ struct hfe_vif {
 	uint16_t attack_id[8];	 /* their ids (chain: the first slot's) */
 	uint8_t attack_slots[8]; /* slots per bad request (chains) */
 	bool probe_ok;		 /* a valid probe before it got OKAY */
+	bool post_sent;		 /* multislot: the probe after the chains */
+	uint16_t post_id;
 	uint64_t storm_sent, storm_fail;
 	uint64_t announces;
 	uint64_t last_announce_ns;
@@ -249,6 +251,14 @@ bool hfe_run(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
 /* Classify the backend's reaction to the vif's bad requests. */
 enum hfe_reaction hfe_reaction(struct hfe_vif *v, uint64_t now_ns);
 const char *hfe_reaction_name(enum hfe_reaction r);
+/* multislot: has every slot of every chain been answered? */
+bool hfe_chains_answered(struct hfe_vif *v);
+/*
+ * The attack has shown its effect, as far as the frontend can see: a
+ * reaction to the bad requests, the chains and the probe after them
+ * answered.  Modes without a bad part: at once.
+ */
+bool hfe_settled(struct hfe_vif *v, uint64_t now_ns);
 /* The first vif running `mode`, or NULL. */
 struct hfe_vif *hfe_find(unsigned int mode);
 

@@ -347,6 +347,12 @@ void hfe_pump(void)
 		case HFE_STORM:
 			storm(v, STORM_PER_PUMP);
 			break;
+		case HFE_MULTISLOT:
+			/* A clean refusal leaves the device working: check. */
+			if (!v->post_sent && hfe_chains_answered(v))
+				v->post_sent =
+				    !hfe_send_frame(v, FRAME_LEN, &v->post_id);
+			break;
 		case HFE_NORX:
 			if (now - v->last_announce_ns >= ANNOUNCE_NS)
 				announce(v, now);
@@ -372,6 +378,33 @@ bool hfe_run(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
 }
 
 /* ---- the backend's reaction ---- */
+
+bool hfe_chains_answered(struct hfe_vif *v)
+{
+	for (unsigned int k = 0; k < v->attack_n; k++)
+		for (unsigned int s = 0; s < v->attack_slots[k]; s++)
+			if (v->tx.status[(v->attack_id[k] + s) %
+					 HFE_TX_RING_SIZE] == HFE_ST_PENDING)
+				return false;
+	return true;
+}
+
+bool hfe_settled(struct hfe_vif *v, uint64_t now_ns)
+{
+	if (!v->started)
+		return true;
+	switch (v->mode) {
+	case HFE_BADREF:
+	case HFE_BADSIZE:
+	case HFE_PRODJUMP:
+		return hfe_reaction(v, now_ns) != HFE_R_NONE;
+	case HFE_MULTISLOT:
+		return v->post_sent &&
+		       v->tx.status[v->post_id] != HFE_ST_PENDING;
+	default:
+		return true;
+	}
+}
 
 static const char *const reaction_names[] = {
     [HFE_R_NONE] = "none yet",
