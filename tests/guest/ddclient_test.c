@@ -141,13 +141,18 @@ static unsigned int ping(uint32_t ip, unsigned int count)
 		struct reply_wait w;
 		struct net_stats st;
 
+		bool answered = false;
+
 		memset(data, (int)i, sizeof(data));
-		net_get_stats(&st);
-		w.before = st.icmp_echo_replies_rx;
-		if (net_icmp_echo_send(ip, 0xdd, (uint16_t)i, data,
-				       sizeof(data)))
-			continue;
-		if (!net_wait(echo_reply_came, &w, PING_NS)) {
+		/* One retry, as for UDP: a single loss is not starvation. */
+		for (unsigned int t = 0; t < 2 && !answered; t++) {
+			net_get_stats(&st);
+			w.before = st.icmp_echo_replies_rx;
+			answered = !net_icmp_echo_send(ip, 0xdd, (uint16_t)i,
+						       data, sizeof(data)) &&
+				   !net_wait(echo_reply_came, &w, PING_NS);
+		}
+		if (answered) {
 			ok++;
 			missed = 0;
 		} else {
@@ -398,8 +403,8 @@ KTEST(ddclient, done)
 {
 	struct netfront_stats st;
 
+	/* dd-nb may be powering off already: the device need not be up. */
 	NEED_PHASE(DD_DONE);
-	KT_ASSERT(net_ready());
 	netfront_get_stats(&st);
 	ktest_diag("netfront: %s, %lu protocol errors of kind %s; stray "
 		   "echoes %lu",

@@ -20,7 +20,7 @@
 #define STATE_POLL_NS	 (500 * MS)
 #define ANNOUNCE_NS	 HFE_SEC
 #define STORM_START	 20000
-#define STORM_PER_PUMP	 100
+#define STORM_PER_PUMP	 10
 #define CLOSEMID_WAIT_NS (10 * HFE_SEC)
 #define FRAME_LEN	 60
 #define FLOOD_FRAME_LEN	 1514
