@@ -167,6 +167,10 @@ run_phases() {
     for p in $PHASES; do
         GPHASE=$p
         gsay "phase $p"
+        # NB's run lost dom0's xenstored mid-scenario ("Bad file descriptor"
+        # from libxl): say so plainly instead of a cascade of timeouts.
+        kill -0 "$(cat /run/xenstored.pid 2>/dev/null)" 2>/dev/null ||
+            gsay "phase $p: dom0's xenstored is not running"
         for d in $(running); do
             [ "$(genv "$d" STOP)" = "$p" ] || continue
             sw=$(genv "$d" STOPWAIT)
