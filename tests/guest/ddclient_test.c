@@ -8,8 +8,10 @@
  * last test of a phase acks it.
  *
  * XSA-300 from the good client's side: while dd-hostile floods the same
- * backend, our round-trip rate must stay at least RATE_FRACTION_PCT % of
- * the unloaded one, and after dd-hostile is destroyed we are still served.
+ * backend, every round trip of ours is answered (served_under_flood), our
+ * round-trip rate stays at least RATE_FRACTION_PCT % of the unloaded one
+ * (rate_under_flood), and after dd-hostile is destroyed we are still
+ * served.
  *
  * Without the phase key (every other scenario) the suite SKIPs.
  */
@@ -348,31 +350,51 @@ KTEST(ddclient, rate_baseline)
 	KT_EXPECT_EQ(bad, 0);
 }
 
-KTEST(ddclient, rate_under_flood)
-{
+/* The flood window, measured once by served_under_flood. */
+static struct {
+	bool done;
 	uint64_t rate, lost, bad;
-	unsigned int ok;
+	unsigned int pings;
+} fl;
 
+KTEST(ddclient, served_under_flood)
+{
 	NEED_PHASE(DD_FLOOD);
 	KT_ASSERT(net_ready());
 	KT_EXPECT_EQ(phase, DD_FLOOD);
-	rate = measure_rate(&lost, &bad);
-	ok = ping(IP_BACKEND, PINGS);
-	snprintf(buf, sizeof(buf), "%lu", (unsigned long)rate);
-	ktest_diag(
-	    "under flood: %lu round trips/s (%lu%% of %lu), %lu lost, "
-	    "%lu wrong; %u of %u pings answered",
-	    (unsigned long)rate,
-	    (unsigned long)(baseline_rate ? rate * 100 / baseline_rate : 0),
-	    (unsigned long)baseline_rate, (unsigned long)lost,
-	    (unsigned long)bad, ok, PINGS);
+	fl.rate = measure_rate(&fl.lost, &fl.bad);
+	fl.pings = ping(IP_BACKEND, PINGS);
+	fl.done = true;
+	snprintf(buf, sizeof(buf), "%lu", (unsigned long)fl.rate);
+	ktest_diag("under flood: %lu round trips/s, %lu lost, %lu wrong; %u of "
+		   "%u pings answered",
+		   (unsigned long)fl.rate, (unsigned long)fl.lost,
+		   (unsigned long)fl.bad, fl.pings, PINGS);
 	KT_EXPECT_EQ(dd_put("rate_flood", buf), 0);
+	/*
+	 * XSA-300: the hostile's maps never take ours.  A backend without
+	 * quota runs out of maptrack and refuses our TX maps: round trips
+	 * are lost then.  Here every one must come back, intact.
+	 */
+	KT_EXPECT_EQ(fl.lost, 0);
+	KT_EXPECT_EQ(fl.bad, 0);
+	KT_EXPECT_EQ(fl.pings, PINGS);
+}
+
+KTEST(ddclient, rate_under_flood)
+{
+	NEED_PHASE(DD_FLOOD);
+	KT_ASSERT(fl.done);
+	ktest_diag(
+	    "under flood %lu round trips/s = %lu%% of the unloaded %lu "
+	    "(stated: >= %u%%)",
+	    (unsigned long)fl.rate,
+	    (unsigned long)(baseline_rate ? fl.rate * 100 / baseline_rate : 0),
+	    (unsigned long)baseline_rate, RATE_FRACTION_PCT);
 	KT_EXPECT_EQ(ack(DD_FLOOD), 0);
-	/* XSA-300: the hostile frontend does not starve us. */
+	/* Served, and at a stated fraction of the unloaded rate. */
 	KT_EXPECT(baseline_rate > 0);
-	KT_EXPECT(rate * 100 >= baseline_rate * RATE_FRACTION_PCT);
-	KT_EXPECT_EQ(ok, PINGS);
-	KT_EXPECT_EQ(bad, 0);
+	KT_EXPECT(fl.rate * 100 >= baseline_rate * RATE_FRACTION_PCT);
 }
 
 /* ---- phases after and done ---- */
