@@ -20,7 +20,7 @@ past_deadline() { [ "$(now_cs)" -ge "$GDEADLINE" ]; }
 # Build DOM paused with its console attached, start its peer, give it the
 # current phase, unpause.  Returns 1 if the domain was not built.
 dom_create() {
-    local d=$1 log=/var/log/xen/xl-$1.log domid='' xpid peer
+    local d=$1 log=/var/log/xen/xl-$1.log domid='' xpid peer tries
     rm -f "$log"* "$G/$d.console"
     ( xl create -c -p "/etc/ktest/$GNAME/$d.cfg" </dev/null 2>&1
       echo "ktest: xl create rc=$?" ) |
@@ -39,6 +39,17 @@ dom_create() {
     if [ -z "$domid" ]; then
         say "scenario $GNAME/$d: domain was not created"
         dom_end "$d" none
+        # xl itself killed by a signal (dom0 processes take the odd SIGSEGV
+        # under four busy guests on the emulated host): one more try within
+        # retry=N, said in the log; an xl error (rc < 128) is never retried.
+        tries=$(gget "$d" tries)
+        if [ "${tries:-0}" -lt "$(genv "$d" RETRY)" ] &&
+            grep -Eq 'xl create rc=(129|1[3-9][0-9])$' "$G/$d.console" 2>/dev/null; then
+            gput "$d" tries $((${tries:-0} + 1))
+            say "scenario $GNAME/$d retry $((${tries:-0} + 1)): xl died by a signal before the domain was built"
+            dom_create "$d"
+            return
+        fi
         return 1
     fi
     gput "$d" domid "$domid"
