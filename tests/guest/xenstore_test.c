@@ -291,7 +291,15 @@ KTEST(xenstore, spurious_events_back_off)
 		   sent, after.events - before.events,
 		   after.spurious - before.spurious,
 		   after.storms - before.storms);
-	KT_EXPECT(after.spurious - before.spurious >= 64);
+	/*
+	 * Every event delivered was found empty, and the port backed off
+	 * within one run of 64 (a run may have begun just before `before`,
+	 * so fewer of ours can trip it: seen, 63).
+	 */
+	KT_EXPECT(after.events > before.events);
+	KT_EXPECT_EQ(after.spurious - before.spurious,
+		     after.events - before.events);
+	KT_EXPECT(after.events - before.events <= 64);
 	KT_EXPECT_EQ(xa.spurious_irqs - xb.spurious_irqs,
 		     after.spurious - before.spurious);
 	KT_EXPECT(after.storms > before.storms);
