@@ -93,14 +93,14 @@ $(O)/k/%.o: %.S | $(O)/include/xen
 # table sits after .data, so adding it moves no code address.
 $(O)/ksyms0.S:
 	@mkdir -p $(O)
-	$(Q)$(PYTHON) tests/tools/ksyms.py /dev/null > $@
+	$(Q)$(PYTHON) tools/ksyms.py /dev/null > $@
 
 $(O)/kernel.pass1.elf: $(KOBJS) $(O)/k/ksyms0.o linker.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(O)/k/ksyms0.o $(LIBGCC)
 
-$(O)/ksyms.S: $(O)/kernel.pass1.elf tests/tools/ksyms.py
-	$(Q)$(NM) -n $< | $(PYTHON) tests/tools/ksyms.py - > $@
+$(O)/ksyms.S: $(O)/kernel.pass1.elf tools/ksyms.py
+	$(Q)$(NM) -n $< | $(PYTHON) tools/ksyms.py - > $@
 
 $(O)/k/ksyms0.o: $(O)/ksyms0.S
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
@@ -110,21 +110,21 @@ $(O)/k/ksyms.o: $(O)/ksyms.S
 $(KERNEL): $(KOBJS) $(O)/k/ksyms.o linker.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) $(KLDFLAGS) -T linker.ld -o $@ $(KOBJS) $(O)/k/ksyms.o $(LIBGCC)
-	$(Q)tests/tools/check-kernel-size.sh $@
-	$(Q)$(if $(filter xsa466,$(BUGGY)),:,tests/tools/check-hypercall-page.sh $@)
+	$(Q)tools/check-kernel-size.sh $@
+	$(Q)$(if $(filter xsa466,$(BUGGY)),:,tools/check-hypercall-page.sh $@)
 
 # Set-up: installs whatever Debian packages are missing (needs root or sudo).
 setup:
-	$(Q)tests/tools/setup.sh
+	$(Q)tools/setup.sh
 
 # Only boot/ and arch/x86/ may hold asm; lib/ depends on nothing; drivers/
 # reach Xen and the CPU only through kernel/ APIs.
 check-layering:
-	$(Q)tests/tools/check-layering.sh
+	$(Q)tools/check-layering.sh
 
 # Linux style, as .clang-format says.
 format-check:
-	$(Q)tests/tools/format-check.sh
+	$(Q)tools/format-check.sh
 
 # Tier by tier, cheapest first, so a broken build fails in seconds.
 test: setup check-layering

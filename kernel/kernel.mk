@@ -11,6 +11,6 @@ KERNEL_SRCS += kernel/timer.c kernel/xen/hypercall.c kernel/xen/platform.c \
 	kernel/xen/pvclock.c
 # window.c is compiled into its test, with a fake interrupt at its core.
 HOST_TEST_SRCS += tests/host/window_test.c
-include kernel/xen/gnttab.mk
-include kernel/xen/xenstore.mk
+include kernel/xen/gnttab/gnttab.mk
+include kernel/xen/xenstore/xenstore.mk
 include kernel/net/net.mk

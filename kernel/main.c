@@ -8,13 +8,13 @@
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 
 void kmain(uint32_t start_info_pa);
 

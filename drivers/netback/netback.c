@@ -15,7 +15,7 @@
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/net/net.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"

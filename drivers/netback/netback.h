@@ -5,7 +5,7 @@
  * backend/vif/<frontend-domid>/<devid>, runs the xenbus handshake of
  * xen/io/netif.h (features, InitWait, the frontend's rings and event
  * channel, Connected), then moves frames in copy mode: TX requests are
- * mapped through the quota-bounded map layer (kernel/xen/gnttab.h,
+ * mapped through the quota-bounded map layer (kernel/xen/gnttab/gnttab.h,
  * XSA-300), RX frames go into the frontend's posted buffers by grant copy.
  * A small learning switch connects the frontends with each other and with
  * the kernel's own IP stack (kernel/net), whose device is netback's port.

@@ -29,9 +29,9 @@
 
 #include "drivers/netback/netback.h"
 #include "kernel/net/netdev.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/ring.h" /* before netif.h: ring.h's barriers */
-#include "kernel/xen/xenbus.h"
+#include "kernel/xen/xenstore/xenbus.h"
 #include <xen/event_channel.h>
 #include <xen/io/netif.h>
 

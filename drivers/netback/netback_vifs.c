@@ -6,7 +6,7 @@
 #include "drivers/netback/netback_priv.h"
 #include "kernel/arch.h"
 #include "kernel/init.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/net/net.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"

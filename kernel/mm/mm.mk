@@ -11,7 +11,7 @@ HOST_KERNEL_SRCS += $(MM_SRCS)
 HOST_TEST_SRCS += $(MM_TEST_SRCS) tests/host/mm_stress.c tests/host/mm_check.c
 HOST_GLUE_SRCS += tests/host/mm_arena.c
 
-# mm_fill() in kernel/mm.h is an unrolled word loop, faster than lib's
+# mm_fill() in kernel/mm/mm.h is an unrolled word loop, faster than lib's
 # memset: keep GCC from turning it back into a call to memset.
 $(patsubst %.c,$(O)/k/%.o,$(MM_SRCS)): \
 	KCFLAGS += -fno-tree-loop-distribute-patterns

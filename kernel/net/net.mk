@@ -13,7 +13,7 @@ HOST_TEST_SRCS += tests/host/net_fake.c tests/host/net_arp_test.c \
 HOST_GLUE_SRCS += tests/host/net_fuzz.c
 # Suite `net` (real Xen, netfront, the dom0 traffic peer; SKIPs without).
 KERNEL_SRCS += tests/guest/net_peer.c tests/guest/net_test.c
-# msa01.no_canary_on_wire: needs netfront's pool (drivers/netfront.h).
+# msa01.no_canary_on_wire: needs netfront's pool (drivers/netfront/netfront.h).
 KERNEL_SRCS += tests/guest/net_msa01_test.c
 # Suite `netbench` (make bench, tests/xen/bench.mk; not in any test run).
 KERNEL_SRCS += tests/guest/bench_net.c

@@ -12,7 +12,7 @@
  * kernel without a network device spends no memory on it.
  */
 #include "kernel/arch.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/net/net.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"

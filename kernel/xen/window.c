@@ -8,7 +8,7 @@
  */
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"

@@ -22,8 +22,8 @@
  * connection stays broken.
  */
 #include "kernel/printk.h"
-#include "kernel/xen/xenbus.h"
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xenbus.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/string.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

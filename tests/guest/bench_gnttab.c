@@ -6,9 +6,9 @@
  * (gnttab_selfmap.h: the peer is us).
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/time.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"
 #include "tests/guest/gnttab_selfmap.h"

@@ -14,7 +14,7 @@
  * The method, and how to measure a Linux guest the same way, is in
  * kernel/net/README.md.
  */
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 #include "kernel/ktest.h"
 #include "kernel/time.h"
 #include "kernel/xen/evtchn.h"

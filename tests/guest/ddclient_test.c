@@ -15,12 +15,12 @@
  *
  * Without the phase key (every other scenario) the suite SKIPs.
  */
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 #include "kernel/ktest.h"
 #include "kernel/time.h"
 #include "kernel/xen/xen.h"
-#include "kernel/xen/xenbus.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenbus.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"

@@ -5,7 +5,7 @@
  */
 #include "kernel/arch.h"
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "kernel/xen/hypercall.h"
 #include "kernel/xen/xen.h"

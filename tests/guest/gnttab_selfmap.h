@@ -21,7 +21,7 @@
 #ifndef TESTS_GUEST_GNTTAB_SELFMAP_H
 #define TESTS_GUEST_GNTTAB_SELFMAP_H
 
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 
 /*
  * Our domid, or DOMID_SELF after a SKIP (not under Xen, domid unknown):

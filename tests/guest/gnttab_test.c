@@ -5,9 +5,9 @@
  * mapping).  SKIP without Xen.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/time.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"
 #include "lib/string.h"

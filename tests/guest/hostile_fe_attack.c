@@ -5,12 +5,12 @@
  * so a backend that never served the ring cannot pass for one that broke
  * the device because of the attack.
  */
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/gnttab.h"
-#include "kernel/xen/xenbus.h"
+#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/xenstore/xenbus.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/guest/hostile_fe.h"

@@ -5,16 +5,16 @@
  * gnttab, evtchn, xenstore and xenbus APIs, never through drivers/netfront
  * (which this suite's key keeps off the vifs).
  */
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 #include "kernel/cmdline.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/xen/evtchn.h"
-#include "kernel/xen/gnttab.h"
-#include "kernel/xen/xenbus.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/xenstore/xenbus.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"

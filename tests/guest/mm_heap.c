@@ -4,7 +4,7 @@
  * mm_page.c; every test returns the heap's counters to where they were.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/string.h"
 
 static const size_t sizes[] = {

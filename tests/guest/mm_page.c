@@ -6,7 +6,7 @@
  * tests, and the rest of the kernel, see no difference.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/string.h"
 
 struct snap {

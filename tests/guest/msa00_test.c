@@ -8,7 +8,7 @@
  * frames, and memory meant for one recipient sent to another.  RX had the
  * same flaw.
  *
- * The rule (drivers/netfront_ids.c): an id belongs to exactly one
+ * The rule (drivers/netfront/netfront_ids.c): an id belongs to exactly one
  * in-flight request from push to response; a response whose id is out of
  * range, not in flight, or already answered is rejected: the device is
  * marked broken and no buffer changes hands.

@@ -7,8 +7,8 @@
  * the previous frame's bytes to the backend (and header code that assumed
  * zeros computed bad checksums).
  *
- * The rule (drivers/netfront_tx.c, netfront_rx.c): every byte of a page
- * granted to the backend is either written for this use or zero.  TX:
+ * The rule (drivers/netfront/netfront_tx.c, netfront_rx.c): every byte of
+ * a page granted to the backend is either written for this use or zero.  TX:
  * the frame, then zeros to the end of the page; RX: the whole buffer
  * zeroed before each grant.  Pages are cleared at every use, never only
  * when first allocated.
@@ -29,7 +29,7 @@
  * tests here fail.
  */
 #include "kernel/net/netdev.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "tests/guest/net_peer.h"

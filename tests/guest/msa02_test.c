@@ -6,9 +6,9 @@
  * still had the page mapped, so the page was freed or reused, and the
  * reference reissued, while the peer could still read and write it.
  *
- * The rule (kernel/xen/gnttab_core.c, gnttab_quarantine.c): ending access
- * is one atomic compare-and-exchange that fails while Xen marks the entry
- * GTF_reading / GTF_writing; then the page stays out of the allocator and
+ * The rule (kernel/xen/gnttab/gnttab_core.c, gnttab_quarantine.c): ending
+ * access is one atomic compare-and-exchange that fails while Xen marks the
+ * entry GTF_reading / GTF_writing; then the page stays out of the allocator and
  * the reference out of circulation, in a quarantine retried by a timer.
  *
  * Detection without a peer, as the Xen Test Framework does: grant a page
@@ -19,12 +19,12 @@
  * On a BUGGY=msa02 build (end access ignores the flags) these tests fail.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"

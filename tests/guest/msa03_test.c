@@ -15,7 +15,7 @@
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/xen/xen.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 

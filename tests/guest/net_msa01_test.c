@@ -19,9 +19,9 @@
  * by msa01.tx_clean_at_backend (hostile-netback's page scan) and through
  * the driver's hook by msa01.tx_page_zeroed, in netfront's suite.
  */
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/string.h"
 #include "tests/guest/net_peer.h"
 

@@ -7,8 +7,8 @@
  * checks that every mapping, port and frame came back.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/mm/mm.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/guest/netback_phase.h"

@@ -24,8 +24,8 @@
  * then waits for our own frontends to go and checks nothing is left.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/mm/mm.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/guest/netback_phase.h"

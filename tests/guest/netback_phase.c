@@ -6,7 +6,7 @@
  */
 #include "kernel/printk.h"
 #include "kernel/time.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/guest/netback_phase.h"

@@ -12,11 +12,11 @@
  * anything.  hostile-netback hold-rx-all / hold-tx-all / hold-cycle plays
  * the backend; BUGGY=drain is the kernel before the fix.
  */
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/gnttab.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "tests/guest/netfront_test.h"
 

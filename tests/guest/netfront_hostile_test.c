@@ -10,8 +10,8 @@
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/xen/evtchn.h"
-#include "kernel/xen/gnttab.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "tests/guest/netfront_test.h"
 

@@ -11,7 +11,7 @@
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/xen/evtchn.h"
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 #include "tests/guest/netfront_test.h"
 
 /* evtchn.c's budget: 100 invocations per 20 ms window. */

@@ -6,8 +6,8 @@
  * for a peer's mapping excepted, and counted).  Under a correct backend
  * the device is brought up again for whatever runs next.
  */
-#include "kernel/mm.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/mm/mm.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "tests/guest/netfront_test.h"
 

@@ -10,9 +10,9 @@
 #include "kernel/net/netdev.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
-#include "kernel/xen/xenbus.h"
+#include "kernel/xen/xenstore/xenbus.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 

@@ -7,7 +7,7 @@
  * malicious frontend could fill Xen's maptrack table or exhaust the
  * backend's memory and starve every other guest it served.
  *
- * The rule (kernel/xen/gnttab_map.c, gnttab_quota.c): mappings live only
+ * The rule (kernel/xen/gnttab/gnttab_map.c, gnttab_quota.c): mappings live only
  * in frames of the reserved window; a per-peer quota and a global cap are
  * checked before anything is taken, and exceeding either is -ENOSPC at
  * once; Xen's own refusals (GNTST_no_space when maptrack is full, bad
@@ -32,8 +32,8 @@
  * driver-domain scenario's xsa300.backend_memory_flat.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/mm/mm.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"
 #include "lib/string.h"

@@ -4,7 +4,7 @@
  * (gnttab_query_foreign_access) and then ended access, ignoring that the
  * end could fail; a backend mapping the grant between the two kept a
  * mapping of a page the frontend went on to reuse.  The rule
- * (kernel/xen/gnttab_core.c): ending access is one compare-and-exchange
+ * (kernel/xen/gnttab/gnttab_core.c): ending access is one compare-and-exchange
  * on the entry's flags, which fails if Xen set GTF_reading/GTF_writing.
  *
  * Detection: the test plays a peer that maps the grant at exactly the
@@ -15,7 +15,7 @@
  * the reference while it is mapped.
  */
 #include "kernel/ktest.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "lib/errno.h"
 #include "tests/guest/gnttab_selfmap.h"
 

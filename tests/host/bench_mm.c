@@ -24,7 +24,7 @@
 #include <time.h>
 
 #include "kernel/arch.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 
 #define ARENA_SIZE (256UL << 20)

@@ -4,7 +4,7 @@
  * over the host arena, and mm's double-free detection watches them too.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 #include "lib/string.h"

@@ -1,5 +1,6 @@
 /*
- * A grant table for the host tests of kernel/xen/gnttab_{core,quarantine}.c:
+ * A grant table for the host tests of
+ * kernel/xen/gnttab/gnttab_{core,quarantine}.c:
  * frames are plain pages, add_frame() can be told to fail (window full),
  * and the test plays Xen on behalf of a peer, setting and clearing
  * GTF_reading / GTF_writing the way Xen does when the peer maps and unmaps.
@@ -9,7 +10,7 @@
 #ifndef TESTS_HOST_FAKE_GNTTAB_H
 #define TESTS_HOST_FAKE_GNTTAB_H
 
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 
 #define FAKE_GNTTAB_MAX_PAGES 256
 #define FAKE_GNTTAB_REFS      (GNTTAB_MAX_FRAMES * GNTTAB_PER_FRAME)

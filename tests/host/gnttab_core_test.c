@@ -1,10 +1,10 @@
 /*
  * Suite `gnttab_core` (host): the reference allocator and the grant
- * entries of kernel/xen/gnttab_core.c over fake_gnttab.c's plain-memory
+ * entries of kernel/xen/gnttab/gnttab_core.c over fake_gnttab.c's plain-memory
  * table, the test playing Xen and the peer.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/fake_gnttab.h"

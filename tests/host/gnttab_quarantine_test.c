@@ -6,7 +6,7 @@
  * build every test here fails: end access "succeeds" while mapped.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/fake_gnttab.h"

@@ -1,11 +1,11 @@
 /*
  * Suite `gnttab_quota` (host, XSA-300): per-peer quota and global cap of
- * kernel/xen/gnttab_quota.c.  On a BUGGY=xsa300 build the limit tests
+ * kernel/xen/gnttab/gnttab_quota.c.  On a BUGGY=xsa300 build the limit tests
  * fail: nothing is ever refused.
  */
 #include "kernel/ktest.h"
 #include "lib/errno.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 
 static struct gnttab_quota q;
 

@@ -3,7 +3,7 @@
  * a name; anything else, however odd, is -EPROTO with a name.
  */
 #include "kernel/ktest.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 

@@ -14,7 +14,7 @@
  * The seed is fixed and printed.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/fake_gnttab.h"

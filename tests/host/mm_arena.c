@@ -3,14 +3,14 @@
  * allocator before main() as three disjoint ranges with ragged ends, the
  * way boot code hands over what is left of the memory map.  Kept for the
  * whole run: the allocator never resets, tests restore what they change
- * (see kernel/mm.h).
+ * (see kernel/mm/mm.h).
  *
  * Hosted code: compiled without tests/host/host-names.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 
 #define MiB	   (1UL << 20)
 #define ARENA_SIZE (64 * MiB)

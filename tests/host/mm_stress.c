@@ -15,7 +15,7 @@
  * explore, quote it to reproduce a failure.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
 

@@ -3,7 +3,7 @@
  * so pages come from the kernel's own mm over the host arena.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/netback_fake.h"

@@ -5,7 +5,7 @@
  */
 #include "tests/host/netfront_fake.h"
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/errno.h"
 
 static struct nf_fake fake;

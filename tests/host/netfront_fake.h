@@ -1,5 +1,6 @@
 /*
- * A fake netback for the host tests of drivers/netfront_{ids,core,tx,rx}.c:
+ * A fake netback for the host tests of
+ * drivers/netfront/netfront_{ids,core,tx,rx}.c:
  * the struct netfront_ops of a device whose grants live in a small table
  * (the test can mark a reference mapped, as Xen would while the backend
  * maps it), and the backend half of both rings over the same in-memory
@@ -9,7 +10,7 @@
 #ifndef TESTS_HOST_NETFRONT_FAKE_H
 #define TESTS_HOST_NETFRONT_FAKE_H
 
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 
 #define NF_FAKE_REFS	 1024
 #define NF_FAKE_REF_BASE 8 /* below: the toolstack's, as in Xen */

@@ -1,7 +1,7 @@
 /*
- * Suite `netfront_rx` (host): the RX path of drivers/netfront_rx.c against
- * the fake netback: buffers zeroed before every grant (MSA01), ids unique
- * (MSA00), every response field validated on a copy (offset + length in
+ * Suite `netfront_rx` (host): the RX path of drivers/netfront/netfront_rx.c
+ * against the fake netback: buffers zeroed before every grant (MSA01), ids
+ * unique (MSA00), every response field validated on a copy (offset + length in
  * the page, flags, status), refill in batches, a still-mapped buffer
  * quarantined (MSA02), and delivery that re-enters the driver.
  */

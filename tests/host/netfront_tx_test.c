@@ -1,12 +1,13 @@
 /*
  * Suite `netfront_tx` (host): the id allocator and the TX path of
- * drivers/netfront_*.c against the fake netback of netfront_fake.c, which
- * answers as a correct or a hostile backend would.  Deterministic versions
- * of the guest's msa00.*, msa01.tx_page_zeroed and netfront.prod_* tests;
- * on a BUGGY=msa00 / BUGGY=msa01-zero build the matching tests here fail too.
+ * drivers/netfront/netfront_*.c against the fake netback of netfront_fake.c,
+ * which answers as a correct or a hostile backend would.  Deterministic
+ * versions of the guest's msa00.*, msa01.tx_page_zeroed and netfront.prod_*
+ * tests; on a BUGGY=msa00 / BUGGY=msa01-zero build the matching tests here fail
+ * too.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "lib/errno.h"
 #include "tests/host/netfront_fake.h"
 

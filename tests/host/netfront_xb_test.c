@@ -1,17 +1,17 @@
 /*
  * Suite `netfront_xb` (host): netfront's half of the xenbus handshake
- * (drivers/netfront_xenbus.c) against the fake xenstored of xs_fake.c,
+ * (drivers/netfront/netfront_xenbus.c) against the fake xenstored of xs_fake.c,
  * with the test writing the backend's nodes as a correct or a lying
  * netback would: the MAC validated, feature-rx-copy required, every
  * backend number bounded, the rings, event channel, requests and state
  * Connected published in one transaction, and the close sequence.
  */
 #include "kernel/ktest.h"
-#include "kernel/xen/xenbus.h"
+#include "kernel/xen/xenstore/xenbus.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/xs_fake.h"
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 
 #define FE    XS_FAKE_HOME "/" NETFRONT_DEV
 #define BE    "/local/domain/0/backend/vif/7/0"

@@ -14,7 +14,7 @@
 #ifndef TESTS_HOST_XS_FAKE_H
 #define TESTS_HOST_XS_FAKE_H
 
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 
 #define XS_FAKE_DOMID 7
 #define XS_FAKE_HOME  "/local/domain/7"

@@ -5,7 +5,7 @@
  * of range.
  */
 #include "kernel/ktest.h"
-#include "kernel/xen/xenbus.h"
+#include "kernel/xen/xenstore/xenbus.h"
 #include "lib/string.h"
 #include "tests/host/xs_fake.h"
 

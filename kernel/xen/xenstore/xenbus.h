@@ -12,7 +12,7 @@
 #include <xen/xen.h>
 #include <xen/io/xenbus.h>
 
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 
 /* Longest device or backend path we handle, NUL included. */
 #define XENBUS_PATH_MAX XS_WATCH_PATH_MAX

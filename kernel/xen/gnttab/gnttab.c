@@ -4,11 +4,11 @@
  * timer that retries the quarantine with exponential back-off.
  */
 #include "kernel/arch.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/hypercall.h"
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"

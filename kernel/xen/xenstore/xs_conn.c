@@ -16,7 +16,7 @@
  *    full ring breaks the connection (the stream would be torn).
  */
 #include "kernel/printk.h"
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/string.h"
 
 /* Messages taken per drain: a peer that refills as fast as we read

@@ -4,7 +4,7 @@
  * events (finish()): a callback may issue requests of its own, which
  * reuse the reply buffer, so the copy must come first.
  */
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/string.h"
 
 /* Enough for any u64 in decimal plus one byte to see it is too long. */

@@ -5,7 +5,7 @@
  * fields of the page we read.  Each is loaded once per call (READ_ONCE),
  * checked against what we know, and only the checked copy is used.
  */
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/string.h"
 
 /*

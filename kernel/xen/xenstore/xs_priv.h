@@ -1,6 +1,6 @@
 /*
- * Internal to the xenstore client (kernel/xen/xs_*.c) and its host tests
- * and fuzz harness; nothing else may include it.
+ * Internal to the xenstore client (kernel/xen/xenstore/xs_*.c) and its host
+ * tests and fuzz harness; nothing else may include it.
  *
  * Layers, bottom up, each testable on the host with the ring page being
  * plain memory and the transport (notify, wait, clock) injected:
@@ -34,7 +34,7 @@
 #endif
 #include <xen/io/xs_wire.h>
 
-#include "kernel/xen/xenstore.h"
+#include "kernel/xen/xenstore/xenstore.h"
 
 /*
  * BUGGY= switches (see Makefile): each turns one untrusted-input rule off

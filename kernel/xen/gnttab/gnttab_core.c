@@ -9,9 +9,9 @@
  * quarantine list; the entry of a FREE reference has flags 0.
  */
 #include "kernel/arch.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 

@@ -1,12 +1,13 @@
-# drivers/netfront: the Xen network frontend (drivers/netfront.h).
+# drivers/netfront: the Xen network frontend (drivers/netfront/netfront.h).
 # The ring logic (ids, core, tx, rx) reaches Xen only through struct
 # netfront_ops, and the handshake (xenbus) only through the xenstore
 # client, so the host tests build both: a fake backend plays correct and
 # hostile netback on rings in plain memory, the fake xenstored its nodes.
-NETFRONT_CORE_SRCS := drivers/netfront_ids.c drivers/netfront_core.c \
-	drivers/netfront_tx.c drivers/netfront_rx.c
-NETFRONT_SRCS := $(NETFRONT_CORE_SRCS) drivers/netfront_xenbus.c \
-	drivers/netfront.c
+NETFRONT_CORE_SRCS := drivers/netfront/netfront_ids.c \
+	drivers/netfront/netfront_core.c drivers/netfront/netfront_tx.c \
+	drivers/netfront/netfront_rx.c
+NETFRONT_SRCS := $(NETFRONT_CORE_SRCS) drivers/netfront/netfront_xenbus.c \
+	drivers/netfront/netfront.c
 # Suites msa00, msa01, netfront (need a vif or hostile-netback; SKIP
 # otherwise).  Link order is run order: the advisory suites first, and
 # netfront last, its teardown part at the very end.
@@ -17,7 +18,7 @@ NETFRONT_GUEST_TESTS := tests/guest/msa00_test.c tests/guest/msa01_test.c \
 	tests/guest/netfront_teardown_test.c
 
 KERNEL_SRCS += $(NETFRONT_SRCS) $(NETFRONT_GUEST_TESTS)
-HOST_KERNEL_SRCS += $(NETFRONT_CORE_SRCS) drivers/netfront_xenbus.c
+HOST_KERNEL_SRCS += $(NETFRONT_CORE_SRCS) drivers/netfront/netfront_xenbus.c
 # Host only: the fake netback and suites netfront_tx, netfront_rx; suite
 # netfront_xb runs the handshake against the fake xenstored (xs_fake.c).
 HOST_TEST_SRCS += tests/host/netfront_fake.c tests/host/netfront_tx_test.c \

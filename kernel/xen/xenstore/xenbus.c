@@ -3,8 +3,8 @@
  * hints that can be queued, dropped or spurious (xs_watch.c), so the
  * state node is reread on every wake and at least every POLL_NS.
  */
-#include "kernel/xen/xenbus.h"
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xenbus.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 

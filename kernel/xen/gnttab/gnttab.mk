@@ -1,10 +1,11 @@
 # kernel/xen grant tables: sharing, quarantine, mapping with quotas, copy.
 # The table core, the quarantine, the quota accounting and the status table
 # take their Xen access by injection, so the host tests build them too.
-GNTTAB_CORE_SRCS := kernel/xen/gnttab_core.c kernel/xen/gnttab_quarantine.c \
-	kernel/xen/gnttab_quota.c kernel/xen/gnttab_status.c
-GNTTAB_SRCS := $(GNTTAB_CORE_SRCS) kernel/xen/gnttab.c kernel/xen/gnttab_map.c \
-	kernel/xen/gnttab_copy.c
+GNTTAB_CORE_SRCS := kernel/xen/gnttab/gnttab_core.c \
+	kernel/xen/gnttab/gnttab_quarantine.c kernel/xen/gnttab/gnttab_quota.c \
+	kernel/xen/gnttab/gnttab_status.c
+GNTTAB_SRCS := $(GNTTAB_CORE_SRCS) kernel/xen/gnttab/gnttab.c \
+	kernel/xen/gnttab/gnttab_map.c kernel/xen/gnttab/gnttab_copy.c
 # Suites gnttab, msa02, xsa300 and bench (need Xen; SKIP without it).
 GNTTAB_GUEST_TESTS := tests/guest/gnttab_test.c tests/guest/msa02_test.c \
 	tests/guest/xsa300_test.c tests/guest/xsa396_test.c \

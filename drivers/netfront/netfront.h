@@ -129,7 +129,7 @@ bool netfront_expecting(const char *mode);
 void netfront_leave_alone(void);
 
 /*
- * ---- Internal to drivers/netfront*.c and their tests ----
+ * ---- Internal to drivers/netfront/netfront*.c and their tests ----
  * The ring logic works on a struct netfront whose Xen access (grants, end
  * access, notify, delivery) comes through struct netfront_ops, so the host
  * tests (tests/host/netfront_*.c) run it over rings in plain memory, with

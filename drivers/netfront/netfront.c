@@ -13,19 +13,19 @@
  * backend is in InitWait again; after a violation it stays down until
  * netfront_connect() is called.
  */
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/net/netdev.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/xen/evtchn.h"
-#include "kernel/xen/gnttab.h"
+#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
-#include "kernel/xen/xenbus.h"
+#include "kernel/xen/xenstore/xenbus.h"
 #include "lib/errno.h"
 
 #define SEC_NS 1000000000ULL

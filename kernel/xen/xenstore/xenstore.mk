@@ -2,10 +2,12 @@
 # Everything but the Xen glue (xs_client.c) is plain code over a ring page
 # in memory and an injected transport, so it also builds into the host
 # tests and the fuzz harness (tests/fuzz/fuzz.mk).
-XS_SRCS := kernel/xen/xs_ring.c kernel/xen/xs_proto.c kernel/xen/xs_conn.c \
-	kernel/xen/xs_watch.c kernel/xen/xs_ops.c kernel/xen/xenbus.c
+XS_SRCS := kernel/xen/xenstore/xs_ring.c kernel/xen/xenstore/xs_proto.c \
+	kernel/xen/xenstore/xs_conn.c kernel/xen/xenstore/xs_watch.c \
+	kernel/xen/xenstore/xs_ops.c kernel/xen/xenstore/xenbus.c
 
-KERNEL_SRCS += $(XS_SRCS) kernel/xen/xs_client.c tests/guest/xenstore_test.c
+KERNEL_SRCS += $(XS_SRCS) kernel/xen/xenstore/xs_client.c \
+	tests/guest/xenstore_test.c
 HOST_KERNEL_SRCS += $(XS_SRCS)
 # Host only: a fake xenstored over an in-memory ring; suites xs_host,
 # xs_xenbus and xs_hostile (the last plays a lying xenstored).

@@ -9,9 +9,9 @@
  * quarantine: it leaves both counts and is counted in quarantined_pages.
  * After netfront_rings_release() both counts are zero.
  */
-#include "drivers/netfront.h"
+#include "drivers/netfront/netfront.h"
 #include "kernel/arch.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 #include "lib/printf.h"

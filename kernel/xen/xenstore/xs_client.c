@@ -11,7 +11,7 @@
 #include "kernel/xen/evtchn.h"
 #include "kernel/xen/hypercall.h"
 #include "kernel/xen/xen.h"
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include <xen/hvm/params.h>
 
 /* boot/head.S identity-maps the low 4 GiB; the ring page must be there. */

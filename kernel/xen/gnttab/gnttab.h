@@ -193,7 +193,7 @@ int gnttab_status_errno(int16_t status);
 const char *gnttab_status_name(int16_t status);
 
 /*
- * ---- Internal to kernel/xen/gnttab*.c and their host tests ----
+ * ---- Internal to kernel/xen/gnttab/gnttab*.c and their host tests ----
  * The table logic works on a struct whose frames come from an injected
  * add_frame(), so tests/host/ runs it over plain memory with the test
  * playing Xen and the peer (setting GTF_reading / GTF_writing itself).

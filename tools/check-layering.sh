@@ -14,7 +14,7 @@
 #      the ELF note XEN_ELFNOTE_HYPERCALL_PAGE) or names one.
 # Prints every violation as file:line and exits 1 if there is any.
 set -eu
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 
 XEN_INC=${XEN_INC:-/usr/include/xen}
 tmp=$(mktemp -d)

@@ -4,7 +4,7 @@
  * No I/O beyond xs_ring_read(), no global state: the host tests and the
  * fuzz harness drive these directly.
  */
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/string.h"
 
 #define HDR_SIZE sizeof(struct xsd_sockmsg)

@@ -13,7 +13,7 @@
  * waits on one rereads the node (see xenbus_wait_state), so a dropped
  * event costs a poll interval, never correctness.
  */
-#include "kernel/xen/xs_priv.h"
+#include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/string.h"
 
 #define EVQ_LEN 8

@@ -5,7 +5,7 @@
 # Usage: format-check.sh [-v] [FILE...]   (default: every .c/.h we format;
 # -v also shows clang-format's complaints)
 set -eu
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 
 CLANG_FORMAT=${CLANG_FORMAT:-clang-format}
 verbose=0
