@@ -118,9 +118,13 @@ setup:
 	$(Q)tools/setup.sh
 
 # Only boot/ and arch/x86/ may hold asm; lib/ depends on nothing; drivers/
-# reach Xen and the CPU only through kernel/ APIs.
-check-layering:
+# reach Xen and the CPU only through kernel/ APIs; no two files of the
+# kernel call each other but those tools/cycles.allow names (from the
+# objects' symbol tables, so it needs them built).
+check-layering: $(KOBJS)
 	$(Q)tools/check-layering.sh
+	$(Q)$(PYTHON) tools/check_cycles_test.py
+	$(Q)$(PYTHON) tools/check-cycles.py --nm $(NM) --root $(O)/k $(KOBJS)
 
 # Linux style, as .clang-format says.
 format-check:
