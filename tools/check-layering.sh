@@ -12,6 +12,10 @@
 #   5. No hypercall page (XSA-466): outside the BUGGY=xsa466 block, no
 #      kernel source asks Xen for one (an MSR write: x86_wrmsr() calls,
 #      the ELF note XEN_ELFNOTE_HYPERCALL_PAGE) or names one.
+#   6. A subsystem's private header (<folder>/*_priv.h) is included only
+#      from its own folder and from the tests its fragment (<folder>/*.mk)
+#      names (and their headers, same name with .h), save the exceptions
+#      named below.
 # Prints every violation as file:line and exits 1 if there is any.
 set -eu
 cd "$(dirname "$0")/.."
@@ -131,6 +135,30 @@ sources lib kernel drivers arch boot | xargs -r awk '
 	true
 grep -n 'HYPERCALL_PAGE\|hypercall_page' linker.ld boot/*.S 2>/dev/null |
 	report "XSA-466: no hypercall page in the image or its ELF notes" || true
+
+# 6. Private headers stay in their subsystem.  Exceptions: "includer
+# header  why", one a line.
+priv_exceptions='
+tests/fuzz/xs_fuzz.c kernel/xen/xenstore/xs_priv.h the fuzz harness drives the client layers (tests/fuzz/fuzz.mk)
+tests/guest/net_msa01_test.c drivers/netfront/netfront_priv.h msa01 on the wire (kernel/net/net.mk) poisons netfront TX pool
+'
+find lib kernel drivers arch boot -name '*_priv.h' | sort | while read -r priv; do
+	dir=${priv%/*}
+	# The tests the subsystem's fragment builds, and their headers.
+	cat "$dir"/*.mk 2>/dev/null | grep -oE 'tests/[A-Za-z0-9_/.-]+\.c' |
+		sed 's/\.c$//' | sort -u >"$tmp/own"
+	echo "$priv" | sed 's/[.]/\\./g' >"$tmp/priv-re"
+	xargs -r grep -nE "$include_re$(cat "$tmp/priv-re")\"" <"$tmp/all" |
+		while IFS= read -r hit; do
+			file=${hit%%:*}
+			case $file in "$dir"/*) continue ;; esac
+			grep -qx "${file%.[ch]}" "$tmp/own" && continue
+			echo "$priv_exceptions" | grep -q "^$file $priv " && continue
+			echo "$hit"
+		done |
+		report "$priv is private to $dir/ and the tests $dir/*.mk builds: include its public header" ||
+		true
+done
 
 if [ -s "$tmp/violations" ]; then
 	echo "check-layering: $(wc -l <"$tmp/violations") violation(s)" >&2

@@ -13,7 +13,7 @@
  * backend is in InitWait again; after a violation it stays down until
  * netfront_connect() is called.
  */
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"

@@ -9,7 +9,7 @@
  * quarantine: it leaves both counts and is counted in quarantined_pages.
  * After netfront_rings_release() both counts are zero.
  */
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/arch.h"
 #include "kernel/mm/mm.h"
 #include "kernel/printk.h"

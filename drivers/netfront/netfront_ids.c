@@ -9,7 +9,7 @@
  * as late as possible, which keeps a late duplicate answer for it
  * recognisable (ANSWERED) for as long as possible.
  */
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 

@@ -10,7 +10,7 @@
  * same reason).  If the backend still maps the page, the frame is
  * dropped and the page quarantined (MSA02).
  */
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 

@@ -9,7 +9,7 @@
  * go back to the pool (MSA02).  Pool pages keep the last frame's bytes;
  * they are cleared at the next use, before the grant (MSA01).
  */
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 

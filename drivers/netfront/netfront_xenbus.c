@@ -11,7 +11,7 @@
  * The backend's nodes are untrusted: numbers are parsed with bounds, a
  * boolean is 0 or 1, and anything else is -EPROTO with one log line.
  */
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/printk.h"
 #include "kernel/xen/xenstore/xenbus.h"
 #include "lib/errno.h"

@@ -19,7 +19,7 @@
  * by msa01.tx_clean_at_backend (hostile-netback's page scan) and through
  * the driver's hook by msa01.tx_page_zeroed, in netfront's suite.
  */
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/mm.h"
 #include "lib/string.h"

@@ -10,7 +10,7 @@
 #ifndef TESTS_GUEST_NETFRONT_TEST_H
 #define TESTS_GUEST_NETFRONT_TEST_H
 
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 #include "kernel/ktest.h"
 
 #define NFT_MS 1000000ULL

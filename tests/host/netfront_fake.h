@@ -10,7 +10,7 @@
 #ifndef TESTS_HOST_NETFRONT_FAKE_H
 #define TESTS_HOST_NETFRONT_FAKE_H
 
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 
 #define NF_FAKE_REFS	 1024
 #define NF_FAKE_REF_BASE 8 /* below: the toolstack's, as in Xen */

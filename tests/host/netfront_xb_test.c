@@ -11,7 +11,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/xs_fake.h"
-#include "drivers/netfront/netfront.h"
+#include "drivers/netfront/netfront_priv.h"
 
 #define FE    XS_FAKE_HOME "/" NETFRONT_DEV
 #define BE    "/local/domain/0/backend/vif/7/0"
