@@ -16,6 +16,10 @@
 #      from its own folder and from the tests its fragment (<folder>/*.mk)
 #      names (and their headers, same name with .h), save the exceptions
 #      named below.
+#   7. One place per advisory (advisories/*.md) matches the code: each
+#      named function exists and holds the advisory's why-comment, the
+#      tests are declared, scenario rows and BUGGY= switches exist; the
+#      README's advisory table is the one generated from them.
 # Prints every violation as file:line and exits 1 if there is any.
 set -eu
 cd "$(dirname "$0")/.."
@@ -158,6 +162,15 @@ find lib kernel drivers arch boot -name '*_priv.h' | sort | while read -r priv; 
 		done |
 		report "$priv is private to $dir/ and the tests $dir/*.mk builds: include its public header" ||
 		true
+done
+
+# 7. The advisories' headers against the code, and the README's table.
+for what in check "readme README.md"; do
+	# shellcheck disable=SC2086 # two words on purpose
+	python3 tools/advisories.py $what >"$tmp/adv" 2>&1 ||
+		{ [ -s "$tmp/adv" ] || echo "advisories.py $what failed" >"$tmp/adv"
+			grep -v ' entries match the code$' "$tmp/adv" | sed 's/^advisories: //' |
+			report "advisories/*.md must match the code and the README (format: advisories/README.md)"; }
 done
 
 if [ -s "$tmp/violations" ]; then

@@ -55,6 +55,7 @@ long arch_hypercall(unsigned int op, unsigned long a1, unsigned long a2,
 #else
 static enum { HC_NONE, HC_VMCALL, HC_VMMCALL } hc_insn;
 
+/* XSA-466: the instruction is picked here once, never read from Xen. */
 int arch_hypercall_init(void)
 {
 	uint32_t r[4];
@@ -83,6 +84,7 @@ long arch_hypercall(unsigned int op, unsigned long a1, unsigned long a2,
 	register unsigned long r8 __asm__("r8") = a5;
 	long ret;
 
+	/* XSA-466: our own VMMCALL/VMCALL, never a hypercall page's stub. */
 	if (hc_insn == HC_VMMCALL)
 		__asm__ volatile("vmmcall"
 				 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3),

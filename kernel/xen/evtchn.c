@@ -142,7 +142,7 @@ static void back_off(evtchn_port_t port, struct port_state *s, uint64_t now,
 
 /*
  * Count an event; true if the port is over its budget and now masked for
- * the rest of the window: a rate cap, not a punishment, so a busy but
+ * the rest of the window (XSA-391): a rate cap, not a punishment, so a busy but
  * honest peer is slowed to the budget, never starved.
  */
 static bool storm_check(evtchn_port_t port, struct port_state *s)
@@ -179,6 +179,7 @@ void evtchn_note_spurious(evtchn_port_t port)
 	if (++s->spurious_run >= SPURIOUS_LIMIT && !EVTCHN_BUGGY_XSA391) {
 		uint64_t now = time_now_ns();
 
+		/* XSA-391: a run of empty events is a storm, back off. */
 		s->spurious_run = 0;
 		/* Calm for a window since the last unmask: a new storm. */
 		if (now - s->unmasked_at > STORM_WINDOW_NS)

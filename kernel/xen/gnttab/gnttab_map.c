@@ -95,6 +95,10 @@ static bool log_this(uint64_t n)
 	return n <= 4 || !(n & (n - 1));
 }
 
+/*
+ * XSA-300: every map is charged to the domain that granted the page, the
+ * domid Xen will check, so a flood is billed to the flooder alone.
+ */
 static int charge(domid_t domid)
 {
 	uint64_t by_quota = quota.refused_quota;
