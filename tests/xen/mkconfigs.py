@@ -24,7 +24,15 @@ BOOT_SECONDS = 40
 PER_SCENARIO_SECONDS = 10
 
 NAME_RE = re.compile(r'^[A-Za-z0-9_-]+$')
-CHECK_KEYS = ('seq', 'require', 'forbid', 'xfail', 'reason', 'source')
+CHECK_KEYS = ('seq', 'require', 'forbid', 'xfail', 'reason', 'source', 'ran', 'passed')
+# Checks that take a comma list of KTAP test names.
+TEST_LIST_KEYS = ('xfail', 'ran', 'passed')
+TEST_NAME_RE = re.compile(r'^[A-Za-z0-9_.*?\[\]-]+$')
+# hostile=MODE: the hostile dom0 peers and the guest parameter that tells
+# the guest which misbehaviour to expect (the test that must see it runs
+# instead of skipping).  The peer field names the program and its options,
+# "exec hostile-netback" when empty; the generator appends MODE to both.
+HOSTILE_PEERS = {'hostile-netback': 'netfront.expect', 'hostile-console': 'msa03.peer'}
 # Keys for dom0, not xl: of every domain line, and of a group's header line.
 DOMAIN_KEYS = ('start', 'stop', 'wait', 'stopwait', 'retry')
 GROUP_KEYS = ('phases', 'timeout')
@@ -82,6 +90,9 @@ def parse(path):
                     fail(path, lineno, 'xl setting %r is not key=value' % tok)
                 k, v = tok.split('=', 1)
                 xl[k] = v
+            if 'hostile' in xl:
+                cmdline, peer = hostile(path, lineno, xl.pop('hostile'), cmdline,
+                                        '' if peer == '-' else peer)
             checks = []
             for tok in ([] if checks_s in ('', '-') else checks_s.split()):
                 k, _, v = tok.partition('=')
@@ -89,6 +100,9 @@ def parse(path):
                     fail(path, lineno, 'unknown check %r' % tok)
                 if k == 'source' and v != '0xE9':
                     fail(path, lineno, 'source= takes only 0xE9')
+                if k in TEST_LIST_KEYS and not all(
+                        TEST_NAME_RE.match(t) for t in v.split(',')):
+                    fail(path, lineno, '%s= takes test names separated by commas' % k)
                 if k in ('require', 'forbid'):
                     try:
                         re.compile(v)
@@ -101,6 +115,22 @@ def parse(path):
             except ValueError:
                 fail(path, lineno, 'timeout= and retry= must be numbers')
     return groups(path, out)
+
+
+def hostile(path, lineno, mode, cmdline, peer):
+    """hostile=MODE: the guest parameter and the peer's last argument."""
+    if not re.match(r'^[a-z0-9-]+$', mode):
+        fail(path, lineno, 'hostile=%r: a mode is [a-z0-9-]+' % mode)
+    peer = peer or 'exec hostile-netback'
+    words = peer.split()
+    prog = words[1] if len(words) > 1 and words[0] == 'exec' else ''
+    if prog not in HOSTILE_PEERS or any(w.startswith('$') or ';' in w for w in words):
+        fail(path, lineno, 'hostile=: the peer field is "exec PROGRAM [OPTIONS]" with '
+             'PROGRAM one of %s (or empty)' % ', '.join(sorted(HOSTILE_PEERS)))
+    param = HOSTILE_PEERS[prog]
+    if re.search(r'(^|\s)%s=' % re.escape(param), cmdline):
+        fail(path, lineno, 'hostile= writes %s= itself' % param)
+    return ('%s %s=%s' % (cmdline, param, mode)).strip(), '%s %s' % (peer, mode)
 
 
 def groups(path, lines):

@@ -175,6 +175,24 @@ def seq_check(tag, lines):
     return []
 
 
+def ran_check(k, checks):
+    """ran=T1,T2: each test has a result line that is not a SKIP (the
+    peer's misbehaviour reached it; on a BUGGY= kernel it may fail).
+    passed=T1,T2: each test has an "ok" line that is not a SKIP."""
+    out = []
+    for key, val in checks:
+        if key not in ('ran', 'passed'):
+            continue
+        for name in (t for t in val.split(',') if t):
+            got = [t.status for t in k.tests if t.name == name]
+            want = ('pass', 'fail') if key == 'ran' else ('pass',)
+            if not any(st in want for st in got):
+                said = {'pass': 'passed', 'fail': 'failed', 'skip': 'skipped'}
+                out.append('%s=%s: %s' % (key, name, 'no result line' if not got else
+                                          'it ' + '/'.join(sorted(said[st] for st in set(got)))))
+    return out
+
+
 def seq_payload(n):
     return '%05d-%s' % (n, ''.join(chr(ord('a') + (n + i) % 26) for i in range(32)))
 
@@ -315,6 +333,7 @@ def judge(res, lines, scen, xfail):
     if res.end is not None and want_reason and res.reason != want_reason:
         res.problems.append('shutdown reason %s, verdict %s wants %s'
                             % (res.reason, res.verdict, want_reason))
+    res.problems += ran_check(k, checks)
     for key, val in checks:
         if key == 'seq':
             res.problems += seq_check(val, console)

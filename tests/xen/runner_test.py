@@ -24,6 +24,9 @@ g/g-b | memory=8 wait=ack | x | |
 g/g-c | memory=8 | y | xfail=s.two |
 g/g-h | memory=8 start=two stop=two | z | require=^ok\s1\ss.one$ |
 e | memory=8 | test=all | source=0xE9 |
+h | memory=8 | test=all | ran=s.one,s.two |
+p | memory=8 | test=all | passed=s.one |
+x | memory=8 hostile=dup-id | test=all | ran=s.two xfail=s.two |
 """
 
 
@@ -246,9 +249,66 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual(self.run_log(lines, ['r']), 0, self.out)
         self.assertIn('r: note: retry 1', self.out)
 
+    def test_ran_and_passed(self):
+        # ran=: a result line, ok or not ok; a SKIP or no line is not one.
+        self.assertEqual(self.run_log(scenario('h', ktap()), ['h']), 0, self.out)
+        body = ktap(('ok 1 s.one', 'ok 2 s.two # SKIP no peer'))
+        self.assertEqual(self.run_log(scenario('h', body), ['h']), 1)
+        self.assertIn('ran=s.two: it skipped', self.out)
+        body = ktap(('ok 1 s.one', 'ok 2 s.three'))
+        self.assertEqual(self.run_log(scenario('h', body), ['h']), 1)
+        self.assertIn('ran=s.two: no result line', self.out)
+        # A result line after the final line, or a prefix of the name, is no result.
+        body = ktap(('ok 1 s.one',)) + ['not ok 2 s.two']
+        self.assertEqual(self.run_log(scenario('h', body), ['h']), 1)
+        body = ktap(('ok 1 s.one', 'not ok 2 s.two_more'), final='FAILURE')
+        self.assertEqual(self.run_log(scenario('x', body, 'crash'), ['x']), 1)
+        self.assertIn('ran=s.two: no result line', self.out)
+        # ran= holds on a BUGGY row, where the test fails.
+        body = ktap(('ok 1 s.one', 'not ok 2 s.two'), final='FAILURE')
+        self.assertEqual(self.run_log(scenario('x', body, 'crash'), ['x']), 0, self.out)
+        # passed=: an ok line, not SKIP.
+        self.assertEqual(self.run_log(scenario('p', ktap()), ['p']), 0, self.out)
+        body = ktap(('ok 1 s.one # SKIP no peer', 'ok 2 s.two'))
+        self.assertEqual(self.run_log(scenario('p', body), ['p']), 1)
+        self.assertIn('passed=s.one: it skipped', self.out)
+
     def test_payload_format(self):
         self.assertEqual(runner.seq_payload(0), '00000-abcdefghijklmnopqrstuvwxyzabcdef')
         self.assertEqual(runner.seq_payload(27)[:8], '00027-bc')
+
+
+
+class TableTest(unittest.TestCase):
+    """The generator's hostile= key and its refusals."""
+
+    def parse(self, text):
+        d = tempfile.mkdtemp()
+        path = os.path.join(d, 'table')
+        with open(path, 'w') as f:
+            f.write(text)
+        return runner.mkconfigs.parse(path)
+
+    def test_hostile_writes_the_mode_twice(self):
+        s = self.parse('a | memory=8 hostile=dup-id | test=msa00 | |\n'
+                       'b | hostile=storm | test=netfront | | exec hostile-netback --storm 9\n'
+                       'c | hostile=leap | test=msa03 | | exec hostile-console --timeout 80\n')
+        self.assertEqual([(x.cmdline, x.peer) for x in s],
+                         [('test=msa00 netfront.expect=dup-id', 'exec hostile-netback dup-id'),
+                          ('test=netfront netfront.expect=storm',
+                           'exec hostile-netback --storm 9 storm'),
+                          ('test=msa03 msa03.peer=leap', 'exec hostile-console --timeout 80 leap')])
+        self.assertNotIn('hostile', s[0].xl)
+
+    def test_hostile_refusals(self):
+        for line, want in (('a | hostile=x | netfront.expect=y | |', 'writes netfront.expect'),
+                           ('a | hostile=x | - | | traffic', 'the peer field'),
+                           ('a | hostile=x | - | | exec grant-holder', 'the peer field'),
+                           ('a | hostile=X_1 | - | |', 'a mode is'),
+                           ('a | memory=8 | - | ran=a\\.b |', 'test names')):
+            with self.assertRaises(SystemExit) as cm:
+                self.parse(line + '\n')
+            self.assertIn(want, str(cm.exception))
 
 
 if __name__ == '__main__':
