@@ -1,6 +1,11 @@
-# One non-recursive make for the whole project. Each directory contributes a
-# fragment (*.mk) that appends to the source lists below; every object lands
-# under $(O) so the source tree stays clean.  See README.md for the targets.
+# One non-recursive make for the whole project.  Each subsystem folder has
+# one fragment (*.mk) that appends its files to the lists below and names
+# its own targets; this file alone defines the flags and the compile rules,
+# and builds every object from the lists after all fragments are read, so
+# no fragment depends on another's being read first.  The include order is
+# the kernel's link order, which is its tests' run order: nothing else.
+# Every object lands under $(O) so the source tree stays clean.  See
+# README.md for the targets.
 
 O ?= build
 CC := gcc
@@ -44,13 +49,75 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 \
 # it is freestanding and needs nothing from a C library.
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
+# Sanitizers of every hosted test build (host unit tests, fuzzers, the
+# dom0 peers' unit tests): any report ends the run and fails make.
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+# Project code built for the host: as in the kernel (freestanding,
+# -nostdinc) with lib's libc-named functions renamed to lib_* by
+# tests/host/host-names.h, so they link next to glibc and are what the
+# tests call; hosted glue is ordinary C, without the renaming.
+HOST_CC ?= $(CC)
+HOST_NAMES := -include tests/host/host-names.h
+HOST_BASE_CFLAGS := $(COMMON_CFLAGS) -O1 -g $(SANFLAGS) \
+	-fno-strict-aliasing -MMD -MP
+HOST_KCFLAGS := $(HOST_BASE_CFLAGS) -ffreestanding -nostdinc \
+	-isystem $(GCC_INC) $(HOST_NAMES)
+HOST_CFLAGS := $(HOST_BASE_CFLAGS)
+# -rdynamic: arch_symbol() resolves names through dladdr().
+HOST_LDFLAGS := $(SANFLAGS) -rdynamic
+
+# make bench-host: project code compiled as for the kernel (-O2,
+# freestanding, general registers only) with lib's names renamed, no
+# sanitizers: the figures are the kernel's code paths, not ASan's.  As
+# for NOLOOP_SRCS below, fill loops must stay loops.
+BENCH_KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -nostdinc \
+	-isystem $(GCC_INC) -fno-stack-protector -mno-red-zone \
+	-mgeneral-regs-only -fno-strict-aliasing -MMD -MP $(HOST_NAMES) \
+	-fno-tree-loop-distribute-patterns
+BENCH_CFLAGS := $(COMMON_CFLAGS) -MMD -MP
+
+# libFuzzer harnesses: project code as for the host tests, by clang.
+# Deferred (=): clang is only asked for its headers when fuzzing.
+FUZZ_CC ?= clang
+FUZZ_CFLAGS = $(COMMON_CFLAGS) -O1 -g $(SANFLAGS) \
+	-fsanitize=fuzzer-no-link -fno-strict-aliasing -ffreestanding \
+	-nostdinc -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include \
+	$(HOST_NAMES) -MMD -MP
+
+# The dom0 peer programs (tests/peer/), against Debian's Xen libraries;
+# their unit tests add the sanitizers.
+PEER_CC ?= $(CC)
+PEER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -fno-common -D_GNU_SOURCE -D__XEN_TOOLS__ \
+	-MMD -MP
+PEER_TEST_CFLAGS := $(PEER_CFLAGS) -O1 $(SANFLAGS)
+
 # Defined before the fragments: their rules name it as a prerequisite.
 KERNEL := $(O)/kernel.elf
 
-# Source lists filled in by the fragments.
+# The lists the fragments append to; everything is built from them below.
+#   KERNEL_SRCS       the kernel, in link order (= test run order)
+#   HOST_KERNEL_SRCS  project code (lib/, kernel/...) in the host tests
+#   HOST_TEST_SRCS    KTEST files, shared with the kernel or host-only
+#   HOST_GLUE_SRCS    hosted code of the host tests (libc): driver, fakes
+#   NOLOOP_SRCS       files whose copy and fill loops GCC must not turn
+#                     into calls to memcpy/memset (calls to themselves,
+#                     or on the host to glibc's)
+#   BENCH_KERNEL_SRCS project code in the host benchmark; BENCH_GLUE_SRCS
+#   FUZZ_XS_SRCS      the xenstore fuzzer's sources
+#   PEERS, PEER_TESTS the dom0 peer programs and their unit tests
 KERNEL_SRCS :=
-HOST_TEST_SRCS :=
 HOST_KERNEL_SRCS :=
+HOST_TEST_SRCS :=
+HOST_GLUE_SRCS :=
+NOLOOP_SRCS :=
+BENCH_KERNEL_SRCS :=
+BENCH_GLUE_SRCS :=
+FUZZ_XS_SRCS :=
+PEERS :=
+PEER_TESTS :=
 
 include lib/lib.mk
 include boot/boot.mk
@@ -65,8 +132,20 @@ include tests/xen/xen.mk
 include tests/fuzz/fuzz.mk
 include tests/xen/buggy.mk
 include tests/xen/bench.mk
+include tests/host/bench.mk
 
+# ---- Objects of the lists, and the rules that build them ----
 KOBJS := $(patsubst %,$(O)/k/%.o,$(basename $(KERNEL_SRCS)))
+# sort also drops files that two fragments both list.
+HOST_PROJ_OBJS := $(patsubst %.c,$(O)/host/%.o, \
+	$(sort $(HOST_KERNEL_SRCS) $(HOST_TEST_SRCS)))
+HOST_GLUE_OBJS := $(patsubst %.c,$(O)/host/%.o,$(sort $(HOST_GLUE_SRCS)))
+BENCH_KOBJS := $(patsubst %.c,$(O)/bench/%.o,$(BENCH_KERNEL_SRCS))
+BENCH_GLUE_OBJS := $(patsubst %.c,$(O)/bench/%.o,$(BENCH_GLUE_SRCS))
+FUZZ_XS_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(FUZZ_XS_SRCS))
+NOLOOP := -fno-tree-loop-distribute-patterns
+$(patsubst %.c,$(O)/k/%.o,$(NOLOOP_SRCS)): KCFLAGS += $(NOLOOP)
+$(patsubst %.c,$(O)/host/%.o,$(NOLOOP_SRCS)): HOST_KCFLAGS += $(NOLOOP)
 
 all: $(KERNEL)
 
@@ -87,6 +166,53 @@ $(O)/k/%.o: %.S | $(O)/include/xen
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(HOST_PROJ_OBJS): $(O)/host/%.o: %.c tests/host/host-names.h \
+		| $(O)/include/xen
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(HOST_KCFLAGS) -c $< -o $@
+
+$(HOST_GLUE_OBJS): $(O)/host/%.o: %.c | $(O)/include/xen
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BENCH_KOBJS): $(O)/bench/%.o: %.c tests/host/host-names.h \
+		| $(O)/include/xen
+	@mkdir -p $(dir $@)
+	@echo "  BENCHCC $<"
+	$(Q)$(CC) $(BENCH_KCFLAGS) -c $< -o $@
+
+$(BENCH_GLUE_OBJS): $(O)/bench/%.o: %.c | $(O)/include/xen
+	@mkdir -p $(dir $@)
+	@echo "  BENCHCC $<"
+	$(Q)$(CC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(FUZZ_XS_OBJS): $(FUZZ_DIR)/%.o: %.c tests/host/host-names.h \
+		| $(O)/include/xen
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(O)/peer-obj/%.o: tests/peer/%.c
+	@mkdir -p $(dir $@)
+	@echo "  PEERCC  $<"
+	$(Q)$(PEER_CC) $(PEER_CFLAGS) -c $< -o $@
+
+$(O)/peer-test/obj/%.o: tests/peer/%.c
+	@mkdir -p $(dir $@)
+	@echo "  PEERCC  $< (test)"
+	$(Q)$(PEER_CC) $(PEER_TEST_CFLAGS) -c $< -o $@
+
+# Programs and targets whose prerequisites are lists several fragments
+# fill (their recipes are in the fragments).
+$(HOST_BIN): $(HOST_PROJ_OBJS) $(HOST_GLUE_OBJS)
+$(BENCH_BIN): $(BENCH_KOBJS) $(BENCH_GLUE_OBJS)
+$(FUZZ_XS_BIN): $(FUZZ_XS_OBJS)
+peers: $(PEERS)
+test-peer: $(PEERS) $(PEER_TESTS)
+$(XEN_INITRD) test-peer-xen: $(PEERS)
 
 # Symbolised backtraces need the kernel's own symbol table.  Pass 1 links
 # with an empty table; its text symbols become the table of pass 2.  The

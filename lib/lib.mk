@@ -12,5 +12,4 @@ HOST_TEST_SRCS += $(LIB_TEST_SRCS)
 
 # GCC may turn the copy and fill loops of string.c into calls to memcpy and
 # memset, that is to themselves (or, on the host, to glibc's).
-$(O)/k/lib/string.o: KCFLAGS += -fno-tree-loop-distribute-patterns
-$(O)/host/lib/string.o: HOST_KCFLAGS += -fno-tree-loop-distribute-patterns
+NOLOOP_SRCS += lib/string.c

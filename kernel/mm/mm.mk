@@ -13,10 +13,6 @@ HOST_GLUE_SRCS += tests/host/mm_arena.c
 
 # mm_fill() in kernel/mm/mm.h is an unrolled word loop, faster than lib's
 # memset: keep GCC from turning it back into a call to memset.
-$(patsubst %.c,$(O)/k/%.o,$(MM_SRCS)): \
-	KCFLAGS += -fno-tree-loop-distribute-patterns
-$(patsubst %.c,$(O)/host/%.o,$(MM_SRCS)): \
-	HOST_KCFLAGS += -fno-tree-loop-distribute-patterns
-
-# make bench-host (not part of `make test`).
-include tests/host/bench.mk
+NOLOOP_SRCS += $(MM_SRCS)
+# make bench-host (tests/host/bench.mk; not part of `make test`).
+BENCH_KERNEL_SRCS += $(MM_SRCS)

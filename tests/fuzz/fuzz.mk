@@ -2,45 +2,31 @@
 #   make test-fuzz   short run, part of `make test`: FUZZ_RUNS runs or
 #                    FUZZ_SHORT_TIME seconds, whichever ends first
 #   make fuzz        long run: FUZZ_TIME seconds (default 300)
-# Project code is compiled as for the host tests (tests/host/host.mk):
-# freestanding, -nostdinc, lib/ renamed to lib_* by tests/host/host-names.h,
-# and a check that no project object calls libc's versions.  The corpus
-# grows in $(O)/fuzz/corpus-*; crash inputs land in $(O)/fuzz/ too.
-# Include after kernel/kernel.mk: it needs XS_SRCS.
+# Project code is compiled as for the host tests (FUZZ_CFLAGS in the top
+# Makefile): freestanding, -nostdinc, lib/ renamed to lib_* by
+# tests/host/host-names.h, and a check that no project object calls libc's
+# versions.  The corpus grows in $(O)/fuzz/corpus-*; crash inputs land in
+# $(O)/fuzz/ too.  kernel/xen/xenstore/xenstore.mk adds the client's
+# sources to FUZZ_XS_SRCS.
 
 .PHONY: test-fuzz fuzz
 
-FUZZ_CC ?= clang
 FUZZ_DIR := $(O)/fuzz
 FUZZ_RUNS ?= 200000
 FUZZ_SHORT_TIME ?= 20
 FUZZ_TIME ?= 300
-FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
-# Deferred (=): clang is only asked for its headers when fuzzing.
-FUZZ_CFLAGS = $(COMMON_CFLAGS) -O1 -g $(FUZZ_SANFLAGS) \
-	-fsanitize=fuzzer-no-link -fno-strict-aliasing -ffreestanding \
-	-nostdinc -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include \
-	-include tests/host/host-names.h -MMD -MP
 FUZZ_FLAGS := -max_len=8192 -timeout=10 -print_final_stats=1 \
 	-artifact_prefix=$(FUZZ_DIR)/
 
 FUZZ_XS_BIN := $(FUZZ_DIR)/xs-fuzz
-FUZZ_XS_SRCS := $(XS_SRCS) lib/string.c lib/printf.c kernel/printk.c \
+FUZZ_XS_SRCS += lib/string.c lib/printf.c kernel/printk.c \
 	tests/fuzz/xs_fuzz.c
-FUZZ_XS_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(FUZZ_XS_SRCS))
-
-$(FUZZ_XS_OBJS): $(FUZZ_DIR)/%.o: %.c tests/host/host-names.h \
-		| $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  FUZZCC  $<"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 # libc names that must not be called: host-names.h's, minus those the
 # compiler emits by itself (see tests/host/check-host-names.sh).
-$(FUZZ_XS_BIN): $(FUZZ_XS_OBJS)
+$(FUZZ_XS_BIN):
 	@echo "  FUZZLD  $@"
-	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SANFLAGS) -o $@ $^
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(SANFLAGS) -o $@ $^
 	$(Q)sed -n 's/^#define \([a-z0-9_]*\) lib_\1$$/\1/p' \
 		tests/host/host-names.h | \
 		grep -vx 'memcpy\|memmove\|memset\|memcmp' > $@.names

@@ -9,10 +9,7 @@
 
 .PHONY: peers test-peer
 
-PEER_CC ?= $(CC)
-PEER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes \
-	-Wmissing-prototypes -Wvla -fno-common -D_GNU_SOURCE -D__XEN_TOOLS__ \
-	-MMD -MP
+# Compiled by the top Makefile's rules (PEER_CFLAGS, PEER_TEST_CFLAGS).
 # dom0 gets the same Debian sonames (libxengnttab.so.1, libxenstore.so.4,
 # libxenevtchn.so.1) that we link against here.
 PEER_LIBS := -lxengnttab -lxenstore -lxenevtchn
@@ -24,15 +21,10 @@ NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c tests/peer/nb_con
 
 HC_SRCS := tests/peer/hostile-console.c $(PEER_COMMON_SRCS)
 
-PEERS := $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt \
+PEERS += $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt \
 	$(O)/peer/hostile-console
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
-
-$(O)/peer-obj/%.o: tests/peer/%.c
-	@mkdir -p $(dir $@)
-	@echo "  PEERCC  $<"
-	$(Q)$(PEER_CC) $(PEER_CFLAGS) -c $< -o $@
 
 $(O)/peer/grant-holder: $(call peer_objs,$(GH_SRCS))
 	@mkdir -p $(dir $@)
@@ -56,33 +48,24 @@ $(O)/peer/hostile-console: $(call peer_objs,$(HC_SRCS))
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
 
-peers: $(PEERS)
-
 # Unit tests: the same core sources with sanitizers, no Xen library calls
 # (fakes stand in), so they run on any host.  Outside $(O)/peer/ so they
 # never reach dom0.
-PEER_TEST_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
-PEER_TESTS := $(O)/peer-test/test_gh $(O)/peer-test/test_nb
+PEER_TESTS += $(O)/peer-test/test_gh $(O)/peer-test/test_nb
 TEST_GH_SRCS := tests/peer/test_gh.c tests/peer/gh.c tests/peer/peer_util.c
 TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/nb_ring.c tests/peer/nb_scenario.c \
 	tests/peer/peer_util.c
 
 peer_test_objs = $(patsubst tests/peer/%.c,$(O)/peer-test/obj/%.o,$(1))
 
-$(O)/peer-test/obj/%.o: tests/peer/%.c
-	@mkdir -p $(dir $@)
-	@echo "  PEERCC  $< (test)"
-	$(Q)$(PEER_CC) $(PEER_CFLAGS) -O1 $(PEER_TEST_SANFLAGS) -c $< -o $@
-
 $(O)/peer-test/test_gh: $(call peer_test_objs,$(TEST_GH_SRCS))
-	$(Q)$(PEER_CC) $(PEER_TEST_SANFLAGS) -o $@ $^
+	$(Q)$(PEER_CC) $(SANFLAGS) -o $@ $^
 
 $(O)/peer-test/test_nb: $(call peer_test_objs,$(TEST_NB_SRCS))
-	$(Q)$(PEER_CC) $(PEER_TEST_SANFLAGS) -o $@ $^
+	$(Q)$(PEER_CC) $(SANFLAGS) -o $@ $^
 
-test-peer: $(PEERS) $(PEER_TESTS) $(O)/peer-obj/peer-selftest \
-		$(O)/peer-obj/mkhang
+# (The peers and PEER_TESTS are prerequisites too: top Makefile.)
+test-peer: $(O)/peer-obj/peer-selftest $(O)/peer-obj/mkhang
 	$(Q)for t in $(PEER_TESTS); do \
 		echo "  TEST    $$t"; \
 		$$t > $$t.log 2>&1 || { cat $$t.log; echo "test-peer: $$t FAILED"; exit 1; }; \
@@ -115,7 +98,7 @@ $(PEER_XEN)/hang.elf: $(O)/peer-obj/mkhang
 	@mkdir -p $(dir $@)
 	$(Q)$< $@
 
-test-peer-xen: $(PEERS) $(O)/peer-obj/peer-selftest $(PEER_XEN)/hang.elf
+test-peer-xen: $(O)/peer-obj/peer-selftest $(PEER_XEN)/hang.elf
 	$(Q)rm -rf $(PEER_XEN)/peer && mkdir -p $(PEER_XEN)/peer
 	$(Q)cp $(PEERS) $(O)/peer-obj/peer-selftest $(PEER_XEN)/peer/
 	$(Q)echo 'peerself | memory=4 timeout=150 | | - | exec peer-selftest $(PEER_SELFTESTS)' \

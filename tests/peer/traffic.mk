@@ -16,8 +16,4 @@ $(O)/peer/traffic: $(call peer_objs,$(TRAFFIC_SRCS))
 	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
 
 $(O)/peer-test/test_traffic: $(call peer_test_objs,$(TEST_TRAFFIC_SRCS))
-	$(Q)$(PEER_CC) $(PEER_TEST_SANFLAGS) -o $@ $^
-
-# peer.mk's own `peers` and `test-peer` lines were read before ours.
-peers: $(O)/peer/traffic
-test-peer: $(O)/peer/traffic $(O)/peer-test/test_traffic
+	$(Q)$(PEER_CC) $(SANFLAGS) -o $@ $^

@@ -7,8 +7,8 @@
 #   XEN_GUEST=elf      boot this PVH kernel instead of $(O)/kernel.elf
 #   XEN_EXPECT_FAILURE="[scen:]test,test ..."   runner --expect-failure
 #
-# Included before the top Makefile defines KERNEL, so only O and PEERS are
-# used at parse time.
+# The dom0 peers (PEERS) are prerequisites of the initramfs too: the top
+# Makefile names them, after every fragment has added its own.
 .PHONY: test-xen run-xen iso test-iso xen-fetch xen-initramfs test-xen-runner
 
 XEN_CACHE ?= $(HOME)/.cache/pvh-ktest-xen
@@ -51,7 +51,7 @@ $(XEN_DIR)/guests.want: xen-force
 	$(Q)g='$(shell $(PYTHON) tests/xen/mkconfigs.py guests $(XEN_TABLE) $(SCENARIOS))'; \
 	echo "$$g" | cmp -s - $@ || echo "$$g" > $@
 
-$(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(PEERS) $(XEN_CACHE)/versions \
+$(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(XEN_CACHE)/versions \
 		$(XEN_DIR)/guests.want \
 		$(foreach g,$(XEN_EXTRA_GUESTS),$(lastword $(subst =, ,$(g))))
 	@mkdir -p $(XEN_DIR)

@@ -9,6 +9,8 @@ XS_SRCS := kernel/xen/xenstore/xs_ring.c kernel/xen/xenstore/xs_proto.c \
 KERNEL_SRCS += $(XS_SRCS) kernel/xen/xenstore/xs_client.c \
 	tests/guest/xenstore_test.c
 HOST_KERNEL_SRCS += $(XS_SRCS)
+# The fuzz harness (tests/fuzz/fuzz.mk) drives the same code.
+FUZZ_XS_SRCS += $(XS_SRCS)
 # Host only: a fake xenstored over an in-memory ring; suites xs_host,
 # xs_xenbus and xs_hostile (the last plays a lying xenstored).
 HOST_TEST_SRCS += tests/host/xs_fake.c tests/host/xs_fake_ring.c \
