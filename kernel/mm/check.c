@@ -3,7 +3,7 @@
  * from the metadata alone and compares with the lists and counters that the
  * allocator maintains incrementally, so a bookkeeping slip in either shows.
  */
-#include "kernel/mm/mm.h"
+#include "kernel/mm/mm_priv.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 

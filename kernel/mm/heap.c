@@ -15,7 +15,7 @@
  * list is empty: a second one to empty goes back to the page allocator, so
  * an alloc/free pair at a slab boundary does not cost a page each time.
  */
-#include "kernel/mm/mm.h"
+#include "kernel/mm/mm_priv.h"
 #include "kernel/printk.h"
 #include "lib/bitmap.h"
 

@@ -12,7 +12,7 @@
  * - Buddies never cross a range: each range is its own buddy space, over
  *   absolute frame numbers so blocks are naturally aligned in memory.
  */
-#include "kernel/mm/mm.h"
+#include "kernel/mm/mm_priv.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 #include "lib/string.h"

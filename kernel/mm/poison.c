@@ -6,7 +6,7 @@
  * The bytes are written and checked outside the lock: by then the block
  * belongs to exactly one party (the caller, or a free in progress).
  */
-#include "kernel/mm/mm.h"
+#include "kernel/mm/mm_priv.h"
 #include "kernel/printk.h"
 
 #define S mm_state

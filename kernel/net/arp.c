@@ -15,7 +15,7 @@
  * sender of a packet aimed at us.  Senders outside our subnet, with a
  * group MAC, or claiming our own address are refused and counted.
  */
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 

@@ -4,7 +4,7 @@
  * than the header or longer than ETH_FRAME_MAX, but this layer checks
  * again since it is the one that reads the header.
  */
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "lib/string.h"
 
 void net_eth_header(uint8_t *frame, const uint8_t *dst, uint16_t type)

@@ -4,7 +4,7 @@
  * identifier, sequence number and data, byte for byte.  Requests sent to a
  * broadcast address are not answered (no smurf amplifier here).
  */
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "lib/checksum.h"
 #include "lib/errno.h"
 #include "lib/string.h"

@@ -11,7 +11,7 @@
  * first fragment would show a transport header for a datagram we never
  * see whole.  TTL 0 is dropped.  Each reason has its counter.
  */
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "lib/checksum.h"
 #include "lib/errno.h"
 #include "lib/string.h"

@@ -5,7 +5,7 @@
  * glue (waiting, the kernel clock) is in net_kernel.c.
  */
 #include "kernel/cmdline.h"
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "kernel/printk.h"
 #include "lib/checksum.h"
 #include "lib/errno.h"

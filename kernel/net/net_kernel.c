@@ -4,7 +4,7 @@
  * net_poll() themselves with a fake clock.
  */
 #include "kernel/init.h"
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "lib/errno.h"

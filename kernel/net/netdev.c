@@ -13,7 +13,7 @@
  */
 #include "kernel/arch.h"
 #include "kernel/mm/mm.h"
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 #include "lib/string.h"

@@ -55,5 +55,10 @@ struct netdev *netdev_first(void);
  * the call (the driver recycles its buffer afterwards).
  */
 void netdev_rx(struct netdev *dev, const void *frame, size_t len);
+/*
+ * Frames netdev_rx() queued that the stack has not processed yet (a
+ * driver's wait loop wakes for them, as for its own work).
+ */
+bool net_rxq_pending(void);
 
 #endif

@@ -7,7 +7,7 @@
  * fit in the IP payload (bytes after it, if any, are ignored, as the RFC
  * allows).  A non-zero checksum must verify.
  */
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 #include "lib/checksum.h"
 #include "lib/errno.h"
 #include "lib/string.h"

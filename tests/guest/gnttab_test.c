@@ -7,7 +7,7 @@
 #include "kernel/ktest.h"
 #include "kernel/mm/mm.h"
 #include "kernel/time.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"
 #include "lib/string.h"

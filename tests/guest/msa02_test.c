@@ -22,7 +22,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "kernel/xen/xen.h"
 #include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"

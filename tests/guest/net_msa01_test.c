@@ -22,6 +22,7 @@
 #include "drivers/netfront/netfront_priv.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/mm.h"
+#include "kernel/net/net_priv.h"
 #include "lib/string.h"
 #include "tests/guest/net_peer.h"
 

@@ -15,7 +15,7 @@
  * the reference while it is mapped.
  */
 #include "kernel/ktest.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "lib/errno.h"
 #include "tests/guest/gnttab_selfmap.h"
 

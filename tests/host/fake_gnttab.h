@@ -10,7 +10,7 @@
 #ifndef TESTS_HOST_FAKE_GNTTAB_H
 #define TESTS_HOST_FAKE_GNTTAB_H
 
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 
 #define FAKE_GNTTAB_MAX_PAGES 256
 #define FAKE_GNTTAB_REFS      (GNTTAB_MAX_FRAMES * GNTTAB_PER_FRAME)

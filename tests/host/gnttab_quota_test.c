@@ -5,7 +5,7 @@
  */
 #include "kernel/ktest.h"
 #include "lib/errno.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 
 static struct gnttab_quota q;
 

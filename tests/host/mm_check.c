@@ -6,7 +6,7 @@
  * ranges would; static arrays stand in for the memory.
  */
 #include "kernel/ktest.h"
-#include "kernel/mm/mm.h"
+#include "kernel/mm/mm_priv.h"
 #include "lib/errno.h"
 
 KTEST(mm, check_catches_corruption)

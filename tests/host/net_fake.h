@@ -8,7 +8,7 @@
 #ifndef TESTS_HOST_NET_FAKE_H
 #define TESTS_HOST_NET_FAKE_H
 
-#include "kernel/net/net.h"
+#include "kernel/net/net_priv.h"
 
 #define NET_FAKE_FRAMES	 32
 #define NET_FAKE_OUR_IP	 NET_IP(192, 0, 2, 2)

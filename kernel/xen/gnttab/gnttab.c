@@ -8,7 +8,7 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "kernel/xen/hypercall.h"
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"

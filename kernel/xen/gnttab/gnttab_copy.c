@@ -7,7 +7,7 @@
  * with nothing issued.
  */
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "kernel/xen/hypercall.h"
 #include "lib/errno.h"
 

@@ -11,7 +11,7 @@
 #include "kernel/arch.h"
 #include "kernel/mm/mm.h"
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 

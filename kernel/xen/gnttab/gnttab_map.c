@@ -10,7 +10,7 @@
  */
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "kernel/xen/hypercall.h"
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"

@@ -12,7 +12,7 @@
  * the allocator's and the reference the free list's.
  */
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "lib/errno.h"
 
 /* The peer's slot in q_peer[], or -1; `add`: take a free one for it. */

@@ -12,7 +12,7 @@
  * once, never lock out a new one.
  */
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 

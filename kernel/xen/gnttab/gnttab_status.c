@@ -5,7 +5,7 @@
  * A status outside the table (a newer Xen, or garbage) is -EPROTO with a
  * generic name, never an index out of bounds; callers log the number too.
  */
-#include "kernel/xen/gnttab/gnttab.h"
+#include "kernel/xen/gnttab/gnttab_priv.h"
 #include "lib/errno.h"
 
 struct gnttab_status_desc {
