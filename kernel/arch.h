@@ -28,6 +28,27 @@ void arch_harden_paging(void);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 bool arch_irqs_enabled(void);
+
+/*
+ * Interrupts off around a critical section, nesting: returns whether they
+ * were on, for the matching arch_irq_restore().  The one spelling of this
+ * for every subsystem (one CPU: interrupts off is the whole lock).
+ */
+static inline __must_check bool arch_irq_save(void)
+{
+	bool on = arch_irqs_enabled();
+
+	if (on)
+		arch_irq_disable();
+	return on;
+}
+
+/* Back to what the arch_irq_save() that returned `was_on` found. */
+static inline void arch_irq_restore(bool was_on)
+{
+	if (was_on)
+		arch_irq_enable();
+}
 /* Enable interrupts and halt until one arrives, atomically (sti; hlt). */
 void arch_wait_for_interrupt(void);
 /* Stop this CPU for good. */

@@ -28,10 +28,9 @@ static void program_next(void)
 
 void timer_arm(struct timer *t, uint64_t deadline)
 {
-	bool irq = arch_irqs_enabled();
+	bool irq = arch_irq_save();
 	struct timer *pos;
 
-	arch_irq_disable();
 	if (t->armed)
 		list_del(&t->node);
 	t->deadline = deadline;
@@ -40,21 +39,18 @@ void timer_arm(struct timer *t, uint64_t deadline)
 			    node) if (pos->deadline > deadline) break;
 	list_add_tail(&t->node, &pos->node);
 	program_next();
-	if (irq)
-		arch_irq_enable();
+	arch_irq_restore(irq);
 }
 
 void timer_cancel(struct timer *t)
 {
-	bool irq = arch_irqs_enabled();
+	bool irq = arch_irq_save();
 
-	arch_irq_disable();
 	if (t->armed) {
 		list_del(&t->node);
 		t->armed = false;
 	}
-	if (irq)
-		arch_irq_enable();
+	arch_irq_restore(irq);
 }
 
 void timer_expire(void)

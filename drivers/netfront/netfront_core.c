@@ -38,17 +38,12 @@ const char *netfront_err_name(enum netfront_err kind)
 
 bool netfront_lock(void)
 {
-	bool on = arch_irqs_enabled();
-
-	if (on)
-		arch_irq_disable();
-	return on;
+	return arch_irq_save();
 }
 
 void netfront_unlock(bool was_on)
 {
-	if (was_on)
-		arch_irq_enable();
+	arch_irq_restore(was_on);
 }
 
 void netfront_broken(struct netfront *nf, enum netfront_err kind,

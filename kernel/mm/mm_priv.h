@@ -67,20 +67,16 @@ struct mm_state {
 
 extern struct mm_state mm_state;
 
-/* Interrupts off around list manipulation; nests. */
+/* Interrupts off around list manipulation; nests.  Named for what it
+ * guards (mm_state), so a real lock would change only these two. */
 static inline bool mm_lock(void)
 {
-	bool on = arch_irqs_enabled();
-
-	if (on)
-		arch_irq_disable();
-	return on;
+	return arch_irq_save();
 }
 
 static inline void mm_unlock(bool was_on)
 {
-	if (was_on)
-		arch_irq_enable();
+	arch_irq_restore(was_on);
 }
 
 /* Metadata of the managed page holding `p`, or NULL. */

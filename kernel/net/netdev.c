@@ -43,21 +43,6 @@ static uint32_t rxq_slots;
 static uint32_t rxq_prod, rxq_cons;
 static struct netdev *devices;
 
-static bool irq_save(void)
-{
-	bool on = arch_irqs_enabled();
-
-	if (on)
-		arch_irq_disable();
-	return on;
-}
-
-static void irq_restore(bool on)
-{
-	if (on)
-		arch_irq_enable();
-}
-
 static int rxq_alloc(void)
 {
 	if (rxq)
@@ -83,12 +68,12 @@ void netdev_register(struct netdev *dev)
 
 	dev->rx = netdev_rx;
 	(void)rxq_alloc();
-	on = irq_save();
+	on = arch_irq_save();
 	dev->next = devices;
 	devices = dev;
 	if (!net_state.dev)
 		net_state.dev = dev;
-	irq_restore(on);
+	arch_irq_restore(on);
 	/* Announce ourselves from thread context, at the next poll. */
 	net_state.announce = true;
 	pr_info("net: %s registered, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
@@ -99,7 +84,7 @@ void netdev_register(struct netdev *dev)
 void netdev_unregister(struct netdev *dev)
 {
 	struct netdev **pp;
-	bool on = irq_save();
+	bool on = arch_irq_save();
 
 	for (pp = &devices; *pp; pp = &(*pp)->next) {
 		if (*pp == dev) {
@@ -113,7 +98,7 @@ void netdev_unregister(struct netdev *dev)
 		/* Queued frames and cached neighbours were that device's. */
 		rxq_cons = rxq_prod;
 	}
-	irq_restore(on);
+	arch_irq_restore(on);
 	if (!net_state.dev)
 		net_arp_flush();
 }
@@ -142,7 +127,7 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 		st->rx_runt++;
 		return;
 	}
-	on = irq_save();
+	on = arch_irq_save();
 	if (!rxq || dev != net_state.dev) {
 		st->rx_no_queue++;
 	} else if (rxq_prod - rxq_cons >= rxq_slots) {
@@ -157,7 +142,7 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 		st->rx_frames++;
 		st->rx_bytes += len;
 	}
-	irq_restore(on);
+	arch_irq_restore(on);
 }
 
 bool net_rxq_pending(void)
@@ -190,8 +175,8 @@ void net_rxq_pop(void)
 
 void net_rxq_flush(void)
 {
-	bool on = irq_save();
+	bool on = arch_irq_save();
 
 	rxq_cons = rxq_prod;
-	irq_restore(on);
+	arch_irq_restore(on);
 }

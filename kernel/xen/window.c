@@ -6,9 +6,9 @@
  * (XSA-300).  The window is placed in the first gap after RAM that no
  * memory-map entry uses, below the 4 GiB the boot page tables map.
  */
+#include "kernel/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
-#include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xen.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"
@@ -69,21 +69,21 @@ int xen_window_init(uint64_t frames)
  * table (RX refill -> grant -> new table frame from here) while thread
  * context may be between finding a zero bit and setting it, or inside the
  * read-modify-write of a clear.  Unlocked, both would get the same frame,
- * or a bit set by the interrupt would be lost.  The grant table's lock:
- * its growth is the interrupt-context user, and it nests.
+ * or a bit set by the interrupt would be lost.  Interrupts off is the
+ * whole lock (one CPU), and it nests: a caller may have them off already.
  */
 int xen_window_alloc(uint64_t *gfn)
 {
-	bool on = gnttab_lock();
+	bool on = arch_irq_save();
 	unsigned long i = bitmap_find_first_zero(used, xen_info.window_frames);
 
 	if (i >= xen_info.window_frames) {
-		gnttab_unlock(on);
+		arch_irq_restore(on);
 		return -ENOSPC;
 	}
 	bitmap_set_bit(used, i);
 	nr_used++;
-	gnttab_unlock(on);
+	arch_irq_restore(on);
 	*gfn = xen_info.window_gfn + i;
 	return 0;
 }
@@ -91,17 +91,17 @@ int xen_window_alloc(uint64_t *gfn)
 void xen_window_free(uint64_t gfn)
 {
 	uint64_t i = gfn - xen_info.window_gfn;
-	bool on = gnttab_lock();
+	bool on = arch_irq_save();
 
 	if (gfn < xen_info.window_gfn || i >= xen_info.window_frames ||
 	    !bitmap_test_bit(used, i)) {
-		gnttab_unlock(on);
+		arch_irq_restore(on);
 		pr_err("xen: window free of %#lx: not allocated\n", gfn);
 		return;
 	}
 	bitmap_clear_bit(used, i);
 	nr_used--;
-	gnttab_unlock(on);
+	arch_irq_restore(on);
 }
 
 uint64_t xen_window_used(void)

@@ -90,6 +90,14 @@ KTEST(host, irq_flag_and_cycles)
 	KT_EXPECT(!arch_irqs_enabled());
 	arch_wait_for_interrupt();
 	KT_EXPECT(arch_irqs_enabled());
+	/* arch_irq_save() nests: the inner pair leaves them off. */
+	KT_EXPECT(arch_irq_save());
+	KT_EXPECT(!arch_irqs_enabled());
+	KT_EXPECT(!arch_irq_save());
+	arch_irq_restore(false);
+	KT_EXPECT(!arch_irqs_enabled());
+	arch_irq_restore(true);
+	KT_EXPECT(arch_irqs_enabled());
 	arch_irq_disable();
 	KT_EXPECT(arch_cycles() > t0);
 }

@@ -26,17 +26,12 @@ BUILD_BUG_ON(sizeof(struct gnttab_ref_meta) * GNTTAB_PER_FRAME !=
 
 bool gnttab_lock(void)
 {
-	bool on = arch_irqs_enabled();
-
-	if (on)
-		arch_irq_disable();
-	return on;
+	return arch_irq_save();
 }
 
 void gnttab_unlock(bool was_on)
 {
-	if (was_on)
-		arch_irq_enable();
+	arch_irq_restore(was_on);
 }
 
 void gnttab_table_init(struct gnttab_table *t,
