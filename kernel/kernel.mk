@@ -7,8 +7,8 @@ HOST_KERNEL_SRCS += kernel/printk.c kernel/ktest.c kernel/cmdline.c
 include kernel/mm/mm.mk
 
 KERNEL_SRCS += kernel/timer.c kernel/xen/hypercall.c kernel/xen/platform.c \
-	kernel/xen/window.c kernel/xen/evtchn.c kernel/xen/evtchn_ops.c \
-	kernel/xen/pvclock.c
+	kernel/xen/bringup.c kernel/xen/window.c kernel/xen/evtchn.c \
+	kernel/xen/evtchn_ops.c kernel/xen/pvclock.c
 # window.c is compiled into its test, with a fake interrupt at its core.
 HOST_TEST_SRCS += tests/host/window_test.c
 include kernel/xen/gnttab/gnttab.mk

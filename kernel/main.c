@@ -85,7 +85,10 @@ void kmain(uint32_t start_info_pa)
 		kinit_run(KINIT_XEN_CONSOLE);
 		xen_services_init();
 	}
-	time_init();
+	/* Under Xen the clock is the pvclock (xen_init() installs it, or
+	 * nothing if it failed): there is no PIT to calibrate against. */
+	if (!xen_present())
+		time_init();
 	kinit_run(KINIT_DEVICES);
 	run_tests();
 }

@@ -2,7 +2,6 @@
 #include "kernel/time.h"
 #include "kernel/arch.h"
 #include "kernel/printk.h"
-#include "kernel/xen/xen.h"
 
 static uint64_t tsc_khz;
 static const struct time_source *source;
@@ -33,8 +32,7 @@ void time_set_source(const struct time_source *src)
 
 void time_init(void)
 {
-	/* Under Xen the pvclock is installed already; there is no PIT. */
-	if (source || xen_present())
+	if (source)
 		return;
 	tsc_khz = arch_tsc_khz_from_pit();
 	if (!tsc_khz) {

@@ -15,7 +15,10 @@ struct time_source {
 	uint64_t (*cycles_to_ns)(uint64_t cycles);
 };
 
-/* Pick the TSC/PIT source unless a better one was installed. */
+/*
+ * Pick the TSC/PIT source unless a better one was installed.  Only where
+ * there is a PIT: the caller knows the platform (not under Xen).
+ */
 void time_init(void);
 /* Install a better source (the Xen layer installs the pvclock). */
 void time_set_source(const struct time_source *src);

@@ -102,6 +102,24 @@ void evtchn_clear_pending(evtchn_port_t port)
 	    ~(1UL << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
 }
 
+/* Here, not with the hypercalls: it asks the pending bits (above). */
+int evtchn_poll(evtchn_port_t port, uint64_t timeout_ns)
+{
+	uint64_t now = time_now_ns();
+	struct sched_poll p = {.nr_ports = 1};
+	int rc;
+
+	if (evtchn_is_pending(port))
+		return 0;
+	set_xen_guest_handle(p.ports, &port);
+	/* Xen's timeout is absolute system time; 0 would mean "forever". */
+	p.timeout = now + (timeout_ns ? timeout_ns : 1);
+	rc = xen_sched_op(SCHEDOP_poll, &p);
+	if (rc)
+		return rc;
+	return evtchn_is_pending(port) ? 0 : -ETIMEDOUT;
+}
+
 static void backoff_expired(struct timer *t)
 {
 	uint64_t next = 0, now = time_now_ns();

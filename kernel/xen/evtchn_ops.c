@@ -1,9 +1,9 @@
-/* Event-channel hypercalls: allocate, bind, close, send, poll. */
-#include "kernel/time.h"
+/*
+ * Event-channel hypercalls: allocate, bind, close, send.  The bottom of
+ * evtchn: nothing here looks at the shared info page (evtchn.c does).
+ */
 #include "kernel/xen/evtchn.h"
 #include "kernel/xen/hypercall.h"
-#include "lib/errno.h"
-#include <xen/sched.h>
 
 int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
 {
@@ -49,21 +49,4 @@ int evtchn_send(evtchn_port_t port)
 	evtchn_send_t op = {.port = port};
 
 	return xen_event_channel_op(EVTCHNOP_send, &op);
-}
-
-int evtchn_poll(evtchn_port_t port, uint64_t timeout_ns)
-{
-	uint64_t now = time_now_ns();
-	struct sched_poll p = {.nr_ports = 1};
-	int rc;
-
-	if (evtchn_is_pending(port))
-		return 0;
-	set_xen_guest_handle(p.ports, &port);
-	/* Xen's timeout is absolute system time; 0 would mean "forever". */
-	p.timeout = now + (timeout_ns ? timeout_ns : 1);
-	rc = xen_sched_op(SCHEDOP_poll, &p);
-	if (rc)
-		return rc;
-	return evtchn_is_pending(port) ? 0 : -ETIMEDOUT;
 }

@@ -9,9 +9,11 @@
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/printk.h"
+#include "kernel/xen/hypercall.h"
 #include "kernel/xen/xen.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"
+#include <xen/memory.h>
 
 #define WINDOW_MAX_FRAMES 8192
 #define WINDOW_ALIGN	  (2ULL << 20)
@@ -107,4 +109,26 @@ void xen_window_free(uint64_t gfn)
 uint64_t xen_window_used(void)
 {
 	return nr_used;
+}
+
+int xen_window_map_space(unsigned int space, xen_ulong_t idx, void **va)
+{
+	struct xen_add_to_physmap xatp = {
+	    .domid = DOMID_SELF,
+	    .space = space,
+	    .idx = idx,
+	};
+	uint64_t gfn;
+	int rc = xen_window_alloc(&gfn);
+
+	if (rc)
+		return rc;
+	xatp.gpfn = gfn;
+	rc = xen_memory_op(XENMEM_add_to_physmap, &xatp);
+	if (rc) {
+		xen_window_free(gfn);
+		return rc;
+	}
+	*va = (void *)(uintptr_t)(gfn << PAGE_SHIFT);
+	return 0;
 }
