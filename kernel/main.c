@@ -45,6 +45,8 @@ static void xen_services_init(void)
 	if (rc)
 		pr_err("xenstore: not available (%d); devices stay down\n", rc);
 	rc = gnttab_init();
+	if (!rc)
+		rc = gnttab_map_init();
 	if (rc)
 		pr_err("gnttab: not available (%d)\n", rc);
 }

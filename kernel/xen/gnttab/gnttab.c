@@ -99,7 +99,6 @@ int gnttab_init(void)
 	}
 	gnttab_table_init(&tbl, &xen_table_ops, NULL, q.max_nr_frames);
 	retry_timer.fn = retry_fn;
-	gnttab_map_init(xen_info.window_frames, tbl.max_frames);
 	ready = true;
 	pr_info("gnttab: v1, Xen has %u of at most %u frames; we use up to "
 		"%u (%lu references)\n",

@@ -132,6 +132,14 @@ struct gnttab_mapping {
 };
 
 /*
+ * Bring up the map layer, the grant table first (its size bounds the
+ * map's share of the window): the cmdline limits, sized to the window
+ * less what the table may still need.  Idempotent; the first map does it
+ * too.  0 or gnttab_init()'s -errno.
+ */
+int gnttab_map_init(void);
+
+/*
  * Map `domid`'s grant `ref` into a window frame, charged to `domid`: the
  * domain that granted the page and that Xen maps it from (XSA-300: the
  * quota is keyed by who owns the grant, never by a label the caller

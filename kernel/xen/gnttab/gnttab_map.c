@@ -17,6 +17,7 @@
 #include "lib/string.h"
 
 static struct gnttab_quota quota;
+static bool quota_ready;
 static uint32_t mapped_now;
 static uint64_t nr_maps, nr_unmaps, refused_window, refused_xen;
 static uint64_t xen_no_space, unmap_fails;
@@ -65,22 +66,34 @@ bool gnttab_expect_maptrack_full(void)
  * Defaults: a quarter of the window for all mappings together (the rest
  * is for grant-table frames, shared info, rings...), a quarter of that
  * per peer.  The window stays the hard bound whatever the cmdline says.
+ * The map layer sits on the table: it asks the table, never the reverse.
  */
-void gnttab_map_init(uint64_t window_frames, unsigned int table_frames)
+int gnttab_map_init(void)
 {
-	uint32_t cap = param_cap ? param_cap : (uint32_t)(window_frames / 4);
+	uint64_t window_frames = xen_info.window_frames;
 	uint64_t window_spare;
-	uint32_t q;
+	struct gnttab_stats g;
+	uint32_t cap, q;
+	int rc;
 
+	if (quota_ready)
+		return 0;
+	rc = gnttab_init();
+	if (rc)
+		return rc;
+	gnttab_get_stats(&g);
+	cap = param_cap ? param_cap : (uint32_t)(window_frames / 4);
 	/* The table's own growth and a few frames for rings come first. */
-	window_spare = table_frames + GNTTAB_MAP_WINDOW_SPARE;
+	window_spare = g.max_frames + GNTTAB_MAP_WINDOW_SPARE;
 	window_spare = MIN(window_spare, window_frames);
 	cap = (uint32_t)MIN((uint64_t)cap, window_frames - window_spare);
 	q = param_quota ? param_quota : MAX(cap / 4, 1U);
 	q = MIN(q, GNTTAB_QUOTA_MAX);
 	gnttab_quota_init(&quota, q, cap);
+	quota_ready = true;
 	pr_info("gnttab: map quota %u per granting domain, cap %u in all\n", q,
 		cap);
+	return 0;
 }
 
 void gnttab_map_set_limits(uint32_t q, uint32_t cap)
@@ -159,7 +172,7 @@ int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
 	/* Xen maps from a named domain only (not DOMID_SELF). */
 	if (!m || m->mapped || domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
-	rc = gnttab_init();
+	rc = gnttab_map_init();
 	if (rc)
 		return rc;
 	rc = charge(domid);

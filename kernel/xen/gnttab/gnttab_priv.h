@@ -133,10 +133,5 @@ uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid);
  * and every map checks them, so mappings never starve the table's growth.
  */
 #define GNTTAB_MAP_WINDOW_SPARE 16
-/*
- * gnttab_map.c: apply the cmdline limits, sized to the window less what
- * the grant table (`table_frames` at most) may still need.
- */
-void gnttab_map_init(uint64_t window_frames, unsigned int table_frames);
 
 #endif
