@@ -99,6 +99,18 @@ void xs_malformed(const char *what)
 			conn.rx.hdr.type, conn.rx.hdr.len);
 }
 
+int xs_expect_ok(int rc, const char *body)
+{
+	if (rc)
+		return rc;
+	/* Compared on our terminated copy. */
+	if (strcmp(body, "OK")) {
+		xs_malformed("acknowledgement");
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static uint64_t xs_now(void)
 {
 	/* Before attach there is no clock; callers then fail with -EIO. */

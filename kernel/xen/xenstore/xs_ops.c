@@ -28,19 +28,6 @@ static int path_iov(const char *path, struct xs_iov *iov)
 	return 0;
 }
 
-/* Requests that change something are answered "OK". */
-static int expect_ok(int rc, const char *body)
-{
-	if (rc)
-		return rc;
-	/* Compared on our terminated copy. */
-	if (strcmp(body, "OK")) {
-		xs_malformed("acknowledgement");
-		return -EPROTO;
-	}
-	return 0;
-}
-
 /* One request whose only argument is `path`. */
 static int path_request(uint32_t type, xs_transaction_t t, const char *path,
 			const char **body, uint32_t *len)
@@ -79,7 +66,7 @@ int xs_write(xs_transaction_t t, const char *path, const char *val)
 	/* The value goes without its NUL, as xenstored stores it. */
 	iov[1] = (struct xs_iov){val, strnlen(val, XENSTORE_PAYLOAD_MAX + 1)};
 	rc = xs_request(XS_WRITE, t, iov, 2, &body, &blen);
-	return finish(expect_ok(rc, body));
+	return finish(xs_expect_ok(rc, body));
 }
 
 int xs_rm(xs_transaction_t t, const char *path)
@@ -88,7 +75,7 @@ int xs_rm(xs_transaction_t t, const char *path)
 	uint32_t blen;
 	int rc = path_request(XS_RM, t, path, &body, &blen);
 
-	return finish(expect_ok(rc, body));
+	return finish(xs_expect_ok(rc, body));
 }
 
 int xs_directory(xs_transaction_t t, const char *path, char *buf, size_t len,
@@ -121,20 +108,6 @@ int xs_read_u64(xs_transaction_t t, const char *path, uint64_t *out)
 	return xs_parse_u64(buf, (size_t)rc, out);
 }
 
-int xs_watch_request(uint32_t type, const char *path, const char *token)
-{
-	struct xs_iov iov[2] = {
-	    {path, strlen(path) + 1},
-	    {token, strlen(token) + 1},
-	};
-	const char *body;
-	uint32_t blen;
-	/* Separate statements: body is only set once the request ran. */
-	int rc = xs_request(type, XS_TXN_NIL, iov, 2, &body, &blen);
-
-	return expect_ok(rc, body);
-}
-
 int xs_transaction_start(xs_transaction_t *t)
 {
 	struct xs_iov iov = {"", 1};
@@ -165,7 +138,7 @@ int xs_transaction_end(xs_transaction_t t, bool abort)
 	if (t == XS_TXN_NIL)
 		return -EINVAL;
 	rc = xs_request(XS_TRANSACTION_END, t, &iov, 1, &body, &blen);
-	return finish(expect_ok(rc, body));
+	return finish(xs_expect_ok(rc, body));
 }
 
 int xs_transact(int (*fn)(xs_transaction_t t, void *arg), void *arg,

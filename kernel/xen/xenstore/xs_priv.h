@@ -9,6 +9,7 @@
  *               parsers of reply bodies (errors, events, directories)
  *   xs_conn.c   requests and replies: ids, timeouts, broken state, stats
  *   xs_watch.c  watch table, event queue, dispatch in the waiter's context
+ *               (the one up-call: xs_conn.c hands it each event it reads)
  *   xs_ops.c    read/write/rm/directory/transactions on top
  *   xs_client.c Xen glue: HVM params, event channel, timer (kernel only)
  *   xenbus.c    device state helpers (uses xs_deadline and the watch wait)
@@ -173,6 +174,11 @@ int xs_wait_rsp(uint64_t deadline);
 int xs_break(const char *why);
 /* Count (and log the first few) messages that failed validation. */
 void xs_malformed(const char *what);
+/*
+ * A request that changes something is answered "OK": rc, or -EPROTO
+ * (counted malformed) for any other body.
+ */
+int xs_expect_ok(int rc, const char *body);
 
 extern struct xs_stats xs_stats;
 
@@ -186,10 +192,5 @@ unsigned int xs_watch_dispatch(void);
 bool xs_watch_pending(void);
 /* xs_watch_wait() with an absolute deadline (xs_deadline()); xenbus.c. */
 int xs_watch_wait_until(uint64_t deadline);
-
-/* ---- xs_ops.c ---- */
-
-/* XS_WATCH or XS_UNWATCH of path/token; 0 or -errno. */
-int xs_watch_request(uint32_t type, const char *path, const char *token);
 
 #endif

@@ -168,6 +168,21 @@ int xs_watch_wait(uint64_t timeout_ns)
 	return xs_watch_wait_until(xs_deadline(timeout_ns));
 }
 
+/* XS_WATCH or XS_UNWATCH of path/token; 0 or -errno. */
+static int watch_request(uint32_t type, const char *path, const char *token)
+{
+	struct xs_iov iov[2] = {
+	    {path, strlen(path) + 1},
+	    {token, strlen(token) + 1},
+	};
+	const char *body;
+	uint32_t blen;
+	/* Separate statements: body is only set once the request ran. */
+	int rc = xs_request(type, XS_TXN_NIL, iov, 2, &body, &blen);
+
+	return xs_expect_ok(rc, body);
+}
+
 static int check_name(const char *s, size_t max)
 {
 	size_t n = strnlen(s, max);
@@ -199,7 +214,7 @@ int xs_watch(const char *path, const char *token, xs_watch_cb_t cb, void *arg)
 	w->cb = cb;
 	w->arg = arg;
 	w->used = true;
-	rc = xs_watch_request(XS_WATCH, w->path, w->token);
+	rc = watch_request(XS_WATCH, w->path, w->token);
 	if (rc)
 		w->used = false;
 	xs_watch_poll();
@@ -215,7 +230,7 @@ int xs_unwatch(const char *path, const char *token)
 		return -ENOENT;
 	/* Out of the table first: its queued events are then dropped. */
 	w->used = false;
-	rc = xs_watch_request(XS_UNWATCH, w->path, w->token);
+	rc = watch_request(XS_UNWATCH, w->path, w->token);
 	xs_watch_poll();
 	return rc;
 }
