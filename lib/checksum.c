@@ -38,6 +38,36 @@ uint32_t csum_partial(const void *buf, size_t len, uint32_t sum)
 	return fold32(acc);
 }
 
+/*
+ * Copy and sum in one pass, eight bytes a step at any alignment: an 8-byte
+ * __builtin_memcpy is one unaligned move on x86, where memcpy() of
+ * misaligned buffers falls back to bytes.  On the datagram send path the
+ * fused loop is three to five times the speed of memcpy() then
+ * csum_partial() (make bench-host).  For the sum alone the 4-byte loop
+ * above, which GCC turns into one load and a bswap, measured as fast as
+ * an 8-byte one, so it stays as it is.
+ */
+uint32_t csum_partial_copy(void *dst, const void *src, size_t len, uint32_t sum)
+{
+	const uint8_t *s = src;
+	uint8_t *d = dst;
+	uint64_t acc = sum;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		__builtin_memcpy(&w, s + i, 8);
+		__builtin_memcpy(d + i, &w, 8);
+		w = __builtin_bswap64(w);
+		acc += (w >> 32) + (w & 0xffffffffU);
+	}
+	for (size_t j = i; j < len; j++)
+		d[j] = s[j];
+	/* The tail starts at an even offset: csum_partial() may go on. */
+	return csum_partial(s + i, len - i, fold32(acc));
+}
+
 uint16_t csum_fold(uint32_t sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);

@@ -19,6 +19,9 @@
  * have even length, as the words would otherwise straddle the pieces.
  */
 uint32_t csum_partial(const void *buf, size_t len, uint32_t sum);
+/* csum_partial() of src while copying it to dst (they must not overlap). */
+uint32_t csum_partial_copy(void *dst, const void *src, size_t len,
+			   uint32_t sum);
 
 /* Fold a partial sum to 16 bits and complement it: the checksum field. */
 uint16_t csum_fold(uint32_t sum);

@@ -1,190 +1,64 @@
 /*
- * The stack's core: configuration (`ip=`), the poll loop, transmit, and
- * statistics.  The clock comes in through net_set_clock() so this file and
- * the protocol files build unchanged into the host unit tests; the kernel
- * glue (waiting, the kernel clock) is in net_kernel.c.
+ * The top of the stack: device registration, the poll loop that runs
+ * every layer in thread context, and reset.  The one file that calls down
+ * into the protocols (eth input, ARP timers) and the receive queue; none
+ * of them calls back up here.
  */
-#include "kernel/cmdline.h"
+#include "kernel/arch.h"
 #include "kernel/net/net_priv.h"
 #include "kernel/printk.h"
-#include "lib/checksum.h"
-#include "lib/errno.h"
 #include "lib/string.h"
 
-/* -EAGAIN from the driver: reap its completions and retry this often. */
-#define TX_RETRIES 64
+static struct netdev *devices;
 
-struct net_state net_state;
-
-static uint8_t tx_frame[ETH_FRAME_MAX];
-
-uint8_t *net_tx_frame(void)
+void netdev_register(struct netdev *dev)
 {
-	return tx_frame;
-}
+	bool on;
 
-/*
- * The Internet checksum's partial sum of src (lib/checksum.h semantics),
- * copying it to dst on the way when dst is not NULL.  Eight bytes a step
- * at any alignment (unaligned loads are fine on x86; __builtin_memcpy of
- * a constant 8 is one move), where lib's portable csum_partial() and
- * memcpy() fall back to bytes: on the datagram path that is most of the
- * per-packet cost.  The 64-bit accumulator cannot overflow for any frame.
- */
-static uint32_t csum_words(void *dst, const void *src, size_t len, uint32_t sum)
-{
-	const uint8_t *s = src;
-	uint8_t *d = dst;
-	uint64_t acc = sum;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-
-		__builtin_memcpy(&w, s + i, 8);
-		if (d)
-			__builtin_memcpy(d + i, &w, 8);
-		w = __builtin_bswap64(w);
-		acc += (w >> 32) + (w & 0xffffffffU);
-	}
-	if (d)
-		memcpy(d + i, s + i, len - i);
-	acc = (acc & 0xffffffffU) + (acc >> 32);
-	acc = (acc & 0xffffffffU) + (acc >> 32);
-	/* The tail starts at an even offset: csum_partial() may go on. */
-	return csum_partial(s + i, len - i, (uint32_t)acc);
-}
-
-uint32_t net_csum(const void *buf, size_t len, uint32_t sum)
-{
-	return csum_words(NULL, buf, len, sum);
-}
-
-uint32_t net_csum_copy(void *dst, const void *src, size_t len, uint32_t sum)
-{
-	return csum_words(dst, src, len, sum);
-}
-
-/* One decimal octet of a dotted quad: 1-3 digits, at most 255. */
-static const char *parse_octet(const char *s, uint32_t *out)
-{
-	uint32_t v = 0;
-	int n = 0;
-
-	while (*s >= '0' && *s <= '9' && n < 4) {
-		v = v * 10 + (uint32_t)(*s++ - '0');
-		n++;
-	}
-	if (n == 0 || n > 3 || v > 255)
-		return NULL;
-	*out = v;
-	return s;
-}
-
-static bool usable_host_addr(uint32_t addr, unsigned int prefix)
-{
-	uint32_t mask = ~0U << (32 - prefix);
-	uint8_t first = addr >> 24;
-
-	if (first == 0 || first == 127 || first >= 224)
-		return false; /* this-net, loopback, multicast, class E */
-	return (addr & ~mask) != 0 && (addr & ~mask) != ~mask;
-}
-
-int net_parse_cidr(const char *s, uint32_t *addr, unsigned int *prefix)
-{
-	uint32_t a = 0, o, p;
-
-	for (int i = 0; i < 4; i++) {
-		s = parse_octet(s, &o);
-		if (!s || *s != (i < 3 ? '.' : '/'))
-			return -EINVAL;
-		s++;
-		a = a << 8 | o;
-	}
-	s = parse_octet(s, &p);
-	/* /31 and /32 leave no room for the broadcast rules we apply. */
-	if (!s || *s || p < 1 || p > 30 || !usable_host_addr(a, p))
-		return -EINVAL;
-	*addr = a;
-	*prefix = p;
-	return 0;
-}
-
-int net_set_ipv4(uint32_t addr, unsigned int prefix)
-{
-	if (prefix < 1 || prefix > 30 || !usable_host_addr(addr, prefix))
-		return -EINVAL;
-	net_state.ip = addr;
-	net_state.mask = ~0U << (32 - prefix);
+	dev->rx = netdev_rx;
+	(void)net_rxq_alloc();
+	on = arch_irq_save();
+	dev->next = devices;
+	devices = dev;
+	if (!net_state.dev)
+		net_state.dev = dev;
+	arch_irq_restore(on);
+	/* Announce ourselves from thread context, at the next poll. */
 	net_state.announce = true;
-	return 0;
+	pr_info("net: %s registered, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
+		dev->name ? dev->name : "?", dev->mac[0], dev->mac[1],
+		dev->mac[2], dev->mac[3], dev->mac[4], dev->mac[5]);
 }
 
-static int set_ip(const char *v)
+void netdev_unregister(struct netdev *dev)
 {
-	uint32_t addr;
-	unsigned int prefix;
+	struct netdev **pp;
+	bool on = arch_irq_save();
 
-	if (net_parse_cidr(v, &addr, &prefix)) {
-		pr_err("net: ip=%s: want A.B.C.D/N, a host address, N 1-30\n",
-		       v);
-		return -EINVAL;
-	}
-	return net_set_ipv4(addr, prefix);
-}
-KPARAM("ip", set_ip);
-
-uint32_t net_ipv4_addr(void)
-{
-	return net_state.ip;
-}
-
-struct netdev *net_dev(void)
-{
-	return net_state.dev;
-}
-
-bool net_ready(void)
-{
-	struct netdev *d = net_state.dev;
-
-	return d && READ_ONCE(d->up) && net_state.ip;
-}
-
-void net_set_clock(uint64_t (*now_ns)(void))
-{
-	net_state.now_ns = now_ns;
-}
-
-int net_xmit(const void *frame, size_t len)
-{
-	struct netdev *d = net_state.dev;
-	struct net_stats *st = &net_state.st;
-	int rc = -ENETDOWN;
-
-	if (!d || !READ_ONCE(d->up)) {
-		st->tx_no_dev++;
-		return -ENETDOWN;
-	}
-	for (int i = 0; i <= TX_RETRIES; i++) {
-		rc = d->ops->xmit(d, frame, len);
-		if (rc != -EAGAIN)
+	for (pp = &devices; *pp; pp = &(*pp)->next) {
+		if (*pp == dev) {
+			*pp = dev->next;
 			break;
-		/* Ring full: completions free slots; received frames only
-		 * queue (netdev_rx), so this cannot recurse into us. */
-		if (d->ops->poll)
-			d->ops->poll(d);
+		}
 	}
-	if (!rc) {
-		st->tx_frames++;
-		st->tx_bytes += len;
-	} else if (rc == -EAGAIN) {
-		st->tx_busy++;
-	} else {
-		st->tx_errors++;
+	dev->next = NULL;
+	if (net_state.dev == dev) {
+		net_state.dev = devices;
+		/* Queued frames and cached neighbours were that device's. */
+		net_rxq_flush();
 	}
-	return rc;
+	arch_irq_restore(on);
+	if (!net_state.dev)
+		net_arp_flush();
+}
+
+struct netdev *netdev_first(void)
+{
+	struct netdev *d = devices;
+
+	while (d && d->next)
+		d = d->next;
+	return d;
 }
 
 static void drain(void)
@@ -219,11 +93,6 @@ void net_poll(void)
 	}
 	net_arp_tick();
 	polling = false;
-}
-
-void net_get_stats(struct net_stats *st)
-{
-	*st = net_state.st;
 }
 
 void net_reset(void)

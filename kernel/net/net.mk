@@ -1,8 +1,9 @@
 # kernel/net: Ethernet, ARP, IPv4, ICMP, UDP over one netdev (net.h).
 # The protocol files take their clock by injection, so the host unit tests
 # build them unchanged; net_kernel.c is the kernel glue (clock, waits).
-NET_SRCS := kernel/net/netdev.c kernel/net/net.c kernel/net/eth.c \
-	kernel/net/arp.c kernel/net/ipv4.c kernel/net/icmp.c kernel/net/udp.c
+NET_SRCS := kernel/net/netdev.c kernel/net/net_base.c kernel/net/net.c \
+	kernel/net/eth.c kernel/net/arp.c kernel/net/ipv4.c kernel/net/icmp.c \
+	kernel/net/udp.c
 
 KERNEL_SRCS += $(NET_SRCS) kernel/net/net_kernel.c
 HOST_KERNEL_SRCS += $(NET_SRCS)

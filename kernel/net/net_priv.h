@@ -127,12 +127,6 @@ static inline bool net_ip_is_neighbour(uint32_t ip)
 	       (ip & ~m) != ~m;
 }
 
-/*
- * csum_partial() (lib/checksum.h), a word at a time; the second also
- * copies src to dst.  Fold the result with csum_fold().
- */
-uint32_t net_csum(const void *buf, size_t len, uint32_t sum);
-uint32_t net_csum_copy(void *dst, const void *src, size_t len, uint32_t sum);
 /* Hand one whole frame to the driver; counts.  0 or -errno. */
 int net_xmit(const void *frame, size_t len);
 /* Process one received frame (eth.c). */
@@ -166,6 +160,8 @@ void net_udp_input(const struct ipv4_hdr *ip, const uint8_t *dgram, size_t len);
 void net_udp_reset(void);
 
 /* Receive queue (netdev.c; net_rxq_pending() is in netdev.h). */
+/* Allocate the ring, once (at the first registration); 0 or -ENOMEM. */
+int net_rxq_alloc(void);
 /* Next queued frame and its length; false when empty. */
 bool net_rxq_peek(const uint8_t **frame, size_t *len);
 void net_rxq_pop(void);

@@ -1,5 +1,6 @@
 /*
- * The driver seam (netdev.h) and the receive queue.
+ * The receive queue: netdev_rx(), the driver's way in (netdev.h), and the
+ * consumer side net_poll() drains.
  *
  * netdev_rx() runs in the driver's interrupt handler as often as in thread
  * context, so it only copies the frame into a slot of a fixed ring and
@@ -41,9 +42,8 @@ struct rxq_slot {
 static struct rxq_slot *rxq;
 static uint32_t rxq_slots;
 static uint32_t rxq_prod, rxq_cons;
-static struct netdev *devices;
 
-static int rxq_alloc(void)
+int net_rxq_alloc(void)
 {
 	if (rxq)
 		return 0; /* kept for good: a reconnect reuses it */
@@ -60,56 +60,6 @@ static int rxq_alloc(void)
 		pr_warn("net: receive queue of %u slots only\n", rxq_slots);
 	rxq_prod = rxq_cons = 0;
 	return 0;
-}
-
-void netdev_register(struct netdev *dev)
-{
-	bool on;
-
-	dev->rx = netdev_rx;
-	(void)rxq_alloc();
-	on = arch_irq_save();
-	dev->next = devices;
-	devices = dev;
-	if (!net_state.dev)
-		net_state.dev = dev;
-	arch_irq_restore(on);
-	/* Announce ourselves from thread context, at the next poll. */
-	net_state.announce = true;
-	pr_info("net: %s registered, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
-		dev->name ? dev->name : "?", dev->mac[0], dev->mac[1],
-		dev->mac[2], dev->mac[3], dev->mac[4], dev->mac[5]);
-}
-
-void netdev_unregister(struct netdev *dev)
-{
-	struct netdev **pp;
-	bool on = arch_irq_save();
-
-	for (pp = &devices; *pp; pp = &(*pp)->next) {
-		if (*pp == dev) {
-			*pp = dev->next;
-			break;
-		}
-	}
-	dev->next = NULL;
-	if (net_state.dev == dev) {
-		net_state.dev = devices;
-		/* Queued frames and cached neighbours were that device's. */
-		rxq_cons = rxq_prod;
-	}
-	arch_irq_restore(on);
-	if (!net_state.dev)
-		net_arp_flush();
-}
-
-struct netdev *netdev_first(void)
-{
-	struct netdev *d = devices;
-
-	while (d && d->next)
-		d = d->next;
-	return d;
 }
 
 void netdev_rx(struct netdev *dev, const void *frame, size_t len)

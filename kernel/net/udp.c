@@ -69,7 +69,7 @@ void net_udp_input(const struct ipv4_hdr *ip, const uint8_t *dgram, size_t len)
 	}
 	/* 0 means the sender computed none (RFC 768). */
 	if (u.csum &&
-	    csum_fold(net_csum(
+	    csum_fold(csum_partial(
 		dgram, ulen,
 		csum_ipv4_pseudo(net_be32(ip->saddr), net_be32(ip->daddr),
 				 IP_PROTO_UDP, (uint16_t)ulen, 0))) != 0) {
@@ -133,8 +133,8 @@ int net_udp_send(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port,
 		return -EMSGSIZE;
 	/* One pass copies the payload and sums it. */
 	sum = csum_ipv4_pseudo(net_state.ip, dst_ip, IP_PROTO_UDP, ulen, 0);
-	sum = net_csum_copy(frame + NET_IP_PAYLOAD_OFF + UDP_HLEN, data, len,
-			    sum);
+	sum = csum_partial_copy(frame + NET_IP_PAYLOAD_OFF + UDP_HLEN, data,
+				len, sum);
 	u->sport = net_be16(src_port);
 	u->dport = net_be16(dst_port);
 	u->len = net_be16(ulen);

@@ -26,6 +26,7 @@
 #include "kernel/arch.h"
 #include "kernel/mm/mm.h"
 #include "kernel/printk.h"
+#include "tests/host/bench.h"
 
 #define ARENA_SIZE (256UL << 20)
 #define RUNS	   7
@@ -219,6 +220,10 @@ int main(int argc, char **argv)
 		printf("%-7s %-8s %6zu %8.1f %8.1f %8.1f %8.1f %8.2f\n",
 		       l->pattern, l->what, l->size, mm, nochk, libc, libcp,
 		       mm / libc);
+	}
+	if (argc <= 1 || !strcmp(argv[1], "csum")) {
+		printf("\n");
+		bench_csum();
 	}
 	return mm_check() ? 1 : 0;
 }
