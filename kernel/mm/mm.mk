@@ -14,5 +14,7 @@ HOST_GLUE_SRCS += tests/host/mm_arena.c
 # mm_fill() in kernel/mm/mm.h is an unrolled word loop, faster than lib's
 # memset: keep GCC from turning it back into a call to memset.
 NOLOOP_SRCS += $(MM_SRCS)
-# make bench-host (tests/host/bench.mk; not part of `make test`).
+# make bench-host (tests/host/bench.mk; not part of `make test`); the
+# benchmark times mm's poisoning too (mm_priv.h).
 BENCH_KERNEL_SRCS += $(MM_SRCS)
+BENCH_GLUE_SRCS += tests/host/bench_mm.c

@@ -24,7 +24,7 @@
 #include <time.h>
 
 #include "kernel/arch.h"
-#include "kernel/mm/mm.h"
+#include "kernel/mm/mm_priv.h"
 #include "kernel/printk.h"
 #include "tests/host/bench.h"
 
