@@ -29,7 +29,6 @@
 struct nb nb_glue;
 static struct netdev port;
 static bool enabled, ready, busy;
-static char hostile_modes[128];
 
 static int set_enabled(const char *v)
 {
@@ -40,15 +39,6 @@ static int set_enabled(const char *v)
 }
 KPARAM("netback", set_enabled);
 
-static int set_modes(const char *v)
-{
-	if (strlen(v) >= sizeof(hostile_modes))
-		return -EINVAL;
-	strlcpy(hostile_modes, v, sizeof(hostile_modes));
-	return 0;
-}
-KPARAM("netback.hostile_modes", set_modes);
-
 bool netback_enabled(void)
 {
 	return enabled;
@@ -57,28 +47,6 @@ bool netback_enabled(void)
 bool netback_ready(void)
 {
 	return ready;
-}
-
-int netback_hostile_mode(uint32_t devid, char *buf, size_t len)
-{
-	const char *p = hostile_modes, *e;
-	size_t n;
-
-	for (uint32_t i = 0; *p && i < devid; i++) {
-		p = strchr(p, ',');
-		if (!p)
-			return -ENOENT;
-		p++;
-	}
-	if (!*p)
-		return -ENOENT;
-	e = strchr(p, ',');
-	n = e ? (size_t)(e - p) : strlen(p);
-	if (n >= len)
-		return -ERANGE;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return 0;
 }
 
 /* ---- Xen glue ---- */

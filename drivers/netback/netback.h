@@ -36,11 +36,6 @@ void netback_service(void);
  * 0 or -ETIMEDOUT.
  */
 int netback_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
-/*
- * The mode the command line (`netback.hostile_modes=M0,M1,...`) names
- * for a hostile frontend's vif `devid`, into buf: 0, -ENOENT, -ERANGE.
- */
-int netback_hostile_mode(uint32_t devid, char *buf, size_t len);
 
 /* One vif as the tests see it (a copy, taken with netback_vif_get). */
 struct netback_vif_info {

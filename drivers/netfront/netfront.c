@@ -15,7 +15,6 @@
  */
 #include "drivers/netfront/netfront_priv.h"
 #include "kernel/arch.h"
-#include "kernel/cmdline.h"
 #include "kernel/init.h"
 #include "kernel/mm/mm.h"
 #include "kernel/net/netdev.h"
@@ -39,7 +38,7 @@ static struct netfront nf;
 static struct netfront_xb xb;
 static struct netdev ndev;
 static bool registered, busy, want_up, hands_off;
-static const char *expect;
+static bool backend_late;
 static struct netfront_baseline base;
 
 /* ---- Xen glue (struct netfront_ops) ---- */
@@ -370,44 +369,13 @@ static int netfront_init(void)
 	if (!xen_present() || !xs_connected())
 		return -ENODEV;
 	/* With a dom0 peer as backend its nodes may come a little late. */
-	return netfront_connect(expect ? PEER_WAIT_NS : 0);
+	return netfront_connect(backend_late ? PEER_WAIT_NS : 0);
 }
 KINIT(KINIT_DEVICES, netfront_init);
 
-/*
- * ---- netfront.expect=<mode> ----
- * The hostile-netback scenarios, and "reattach": the real netback, but
- * dom0's toolstack detaches the vif and attaches a new one.
- */
-
-static const char *const modes[] = {
-    "good",	   "dup-id",	  "stale-id",	 "bad-id",	"rx-overflow",
-    "bad-status",  "prod-jump",	  "prod-rewind", "storm",	"hold-tx-grant",
-    "close-mid",   "reattach",	  "rx-dup-id",	 "rx-stale-id", "rx-bad-id",
-    "hold-rx-all", "hold-tx-all", "hold-cycle",	 "rx-rewrite",	"tx-scan",
-    "mixed-storm",
-};
-
-static int set_expect(const char *value)
+void netfront_backend_late(void)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++) {
-		if (!strcmp(value, modes[i])) {
-			expect = modes[i];
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-KPARAM("netfront.expect", set_expect);
-
-const char *netfront_expect(void)
-{
-	return expect;
-}
-
-bool netfront_expecting(const char *mode)
-{
-	return expect && !strcmp(expect, mode);
+	backend_late = true;
 }
 
 void netfront_leave_alone(void)

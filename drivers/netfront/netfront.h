@@ -118,14 +118,12 @@ void netfront_poll(void);
 /* Queue one frame (copied).  0, -EAGAIN (ring full), -ENETDOWN, -EINVAL. */
 int netfront_xmit(const void *frame, size_t len);
 /*
- * The cmdline key netfront.expect=<mode>: which hostile-netback
- * behaviour this boot runs against ("dup-id", ...; "good" for the correct
- * one), "reattach" for the real netback with dom0 detaching and attaching
- * the vif, or NULL for the real netback left alone.
+ * The backend is a program dom0 starts with this domain (hostile-netback):
+ * the boot-time connect waits up to 20 s for the device's nodes instead
+ * of giving up at once.  Call before the devices come up (a command-line
+ * key's handler: tests/guest/expect.c's netfront.expect=).
  */
-const char *netfront_expect(void);
-/* Does netfront.expect name `mode`? */
-bool netfront_expecting(const char *mode);
+void netfront_backend_late(void);
 /*
  * Keep netfront off every vif for this boot: netfront_connect() returns
  * -ENODEV.  For the hostile_fe suite, whose raw frontend drives the vifs

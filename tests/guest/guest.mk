@@ -1,4 +1,6 @@
 # In-kernel test suites that need the real kernel (not the host build).
+# The test-only command-line keys (netfront.expect= and the like).
+KERNEL_SRCS += tests/guest/expect.c
 KERNEL_SRCS += tests/guest/arch_test.c tests/guest/boot_test.c \
 	tests/guest/xen_test.c tests/guest/xsa466_test.c \
 	tests/guest/bench_xen.c tests/guest/msa03_test.c

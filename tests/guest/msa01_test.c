@@ -261,7 +261,7 @@ static bool settled_scan(uint64_t v[NSCAN])
 #define NEED_SCAN()                                                            \
 	do {                                                                   \
 		NFT_NEED_GOOD();                                               \
-		if (!netfront_expecting("good"))                               \
+		if (!expect_netfront_mode("good"))                             \
 			KT_SKIP("needs hostile-netback good (its page scan)"); \
 	} while (0)
 

@@ -11,6 +11,7 @@
 #include "kernel/xen/gnttab/gnttab.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "tests/guest/expect.h"
 #include "tests/guest/netback_phase.h"
 
 #define HOSTILE		"dd-hostile"
@@ -137,7 +138,7 @@ KTEST(netback, bad_request_rejected)
 	for (unsigned int i = 0; i < nr_hv; i++) {
 		const struct netback_vif_info *v = &hv[i];
 		bool named =
-		    !netback_hostile_mode(v->devid, mode, sizeof(mode));
+		    !expect_hostile_fe_mode(v->devid, mode, sizeof(mode));
 
 		ktest_diag(
 		    "vif %u/%u mode %s: broken %d (%s), size %lu ref "

@@ -48,6 +48,6 @@ KTEST(netfront, no_leak_after_teardown)
 		   (unsigned long)q, g.refs_granted, base.refs,
 		   (unsigned long)st.quarantined_pages);
 	/* Leave a working device for whatever runs next. */
-	if (!netfront_expect() || netfront_expecting("good"))
+	if (!expect_netfront() || expect_netfront_mode("good"))
 		KT_EXPECT_EQ(netfront_connect(NFT_CONNECT_NS), 0);
 }

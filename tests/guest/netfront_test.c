@@ -25,9 +25,9 @@ const char *nft_need_good(int *rc)
 	*rc = 0;
 	if (!xen_present())
 		return "not running under Xen";
-	if (netfront_expect() && !netfront_expecting("good")) {
+	if (expect_netfront() && !expect_netfront_mode("good")) {
 		snprintf(why, sizeof(why), "backend is hostile-netback %s",
-			 netfront_expect());
+			 expect_netfront());
 		return why;
 	}
 	/*
@@ -35,7 +35,7 @@ const char *nft_need_good(int *rc)
 	 * it.  Linux netback's nodes exist before we run, so without a peer
 	 * one look is enough; a domain without a vif skips at once.
 	 */
-	*rc = netfront_connect(netfront_expect() ? NFT_CONNECT_NS : 0);
+	*rc = netfront_connect(expect_netfront() ? NFT_CONNECT_NS : 0);
 	if (*rc == -ENODEV)
 		return "no vif in this domain (device/vif/0)";
 	return NULL;
@@ -47,7 +47,7 @@ const char *nft_need_hostile(const char *mode)
 
 	if (!xen_present())
 		return "not running under Xen";
-	if (!netfront_expecting(mode)) {
+	if (!expect_netfront_mode(mode)) {
 		snprintf(why, sizeof(why), "needs netfront.expect=%s", mode);
 		return why;
 	}

@@ -12,6 +12,7 @@
 
 #include "drivers/netfront/netfront_priv.h"
 #include "kernel/ktest.h"
+#include "tests/guest/expect.h"
 
 #define NFT_MS 1000000ULL
 /* Generous: everything crawls under TCG with other jobs around. */

@@ -37,6 +37,7 @@
 #include "kernel/xen/xen.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "tests/guest/expect.h"
 #include "tests/guest/gnttab_selfmap.h"
 
 /* Attempts past a refusal, each of which must be refused too. */
@@ -221,7 +222,7 @@ KTEST(xsa300, maptrack_full)
 		teardown();
 		return;
 	}
-	if (!gnttab_expect_maptrack_full()) {
+	if (!expect_maptrack_full()) {
 		teardown();
 		KT_SKIP("maptrack not small here: our quota stopped the "
 			"flood first");

@@ -181,8 +181,6 @@ uint32_t gnttab_map_count(domid_t domid);
  * below the current use refuses new maps until enough are unmapped.
  */
 void gnttab_map_set_limits(uint32_t quota, uint32_t cap);
-/* Did the cmdline say Xen's maptrack is small (gnttab.expect_maptrack_full)? */
-bool gnttab_expect_maptrack_full(void);
 
 /* ---- Grant copy ---- */
 

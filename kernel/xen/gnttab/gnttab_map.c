@@ -24,7 +24,6 @@ static uint64_t xen_no_space, unmap_fails;
 
 /* From the command line; 0 means "use the default". */
 static uint32_t param_quota, param_cap;
-static bool param_expect_mt_full;
 
 static int parse_limit(const char *v, uint32_t *out)
 {
@@ -47,20 +46,6 @@ static int set_map_cap(const char *v)
 	return parse_limit(v, &param_cap);
 }
 KPARAM("gnttab.map_cap", set_map_cap);
-
-static int set_expect_mt_full(const char *v)
-{
-	if (strcmp(v, "0") && strcmp(v, "1"))
-		return -EINVAL;
-	param_expect_mt_full = v[0] == '1';
-	return 0;
-}
-KPARAM("gnttab.expect_maptrack_full", set_expect_mt_full);
-
-bool gnttab_expect_maptrack_full(void)
-{
-	return param_expect_mt_full;
-}
 
 /*
  * Defaults: a quarter of the window for all mappings together (the rest

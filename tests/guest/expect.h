@@ -1,0 +1,33 @@
+/*
+ * What this boot is set up to meet, as the scenario tables say on the
+ * command line: keys only the tests read, kept out of the drivers
+ * (tests/guest/expect.c; KPARAM works from any linked file).
+ *
+ *   netfront.expect=MODE          the backend is hostile-netback MODE in
+ *                                 dom0 ("good" for its correct one), or
+ *                                 "reattach": the real netback, with dom0
+ *                                 detaching and attaching the vif
+ *   gnttab.expect_maptrack_full=1 Xen's maptrack is tiny
+ *                                 (max_maptrack_frames=1)
+ *   netback.hostile_modes=M0,M1   the mode each hostile frontend's vif
+ *                                 (devid 0, 1, ...) runs, for netback's
+ *                                 suite
+ */
+#ifndef TESTS_GUEST_EXPECT_H
+#define TESTS_GUEST_EXPECT_H
+
+#include "lib/compiler.h"
+
+/* The netfront.expect= mode, or NULL for the real netback left alone. */
+const char *expect_netfront(void);
+/* Does netfront.expect name `mode`? */
+bool expect_netfront_mode(const char *mode);
+/* Did the command line say Xen's maptrack is small? */
+bool expect_maptrack_full(void);
+/*
+ * The mode netback.hostile_modes= names for a hostile frontend's vif
+ * `devid`, into buf: 0, -ENOENT, -ERANGE.
+ */
+int expect_hostile_fe_mode(uint32_t devid, char *buf, size_t len);
+
+#endif
