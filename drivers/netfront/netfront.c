@@ -86,7 +86,7 @@ static void sync_netdev(void)
 
 	for (unsigned int i = 0; i < NETFRONT_ERR_COUNT; i++)
 		proto += s->proto_errors[i];
-	ndev.up = s->up && !s->broken;
+	ndev.up = nf.state.up && !nf.state.broken;
 	d->tx_packets = s->tx_packets;
 	d->tx_bytes = s->tx_bytes;
 	d->tx_dropped = s->tx_dropped + s->tx_busy;
@@ -155,9 +155,9 @@ static int bind_evtchn(void)
 
 static void connected(const uint8_t mac[6])
 {
-	const struct netfront_features *f = &nf.st.features;
+	const struct netfront_features *f = &nf.state.features;
 
-	memcpy(nf.st.mac, mac, 6);
+	memcpy(nf.state.mac, mac, 6);
 	memcpy(ndev.mac, mac, 6);
 	nf.st.connects++;
 	pr_info("netfront: connected to %s (domain %u), MAC "
@@ -181,7 +181,7 @@ static void teardown(bool gone)
 {
 	uint64_t quarantined = nf.st.quarantined_pages;
 
-	nf.st.up = false;
+	nf.state.up = false;
 	sync_netdev();
 	/* No more events, whatever the backend does from now on. */
 	evtchn_unbind(xb.port);
@@ -191,19 +191,20 @@ static void teardown(bool gone)
 	nf.st.disconnects++;
 	pr_info("netfront: down%s; %lu page(s) quarantined, %u page(s) and %u "
 		"grant(s) still held\n",
-		nf.st.broken ? " (broken)" : "",
+		nf.state.broken ? " (broken)" : "",
 		(unsigned long)(nf.st.quarantined_pages - quarantined),
 		nf.st.pages_held, nf.st.grants_held);
 }
 
 static int connect_once(uint64_t timeout_ns)
 {
+	struct netfront_features *f = &nf.state.features;
 	uint8_t mac[6];
 	int rc;
 
 	rc = netfront_xb_probe(&xb, mac);
 	rc = rc ?: netfront_xb_watch(&xb);
-	rc = rc ?: netfront_xb_await_backend(&xb, &nf.st.features, timeout_ns);
+	rc = rc ?: netfront_xb_await_backend(&xb, f, timeout_ns);
 	if (rc)
 		return rc;
 	/* Issue 9: a backend that keeps our pages mapped gets no more. */
@@ -244,7 +245,7 @@ int netfront_connect(uint64_t timeout_ns)
 	if (busy || !arch_irqs_enabled())
 		return -EBUSY;
 	busy = true;
-	if (nf.rings_up && nf.st.broken)
+	if (nf.rings_up && nf.state.broken)
 		teardown(false);
 	while (!nf.rings_up) {
 		rc = connect_once(MAX(timeout_ns, BACKEND_WAIT_NS));
@@ -280,7 +281,7 @@ static void backend_changed(void)
 		pr_info("netfront: backend %s is %s: closing\n", xb.be,
 			st < 0 ? "gone" : xenbus_state_name(st));
 		teardown(st == -ENOENT);
-		want_up = !nf.st.broken;
+		want_up = !nf.state.broken;
 	} else if (!nf.rings_up && want_up && st == XenbusStateInitWait) {
 		pr_info("netfront: backend %s is back: reconnecting\n", xb.be);
 		connect_once(BACKEND_WAIT_NS);
@@ -294,7 +295,7 @@ void netfront_service(void)
 	busy = true;
 	/* Watch callbacks run here and only note what changed. */
 	xs_watch_poll();
-	if (nf.rings_up && nf.st.broken) {
+	if (nf.rings_up && nf.state.broken) {
 		teardown(false);
 		want_up = false;
 	} else if (xb.be_event) {
@@ -341,6 +342,14 @@ void netfront_get_stats(struct netfront_stats *st)
 	bool irq = netfront_lock();
 
 	*st = nf.st;
+	netfront_unlock(irq);
+}
+
+void netfront_get_state(struct netfront_state *s)
+{
+	bool irq = netfront_lock();
+
+	*s = nf.state;
 	netfront_unlock(irq);
 }
 

@@ -81,8 +81,12 @@ struct netfront_stats {
 	uint32_t pages_held;  /* ring pages, pool, in-flight buffers */
 	uint32_t grants_held; /* references we must still end */
 	uint32_t tx_inflight, rx_posted, pool_pages;
+};
+
+/* What the device is, apart from its counters. */
+struct netfront_state {
 	bool up, broken;
-	enum netfront_err broken_kind;
+	enum netfront_err broken_kind; /* the first violation, once broken */
 	char broken_reason[96];
 	uint8_t mac[6];
 	struct netfront_features features;
@@ -90,6 +94,8 @@ struct netfront_stats {
 
 /* A snapshot of the device's statistics (zeros before any connect). */
 void netfront_get_stats(struct netfront_stats *st);
+/* A snapshot of its state (zeros before any connect). */
+void netfront_get_state(struct netfront_state *s);
 /* "dup-id"-style name of a kind, for logs. */
 const char *netfront_err_name(enum netfront_err kind);
 

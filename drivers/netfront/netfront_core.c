@@ -53,17 +53,18 @@ void netfront_broken(struct netfront *nf, enum netfront_err kind,
 
 	nf->st.proto_errors[kind]++;
 	/* One line per device: a hostile backend must not flood the log. */
-	if (nf->st.broken)
+	if (nf->state.broken)
 		return;
-	nf->st.broken = true;
-	nf->st.up = false;
-	nf->st.broken_kind = kind;
+	nf->state.broken = true;
+	nf->state.up = false;
+	nf->state.broken_kind = kind;
 	va_start(ap, fmt);
-	vsnprintf(nf->st.broken_reason, sizeof(nf->st.broken_reason), fmt, ap);
+	vsnprintf(nf->state.broken_reason, sizeof(nf->state.broken_reason), fmt,
+		  ap);
 	va_end(ap);
 	pr_err("netfront: backend %u broke the protocol (%s): %s: device "
 	       "broken\n",
-	       nf->backend, netfront_err_name(kind), nf->st.broken_reason);
+	       nf->backend, netfront_err_name(kind), nf->state.broken_reason);
 }
 
 bool netfront_prod_ok(struct netfront *nf, const char *ring, RING_IDX prod,
@@ -174,9 +175,9 @@ static void reset(struct netfront *nf, domid_t backend)
 	nf->tx_seen = nf->rx_seen = 0;
 	nf->rx_target = NETFRONT_RX_TARGET;
 	nf->in_rx = nf->in_tx = false;
-	nf->st.broken = false;
-	nf->st.broken_kind = NETFRONT_ERR_NONE;
-	nf->st.broken_reason[0] = '\0';
+	nf->state.broken = false;
+	nf->state.broken_kind = NETFRONT_ERR_NONE;
+	nf->state.broken_reason[0] = '\0';
 	nf->st.tx_inflight = nf->st.rx_posted = 0;
 }
 
@@ -219,7 +220,7 @@ int netfront_rings_init(struct netfront *nf, domid_t backend)
 	FRONT_RING_INIT(&nf->rx, rxs, PAGE_SIZE);
 	irq = netfront_lock();
 	nf->rings_up = true;
-	nf->st.up = true;
+	nf->state.up = true;
 	/* Buffers are there before the backend looks; short is not fatal. */
 	netfront_rx_refill(nf, true);
 	netfront_unlock(irq);
@@ -231,7 +232,7 @@ void netfront_rings_release(struct netfront *nf)
 	bool irq = netfront_lock();
 
 	if (nf->rings_up) {
-		nf->st.up = false;
+		nf->state.up = false;
 		netfront_tx_release(nf);
 		netfront_rx_release(nf);
 		slot_free(nf, nf->tx_ring_ref, nf->tx.sring);
@@ -252,7 +253,7 @@ bool netfront_work(struct netfront *nf)
 	bool irq = netfront_lock();
 	int tx = 0, rx = 0;
 
-	if (nf->rings_up && !nf->st.broken) {
+	if (nf->rings_up && !nf->state.broken) {
 		tx = netfront_tx_reap(nf);
 		rx = netfront_rx_reap(nf);
 	}

@@ -164,6 +164,7 @@ struct netfront {
 	bool rings_up;
 	bool in_rx, in_tx; /* re-entry guards (netdev_rx may xmit or poll) */
 	struct netfront_stats st;
+	struct netfront_state state;
 	struct netfront_hooks hooks;
 };
 

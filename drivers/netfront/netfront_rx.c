@@ -60,7 +60,8 @@ int netfront_rx_refill(struct netfront *nf, bool force)
 	unsigned int want, n = 0;
 	int notify;
 
-	if (!nf->rings_up || nf->st.broken || nf->rx_target <= nf->st.rx_posted)
+	if (!nf->rings_up || nf->state.broken ||
+	    nf->rx_target <= nf->st.rx_posted)
 		return 0;
 	want =
 	    MIN(nf->rx_target - nf->st.rx_posted, RING_FREE_REQUESTS(&nf->rx));
@@ -206,7 +207,7 @@ static int rx_pass(struct netfront *nf)
 			return -EPROTO;
 		n++;
 		/* Delivery may have sent, and that may have found TX bad. */
-		if (nf->st.broken || !nf->rings_up)
+		if (nf->state.broken || !nf->rings_up)
 			return -EPROTO;
 	}
 	return n;
@@ -216,7 +217,7 @@ int netfront_rx_reap(struct netfront *nf)
 {
 	int n = 0, rc, more;
 
-	if (nf->in_rx || !nf->rings_up || nf->st.broken)
+	if (nf->in_rx || !nf->rings_up || nf->state.broken)
 		return 0;
 	nf->in_rx = true;
 	do {

@@ -92,11 +92,11 @@ static int tx_locked(struct netfront *nf, const void *frame, size_t len)
 	void *page = NULL;
 	int id;
 
-	if (!nf->rings_up || nf->st.broken)
+	if (!nf->rings_up || nf->state.broken)
 		return -NF_EDOWN;
 	if (RING_FULL(&nf->tx))
 		netfront_tx_reap(nf);
-	if (nf->st.broken)
+	if (nf->state.broken)
 		return -NF_EDOWN;
 	if (RING_FULL(&nf->tx)) {
 		nf->st.tx_busy++;
@@ -186,7 +186,7 @@ static bool tx_response(struct netfront *nf, const netif_tx_response_t *rsp)
 		netfront_page_put(nf, s->page);
 	s->page = NULL;
 	/* Still mapped: broken (issue 9); take no more responses. */
-	return !nf->st.broken;
+	return !nf->state.broken;
 }
 
 int netfront_tx_reap(struct netfront *nf)
@@ -195,7 +195,7 @@ int netfront_tx_reap(struct netfront *nf)
 	RING_IDX prod, cons;
 	int n = 0, more;
 
-	if (nf->in_tx || !nf->rings_up || nf->st.broken)
+	if (nf->in_tx || !nf->rings_up || nf->state.broken)
 		return 0;
 	nf->in_tx = true;
 	do {

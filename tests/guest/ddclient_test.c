@@ -424,17 +424,19 @@ KTEST(ddclient, served_after_hostile_destroyed)
 KTEST(ddclient, done)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	/* dd-nb may be powering off already: the device need not be up. */
 	NEED_PHASE(DD_DONE);
 	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	ktest_diag("netfront: %s, %lu protocol errors of kind %s; stray "
 		   "echoes %lu",
-		   st.broken ? "broken" : "sound",
-		   (unsigned long)st.proto_errors[st.broken_kind],
-		   netfront_err_name(st.broken_kind),
+		   ns.broken ? "broken" : "sound",
+		   (unsigned long)st.proto_errors[ns.broken_kind],
+		   netfront_err_name(ns.broken_kind),
 		   (unsigned long)echo.stray);
 	KT_EXPECT_EQ(ack(DD_DONE), 0);
 	/* The backend never gave our hardened netfront a reason to break. */
-	KT_EXPECT(!st.broken);
+	KT_EXPECT(!ns.broken);
 }

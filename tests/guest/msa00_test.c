@@ -140,6 +140,7 @@ KTEST(msa00, tx_ids_unique_under_load)
 {
 	struct netfront *nf = netfront_dev();
 	struct netfront_stats before, st;
+	struct netfront_state ns;
 	unsigned int round, sent = 0;
 
 	NFT_NEED_GOOD();
@@ -157,6 +158,7 @@ KTEST(msa00, tx_ids_unique_under_load)
 	nf->hooks.tx_push = NULL;
 	nf->hooks.tx_done = NULL;
 	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	ktest_diag("%u frames in %u rounds, up to %u in flight (ring %u); "
 		   "%u id(s) reused in flight, %u answer(s) for no owner",
 		   sent, round, obs.max, (unsigned int)NETFRONT_TX_RING_SIZE,
@@ -176,13 +178,14 @@ KTEST(msa00, tx_ids_unique_under_load)
 	KT_EXPECT_EQ(obs.dones, sent);
 	KT_EXPECT_EQ(st.tx_inflight, 0);
 	KT_EXPECT_EQ(st.tx_packets - before.tx_packets, sent);
-	KT_EXPECT(!st.broken);
+	KT_EXPECT(!ns.broken);
 }
 
 KTEST(msa00, rx_ids_unique)
 {
 	struct netfront *nf = netfront_dev();
-	struct netfront_stats before, st;
+	struct netfront_stats before;
+	struct netfront_state ns;
 	unsigned int target;
 	bool irq;
 
@@ -201,7 +204,7 @@ KTEST(msa00, rx_ids_unique)
 	KT_EXPECT(nft_provoke_rx(2 * NETFRONT_RX_BATCH));
 	nf->hooks.rx_post = NULL;
 	nf->hooks.rx_done = NULL;
-	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	ktest_diag("%u buffers posted, %u answered, up to %u posted at once; "
 		   "%u id(s) reused while posted, %u answer(s) for no owner",
 		   obs.pushes, obs.dones, obs.max, obs.reused, obs.unowned);
@@ -209,7 +212,7 @@ KTEST(msa00, rx_ids_unique)
 	KT_EXPECT_EQ(obs.unowned, 0);
 	KT_EXPECT(obs.max >= 3 * NETFRONT_RX_TARGET);
 	KT_EXPECT(obs.dones >= 2 * NETFRONT_RX_BATCH);
-	KT_EXPECT(!st.broken);
+	KT_EXPECT(!ns.broken);
 }
 
 /*
@@ -220,20 +223,23 @@ static void hostile_id(const char *mode, unsigned int good_first,
 		       enum netfront_err kind)
 {
 	struct netfront_stats st, before;
+	struct netfront_state ns, nbefore;
 
 	netfront_get_stats(&st);
-	if (!st.up && !st.broken)
+	netfront_get_state(&ns);
+	if (!ns.up && !ns.broken)
 		KT_ASSERT(netfront_connect(NFT_CONNECT_NS) == 0);
 	for (unsigned int i = 0; i < good_first; i++) {
 		KT_ASSERT(nft_send_test(60, 0x10) == 0);
 		KT_ASSERT(nft_wait_tx_idle());
 	}
 	netfront_get_stats(&before);
-	KT_ASSERT(!before.broken);
+	netfront_get_state(&nbefore);
+	KT_ASSERT(!nbefore.broken);
 	KT_ASSERT(nft_send_test(60, 0x20) == 0);
-	KT_ASSERT(nft_wait_broken(&st));
-	KT_EXPECT_EQ(st.broken_kind, kind);
-	ktest_diag("%s: %s", mode, st.broken_reason);
+	KT_ASSERT(nft_wait_broken(&st, &ns));
+	KT_EXPECT_EQ(ns.broken_kind, kind);
+	ktest_diag("%s: %s", mode, ns.broken_reason);
 	/* MSA00: the in-flight frame kept its page and grant. */
 	KT_EXPECT_EQ(st.tx_inflight, 1);
 	KT_EXPECT_EQ(st.tx_packets, before.tx_packets);
@@ -282,36 +288,40 @@ static void rxw_frame(void *arg, const void *frame, size_t len)
 static bool got_rx(void *arg)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	netfront_get_stats(&st);
-	return st.rx_packets >= 1 || st.broken;
+	netfront_get_state(&ns);
+	return st.rx_packets >= 1 || ns.broken;
 }
 
 static void hostile_rx_id(const char *mode, enum netfront_err kind)
 {
 	struct netfront *nf = netfront_dev();
 	struct netfront_stats st, before;
+	struct netfront_state ns, nbefore;
 	unsigned int moved = 0;
 
 	KT_ASSERT(nft_hostile_up() == 0);
 	/* The correct 1st answer, so the bad one finds a device in use. */
 	KT_ASSERT(nft_wait_rings(got_rx, NULL, NFT_TIMEOUT_NS));
 	netfront_get_stats(&before);
-	KT_ASSERT(!before.broken && before.rx_packets == 1);
+	netfront_get_state(&nbefore);
+	KT_ASSERT(!nbefore.broken && before.rx_packets == 1);
 	memset(&rxw, 0, sizeof(rxw));
 	for (unsigned int i = 0; i < NETFRONT_MAX_IDS; i++)
 		rxw.page[i] = nf->rx_slot[i].page;
 	nf->hooks.rx_done = rxw_done;
 	nf->hooks.rx_frame = rxw_frame;
 	KT_ASSERT(nft_send_test(60, 0x30) == 0);
-	KT_EXPECT(nft_wait_broken(&st));
+	KT_EXPECT(nft_wait_broken(&st, &ns));
 	nf->hooks.rx_done = NULL;
 	nf->hooks.rx_frame = NULL;
 	for (unsigned int i = 0; i < NETFRONT_MAX_IDS; i++)
 		moved += nf->rx_slot[i].page != rxw.page[i];
-	ktest_diag("%s: %s", mode, st.broken_reason);
-	KT_EXPECT(st.broken);
-	KT_EXPECT_EQ(st.broken_kind, kind);
+	ktest_diag("%s: %s", mode, ns.broken_reason);
+	KT_EXPECT(ns.broken);
+	KT_EXPECT_EQ(ns.broken_kind, kind);
 	/* MSA00: no buffer retired, delivered or re-posted on that answer. */
 	KT_EXPECT_EQ(rxw.dones, 0);
 	KT_EXPECT_EQ(rxw.frames, 0);
@@ -321,7 +331,7 @@ static void hostile_rx_id(const char *mode, enum netfront_err kind)
 	KT_EXPECT_EQ(st.grants_held, 2 + st.rx_posted + st.tx_inflight);
 	KT_EXPECT_EQ(st.pages_held,
 		     2 + st.rx_posted + st.tx_inflight + st.pool_pages);
-	if (st.broken)
+	if (ns.broken)
 		nft_expect_clean_teardown();
 }
 

@@ -310,7 +310,7 @@ static bool rx_answered_up_to(void *arg)
 	struct netfront *nf = netfront_dev();
 
 	return (int32_t)(nf->rx.rsp_cons - *(RING_IDX *)arg) >= 0 ||
-	       nf->st.broken;
+	       nf->state.broken;
 }
 
 KTEST(msa01, rx_clean_at_backend)

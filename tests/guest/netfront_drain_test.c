@@ -62,10 +62,10 @@ static bool drain_start(struct drain *d)
 /* Up, or -errno (a device left broken or down is connected again). */
 static int drain_up(void)
 {
-	struct netfront_stats st;
+	struct netfront_state ns;
 
-	netfront_get_stats(&st);
-	if (st.up && !st.broken)
+	netfront_get_state(&ns);
+	if (ns.up && !ns.broken)
 		return 0;
 	return netfront_connect(NFT_CONNECT_NS);
 }
@@ -82,11 +82,11 @@ static uint64_t page_api_used(void)
 static bool sampled_broken(void *arg)
 {
 	struct drain *d = arg;
-	struct netfront_stats st;
+	struct netfront_state ns;
 
 	sample(d);
-	netfront_get_stats(&st);
-	return st.broken;
+	netfront_get_state(&ns);
+	return ns.broken;
 }
 
 static uint64_t drop(const struct drain *d)
@@ -100,10 +100,12 @@ static uint64_t drop(const struct drain *d)
 static void drain_end(struct drain *d, const char *what)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 	struct gnttab_stats g;
 	uint64_t v, t1 = time_now_ns();
 
 	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	ktest_diag("%s: free pages %lu before the device, lowest %lu: drop "
 		   "%lu page(s) (bound %u) in %lu ms; %lu page(s) ever "
 		   "quarantined",
@@ -117,7 +119,7 @@ static void drain_end(struct drain *d, const char *what)
 	sleep_ns(10 * NFT_MS);
 	KT_EXPECT(time_now_ns() > t1);
 	KT_EXPECT_EQ(xs_read_u64(XS_TXN_NIL, "domid", &v), 0);
-	if (st.up && !st.broken)
+	if (ns.up && !ns.broken)
 		KT_EXPECT_EQ(netfront_disconnect(), 0);
 	else
 		nft_expect_clean_teardown();
@@ -132,25 +134,28 @@ static void drain_end(struct drain *d, const char *what)
 KTEST(netfront, rx_held_breaks)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 	struct drain d;
 
 	NFT_NEED_HOSTILE("hold-rx-all");
 	KT_ASSERT(drain_start(&d));
 	netfront_get_stats(&st);
-	if (!st.broken)
+	netfront_get_state(&ns);
+	if (!ns.broken)
 		KT_ASSERT(drain_up() == 0);
 	/* Every RX buffer mapped, kept and answered, as fast as posted. */
 	nft_wait_rings(sampled_broken, &d, DRAIN_WATCH_NS);
 	netfront_get_stats(&st);
-	KT_EXPECT(st.broken);
-	KT_EXPECT_EQ(st.broken_kind, NETFRONT_ERR_STILL_MAPPED);
+	netfront_get_state(&ns);
+	KT_EXPECT(ns.broken);
+	KT_EXPECT_EQ(ns.broken_kind, NETFRONT_ERR_STILL_MAPPED);
 	KT_EXPECT_EQ(st.rx_packets, 0);
 	drain_end(&d, "hold-rx-all");
 }
 
 KTEST(netfront, tx_held_breaks)
 {
-	struct netfront_stats st;
+	struct netfront_state ns;
 	struct drain d;
 	unsigned int sent = 0;
 
@@ -160,8 +165,8 @@ KTEST(netfront, tx_held_breaks)
 	/* More frames than the bound: each costs a page if we go on. */
 	while (sent < NETFRONT_QUARANTINE_BOUND + 2 * DRAIN_SLACK &&
 	       time_now_ns() - d.t0 < 2 * DRAIN_WATCH_NS) {
-		netfront_get_stats(&st);
-		if (st.broken || !st.up)
+		netfront_get_state(&ns);
+		if (ns.broken || !ns.up)
 			break;
 		if (!nft_send_test(60, (uint8_t)sent))
 			sent++;
@@ -170,10 +175,10 @@ KTEST(netfront, tx_held_breaks)
 		sample(&d);
 	}
 	nft_wait_rings(sampled_broken, &d, NFT_TIMEOUT_NS);
-	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	ktest_diag("%u frame(s) sent", sent);
-	KT_EXPECT(st.broken);
-	KT_EXPECT_EQ(st.broken_kind, NETFRONT_ERR_STILL_MAPPED);
+	KT_EXPECT(ns.broken);
+	KT_EXPECT_EQ(ns.broken_kind, NETFRONT_ERR_STILL_MAPPED);
 	drain_end(&d, "hold-tx-all");
 }
 
@@ -182,7 +187,7 @@ KTEST(netfront, tx_held_breaks)
 
 KTEST(netfront, reconnect_cycles_bounded)
 {
-	struct netfront_stats st;
+	struct netfront_state ns;
 	unsigned int i, refused = 0;
 	struct drain d;
 	int rc;
@@ -198,8 +203,8 @@ KTEST(netfront, reconnect_cycles_bounded)
 		KT_EXPECT_EQ(rc, 0);
 		/* A second of a backend mapping all we post. */
 		nft_wait_rings(sampled_broken, &d, 1000 * NFT_MS);
-		netfront_get_stats(&st);
-		if (!st.broken)
+		netfront_get_state(&ns);
+		if (!ns.broken)
 			KT_EXPECT_EQ(netfront_disconnect(), 0);
 		sample(&d);
 	}

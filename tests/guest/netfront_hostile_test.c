@@ -19,52 +19,57 @@
  * Send `n` frames one after the other, each answered before the next,
  * then one more; wait for the device to break: its stats in *st.
  */
-static bool break_after(unsigned int n, struct netfront_stats *st)
+static bool break_after(unsigned int n, struct netfront_stats *st,
+			struct netfront_state *s)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		if (nft_send_test(60, (uint8_t)i) || !nft_wait_tx_idle())
 			return false;
 	}
 	netfront_get_stats(st);
-	if (st->broken)
+	netfront_get_state(s);
+	if (s->broken)
 		return true;
 	nft_send_test(60, 0xee);
-	return nft_wait_broken(st);
+	return nft_wait_broken(st, s);
 }
 
 /* A broken device: the one reason, and nothing handed back early. */
 static void expect_broken(const struct netfront_stats *st,
+			  const struct netfront_state *s,
 			  enum netfront_err kind, uint32_t inflight)
 {
-	KT_EXPECT(st->broken);
-	KT_EXPECT(!st->up);
-	KT_EXPECT_EQ(st->broken_kind, kind);
+	KT_EXPECT(s->broken);
+	KT_EXPECT(!s->up);
+	KT_EXPECT_EQ(s->broken_kind, kind);
 	KT_EXPECT(st->proto_errors[kind] >= 1);
 	KT_EXPECT_EQ(st->tx_inflight, inflight);
-	ktest_diag("broken (%s): %s", netfront_err_name(st->broken_kind),
-		   st->broken_reason);
+	ktest_diag("broken (%s): %s", netfront_err_name(s->broken_kind),
+		   s->broken_reason);
 }
 
 KTEST(netfront, bad_id_rejected)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	NFT_NEED_HOSTILE("bad-id");
 	KT_ASSERT(nft_hostile_up() == 0);
 	/* The 1st TX packet answered with id RING_SIZE. */
-	KT_ASSERT(break_after(0, &st));
-	expect_broken(&st, NETFRONT_ERR_BAD_ID, 1);
+	KT_ASSERT(break_after(0, &st, &ns));
+	expect_broken(&st, &ns, NETFRONT_ERR_BAD_ID, 1);
 	nft_expect_clean_teardown();
 }
 
 KTEST(netfront, bad_status_rejected)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	NFT_NEED_HOSTILE("bad-status");
 	KT_ASSERT(nft_hostile_up() == 0);
-	KT_ASSERT(break_after(0, &st));
-	expect_broken(&st, NETFRONT_ERR_BAD_STATUS, 1);
+	KT_ASSERT(break_after(0, &st, &ns));
+	expect_broken(&st, &ns, NETFRONT_ERR_BAD_STATUS, 1);
 	KT_EXPECT_EQ(st.tx_packets, 0);
 	nft_expect_clean_teardown();
 }
@@ -72,12 +77,13 @@ KTEST(netfront, bad_status_rejected)
 KTEST(netfront, rx_bounds_rejected)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	NFT_NEED_HOSTILE("rx-overflow");
 	KT_ASSERT(nft_hostile_up() == 0);
 	/* The 1st RX answer (at connect): offset 4000, length 200. */
-	KT_ASSERT(nft_wait_broken(&st));
-	expect_broken(&st, NETFRONT_ERR_RX_BOUNDS, 0);
+	KT_ASSERT(nft_wait_broken(&st, &ns));
+	expect_broken(&st, &ns, NETFRONT_ERR_RX_BOUNDS, 0);
 	/* Nothing delivered, the buffer not recycled. */
 	KT_EXPECT_EQ(st.rx_packets, 0);
 	KT_EXPECT_EQ(st.rx_posted, NETFRONT_RX_TARGET);
@@ -87,12 +93,13 @@ KTEST(netfront, rx_bounds_rejected)
 KTEST(netfront, prod_overflow_detected)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	NFT_NEED_HOSTILE("prod-jump");
 	KT_ASSERT(nft_hostile_up() == 0);
 	/* After the 1st TX batch: rsp_prod = real + RING_SIZE + 1. */
-	KT_ASSERT(break_after(0, &st));
-	expect_broken(&st, NETFRONT_ERR_PROD_OVERFLOW, 1);
+	KT_ASSERT(break_after(0, &st, &ns));
+	expect_broken(&st, &ns, NETFRONT_ERR_PROD_OVERFLOW, 1);
 	KT_EXPECT_EQ(st.tx_packets, 0);
 	nft_expect_clean_teardown();
 }
@@ -100,12 +107,13 @@ KTEST(netfront, prod_overflow_detected)
 KTEST(netfront, prod_rewind_detected)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	NFT_NEED_HOSTILE("prod-rewind");
 	KT_ASSERT(nft_hostile_up() == 0);
 	/* The 2nd TX batch publishes rsp_prod one below the 1st's. */
-	KT_ASSERT(break_after(1, &st));
-	expect_broken(&st, NETFRONT_ERR_PROD_REWIND, 1);
+	KT_ASSERT(break_after(1, &st, &ns));
+	expect_broken(&st, &ns, NETFRONT_ERR_PROD_REWIND, 1);
 	KT_EXPECT_EQ(st.tx_packets, 1);
 	nft_expect_clean_teardown();
 }
@@ -124,6 +132,7 @@ static bool storm_over(void *arg)
 KTEST(netfront, event_storm)
 {
 	struct netfront_stats st, before;
+	struct netfront_state ns, nbefore;
 	struct evtchn_stats ev;
 	uint64_t t0, v;
 
@@ -132,6 +141,7 @@ KTEST(netfront, event_storm)
 	/* Right after Connected: a burst of events with nothing to do. */
 	KT_EXPECT(nft_wait(storm_over, &ev, NFT_TIMEOUT_NS));
 	netfront_get_stats(&before);
+	netfront_get_state(&nbefore);
 	ktest_diag("%lu events, %lu spurious; evtchn: %lu storm(s), %lu "
 		   "back-off unmask(s)",
 		   (unsigned long)before.irqs, (unsigned long)before.spurious,
@@ -139,7 +149,7 @@ KTEST(netfront, event_storm)
 	/* XSA-391: counted, backed off, and nothing else suffered. */
 	KT_EXPECT(before.spurious >= 64);
 	KT_EXPECT(ev.storms >= 1);
-	KT_EXPECT(!before.broken && before.up);
+	KT_EXPECT(!nbefore.broken && nbefore.up);
 	/* Meanwhile the kernel goes on: timers fire, xenstore answers. */
 	t0 = time_now_ns();
 	sleep_ns(50 * NFT_MS);
@@ -150,8 +160,9 @@ KTEST(netfront, event_storm)
 	KT_EXPECT(nft_wait_rings(nft_tx_idle, NULL, STORM_END_NS));
 	KT_EXPECT(nft_provoke_rx(1));
 	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	KT_EXPECT(st.tx_packets > before.tx_packets);
-	KT_EXPECT(!st.broken && st.up);
+	KT_EXPECT(!ns.broken && ns.up);
 }
 
 struct held {
@@ -180,6 +191,7 @@ KTEST(netfront, tx_grant_held)
 {
 	struct netfront *nf = netfront_dev();
 	struct netfront_stats before, st;
+	struct netfront_state ns;
 	struct held h = {0};
 
 	NFT_NEED_HOSTILE("hold-tx-grant");
@@ -196,8 +208,9 @@ KTEST(netfront, tx_grant_held)
 	 */
 	KT_EXPECT(nft_wait_tx_idle());
 	netfront_get_stats(&st);
-	KT_EXPECT(st.broken);
-	KT_EXPECT_EQ(st.broken_kind, NETFRONT_ERR_STILL_MAPPED);
+	netfront_get_state(&ns);
+	KT_EXPECT(ns.broken);
+	KT_EXPECT_EQ(ns.broken_kind, NETFRONT_ERR_STILL_MAPPED);
 	KT_EXPECT_EQ(st.tx_packets, before.tx_packets + 1);
 	/* MSA02: quarantined: not in our pool, the reference not reissued. */
 	KT_EXPECT_EQ(st.quarantined_pages, before.quarantined_pages + 1);
@@ -211,6 +224,7 @@ KTEST(netfront, tx_grant_held)
 KTEST(netfront, close_mid_transfer)
 {
 	struct netfront_stats before, st;
+	struct netfront_state ns;
 
 	NFT_NEED_HOSTILE("close-mid");
 	KT_ASSERT(nft_hostile_up() == 0);
@@ -219,12 +233,14 @@ KTEST(netfront, close_mid_transfer)
 	KT_EXPECT_EQ(nft_send_test(60, 0x44), 0);
 	nft_expect_clean_teardown();
 	netfront_get_stats(&st);
-	KT_EXPECT(!st.broken);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.broken);
 	KT_EXPECT_EQ(st.disconnects, before.disconnects + 1);
 	KT_EXPECT_EQ(st.tx_dropped, before.tx_dropped + 1);
 	/* The backend takes us back after a fresh Initialising. */
 	KT_EXPECT_EQ(netfront_connect(NFT_CONNECT_NS), 0);
 	netfront_get_stats(&st);
-	KT_EXPECT(st.up);
+	netfront_get_state(&ns);
+	KT_EXPECT(ns.up);
 	KT_EXPECT_EQ(st.connects, before.connects + 1);
 }

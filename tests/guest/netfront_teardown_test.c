@@ -23,6 +23,7 @@ KTEST(netfront, no_leak_after_teardown)
 {
 	struct netfront_baseline base;
 	struct netfront_stats st;
+	struct netfront_state ns;
 	struct gnttab_stats g;
 	uint64_t pages, q;
 
@@ -32,7 +33,8 @@ KTEST(netfront, no_leak_after_teardown)
 		KT_SKIP("netfront never connected (no vif)");
 	KT_EXPECT_EQ(netfront_disconnect(), 0);
 	netfront_get_stats(&st);
-	KT_EXPECT(!st.up);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.up);
 	KT_EXPECT_EQ(st.pages_held, 0);
 	KT_EXPECT_EQ(st.grants_held, 0);
 	gnttab_quarantine_poll();

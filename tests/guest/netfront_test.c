@@ -86,9 +86,11 @@ bool nft_wait_rings(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
 bool nft_tx_idle(void *arg)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	netfront_get_stats(&st);
-	return !st.tx_inflight || st.broken || !st.up;
+	netfront_get_state(&ns);
+	return !st.tx_inflight || ns.broken || !ns.up;
 }
 
 bool nft_wait_tx_idle(void)
@@ -98,14 +100,17 @@ bool nft_wait_tx_idle(void)
 
 static bool is_broken(void *arg)
 {
-	netfront_get_stats(arg);
-	return ((struct netfront_stats *)arg)->broken;
+	netfront_get_state(arg);
+	return ((struct netfront_state *)arg)->broken;
 }
 
-bool nft_wait_broken(struct netfront_stats *st)
+bool nft_wait_broken(struct netfront_stats *st, struct netfront_state *s)
 {
 	/* Without the service, which would tear the device down at once. */
-	return nft_wait_rings(is_broken, st, NFT_TIMEOUT_NS);
+	bool broken = nft_wait_rings(is_broken, s, NFT_TIMEOUT_NS);
+
+	netfront_get_stats(st);
+	return broken;
 }
 
 static const uint8_t nowhere[ETH_ALEN] = {0x02, 0x6b, 0x74, 0, 0, 1};
@@ -113,12 +118,12 @@ static const uint8_t nowhere[ETH_ALEN] = {0x02, 0x6b, 0x74, 0, 0, 1};
 int nft_send_test(size_t len, uint8_t fill)
 {
 	static uint8_t f[ETH_FRAME_MAX];
-	struct netfront_stats st;
+	struct netfront_state ns;
 
-	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	memset(f, fill, sizeof(f));
 	memcpy(f, nowhere, ETH_ALEN);
-	memcpy(f + ETH_ALEN, st.mac, ETH_ALEN);
+	memcpy(f + ETH_ALEN, ns.mac, ETH_ALEN);
 	f[12] = 0x88; /* IEEE 802 local experimental */
 	f[13] = 0xb5;
 	return netfront_xmit(f, len);
@@ -127,16 +132,16 @@ int nft_send_test(size_t len, uint8_t fill)
 int nft_send_arp_probe(void)
 {
 	uint8_t f[60] = {0};
-	struct netfront_stats st;
+	struct netfront_state ns;
 	static const uint8_t arp[8] = {0, 1, 8, 0, 6, 4, 0, 1};
 
-	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	memset(f, 0xff, ETH_ALEN);
-	memcpy(f + 6, st.mac, ETH_ALEN);
+	memcpy(f + 6, ns.mac, ETH_ALEN);
 	f[12] = 0x08;
 	f[13] = 0x06;
 	memcpy(f + 14, arp, sizeof(arp)); /* Ethernet, IPv4, request */
-	memcpy(f + 22, st.mac, ETH_ALEN); /* sender MAC; sender IP 0 */
+	memcpy(f + 22, ns.mac, ETH_ALEN); /* sender MAC; sender IP 0 */
 	f[38] = 192;			  /* target IP 192.0.2.1 */
 	f[39] = 0;
 	f[40] = 2;
@@ -153,9 +158,11 @@ static bool rx_reached(void *arg)
 {
 	struct rx_goal *g = arg;
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	netfront_get_stats(&st);
-	if (st.rx_packets >= g->want || st.broken)
+	netfront_get_state(&ns);
+	if (st.rx_packets >= g->want || ns.broken)
 		return st.rx_packets >= g->want;
 	/* One probe every 20 ms keeps answers coming without a flood. */
 	if (time_now_ns() >= g->next_probe) {
@@ -179,19 +186,23 @@ bool nft_provoke_rx(unsigned int n)
 static bool is_down(void *arg)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	netfront_get_stats(&st);
-	return !st.up && !st.pages_held;
+	netfront_get_state(&ns);
+	return !ns.up && !st.pages_held;
 }
 
 void nft_expect_clean_teardown(void)
 {
 	struct netfront_stats st;
+	struct netfront_state ns;
 
 	/* netfront_service() (from the poll) tears a broken device down. */
 	KT_EXPECT(nft_wait(is_down, NULL, 4 * NFT_TIMEOUT_NS));
 	netfront_get_stats(&st);
-	KT_EXPECT(!st.up);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.up);
 	KT_EXPECT_EQ(st.pages_held, 0);
 	KT_EXPECT_EQ(st.grants_held, 0);
 	KT_EXPECT_EQ(st.tx_inflight, 0);
@@ -221,10 +232,10 @@ bool nft_wait_quarantine(uint32_t pages, uint64_t timeout_ns)
 /* The device up at boot (before the misbehaviour), else why not. */
 int nft_hostile_up(void)
 {
-	struct netfront_stats st;
+	struct netfront_state ns;
 
-	netfront_get_stats(&st);
-	if (st.up || st.broken)
+	netfront_get_state(&ns);
+	if (ns.up || ns.broken)
 		return 0;
 	return netfront_connect(NFT_CONNECT_NS);
 }
@@ -243,16 +254,18 @@ KTEST(netfront, connect)
 {
 	struct netfront *nf = netfront_dev();
 	struct netfront_stats st;
+	struct netfront_state ns;
 	uint64_t v = 0;
 
 	NFT_NEED_GOOD();
 	netfront_get_stats(&st);
-	KT_EXPECT(st.up && !st.broken);
+	netfront_get_state(&ns);
+	KT_EXPECT(ns.up && !ns.broken);
 	KT_EXPECT(st.connects >= 1);
-	KT_EXPECT(st.features.rx_copy);
-	KT_EXPECT(!(st.mac[0] & 1));
+	KT_EXPECT(ns.features.rx_copy);
+	KT_EXPECT(!(ns.mac[0] & 1));
 	KT_ASSERT(netfront_netdev() != NULL);
-	KT_EXPECT(!memcmp(netfront_netdev()->mac, st.mac, ETH_ALEN));
+	KT_EXPECT(!memcmp(netfront_netdev()->mac, ns.mac, ETH_ALEN));
 	KT_EXPECT(netfront_netdev()->up);
 	/* What we published, in the one transaction. */
 	KT_EXPECT(read_fe("state", &v) == 0 && v == XenbusStateConnected);
@@ -269,21 +282,23 @@ KTEST(netfront, connect)
 		     2 + st.rx_posted + st.tx_inflight + st.pool_pages);
 	ktest_diag("MAC %02x:%02x:%02x:%02x:%02x:%02x, sg %u split-evtchn %u "
 		   "queues %u gso %u",
-		   st.mac[0], st.mac[1], st.mac[2], st.mac[3], st.mac[4],
-		   st.mac[5], st.features.sg, st.features.split_evtchn,
-		   st.features.max_queues, st.features.gso_tcpv4);
+		   ns.mac[0], ns.mac[1], ns.mac[2], ns.mac[3], ns.mac[4],
+		   ns.mac[5], ns.features.sg, ns.features.split_evtchn,
+		   ns.features.max_queues, ns.features.gso_tcpv4);
 }
 
 KTEST(netfront, reconnect)
 {
 	struct netfront_stats before, st;
+	struct netfront_state ns;
 	uint64_t v = 0;
 
 	NFT_NEED_GOOD();
 	netfront_get_stats(&before);
 	KT_EXPECT_EQ(netfront_disconnect(), 0);
 	netfront_get_stats(&st);
-	KT_EXPECT(!st.up);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.up);
 	KT_EXPECT_EQ(st.pages_held, 0);
 	KT_EXPECT_EQ(st.grants_held, 0);
 	KT_EXPECT_EQ(st.disconnects, before.disconnects + 1);
@@ -292,15 +307,17 @@ KTEST(netfront, reconnect)
 	/* Back up, through the whole handshake again. */
 	KT_ASSERT(netfront_connect(NFT_CONNECT_NS) == 0);
 	netfront_get_stats(&st);
-	KT_EXPECT(st.up);
+	netfront_get_state(&ns);
+	KT_EXPECT(ns.up);
 	KT_EXPECT_EQ(st.connects, before.connects + 1);
 	KT_EXPECT(read_fe("state", &v) == 0 && v == XenbusStateConnected);
 	/* And it carries traffic both ways. */
 	KT_EXPECT(nft_provoke_rx(1));
 	KT_EXPECT(nft_wait_tx_idle());
 	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	KT_EXPECT(st.tx_packets > before.tx_packets);
-	KT_EXPECT(!st.broken);
+	KT_EXPECT(!ns.broken);
 }
 
 /* The toolstack detaches the vif and attaches a new one: ~20 s + 5 s. */
@@ -311,22 +328,27 @@ static uint64_t goal;
 static bool went_down(void *arg)
 {
 	struct netfront_stats *st = arg;
+	struct netfront_state s;
 
 	netfront_get_stats(st);
-	return st->disconnects >= goal && !st->up;
+	netfront_get_state(&s);
+	return st->disconnects >= goal && !s.up;
 }
 
 static bool came_back(void *arg)
 {
 	struct netfront_stats *st = arg;
+	struct netfront_state s;
 
 	netfront_get_stats(st);
-	return st->connects >= goal && st->up;
+	netfront_get_state(&s);
+	return st->connects >= goal && s.up;
 }
 
 KTEST(netfront, backend_returns)
 {
 	struct netfront_stats before, st;
+	struct netfront_state ns;
 
 	/* dom0 runs xl network-detach, then network-attach (nf-reattach). */
 	NFT_NEED_HOSTILE("reattach");
@@ -335,13 +357,15 @@ KTEST(netfront, backend_returns)
 	/* Backend Closing, then gone: down, everything released. */
 	goal = before.disconnects + 1;
 	KT_ASSERT(nft_wait(went_down, &st, REATTACH_NS));
-	KT_EXPECT(!st.broken);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.broken);
 	KT_EXPECT_EQ(st.pages_held, 0);
 	KT_EXPECT_EQ(st.grants_held, 0);
 	/* A new backend in InitWait: we connect to it by ourselves. */
 	goal = before.connects + 1;
 	KT_ASSERT(nft_wait(came_back, &st, REATTACH_NS));
-	KT_EXPECT(!st.broken);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.broken);
 	ktest_diag("down and up again: %lu disconnect(s), %lu connect(s)",
 		   (unsigned long)st.disconnects, (unsigned long)st.connects);
 	KT_EXPECT(nft_provoke_rx(1));

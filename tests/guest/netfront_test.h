@@ -55,8 +55,8 @@ bool nft_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
  * until nft_expect_clean_teardown() lets the service tear it down.
  */
 bool nft_wait_tx_idle(void);
-/* Wait until the device is broken; its stats in *st. */
-bool nft_wait_broken(struct netfront_stats *st);
+/* Wait until the device is broken; its stats in *st, its state in *s. */
+bool nft_wait_broken(struct netfront_stats *st, struct netfront_state *s);
 /* nft_wait() without netfront_service(), and its "no TX in flight". */
 bool nft_wait_rings(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
 bool nft_tx_idle(void *arg);

@@ -69,7 +69,7 @@ static void check_frame(void *arg, const void *frame, size_t len)
 KTEST(xsa155, rx_slot_rewritten_after_check)
 {
 	struct netfront *nf = netfront_dev();
-	struct netfront_stats st;
+	struct netfront_state ns;
 	struct rw r = {0};
 	uint8_t *pad;
 	bool got;
@@ -87,7 +87,7 @@ KTEST(xsa155, rx_slot_rewritten_after_check)
 	__atomic_store_n((uint32_t *)(pad + NB_RW_ARM), 0, __ATOMIC_RELEASE);
 	nf->hooks.rx_done = NULL;
 	nf->hooks.rx_frame = NULL;
-	netfront_get_stats(&st);
+	netfront_get_state(&ns);
 	ktest_diag("%u answer(s) rewritten after our check, %u frame(s), %u "
 		   "bad (last: offset %lu, %lu bytes)",
 		   r.rewritten, r.frames, r.bad, (unsigned long)r.bad_off,
@@ -98,5 +98,5 @@ KTEST(xsa155, rx_slot_rewritten_after_check)
 	/* ...and nothing of what it wrote afterwards was used. */
 	KT_EXPECT_EQ(r.bad, 0);
 	KT_EXPECT_EQ(r.frames, r.asked);
-	KT_EXPECT(!st.broken);
+	KT_EXPECT(!ns.broken);
 }

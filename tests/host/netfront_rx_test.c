@@ -113,9 +113,10 @@ static enum netfront_err answer(uint16_t off, uint16_t flags, int16_t status,
 	posted = f->nf.st.rx_posted;
 	nf_fake_rx_answer(f, (uint16_t)(req.id + id_delta), off, flags, status);
 	netfront_work(&f->nf);
-	kind = f->nf.st.broken ? f->nf.st.broken_kind : NETFRONT_ERR_NONE;
+	kind = f->nf.state.broken ? f->nf.state.broken_kind : NETFRONT_ERR_NONE;
 	/* Rejected: nothing delivered and the buffer still posted. */
-	if (f->nf.st.broken && (f->delivered || f->nf.st.rx_posted != posted))
+	if (f->nf.state.broken &&
+	    (f->delivered || f->nf.st.rx_posted != posted))
 		kind = NETFRONT_ERR_COUNT;
 	*delivered = f->delivered;
 	nf_fake_down(f);
@@ -170,8 +171,8 @@ KTEST(netfront_rx, dup_id_rejected)
 	nf_fake_rx_answer(f, a.id, 0, 0, 60); /* b's answer, a's id */
 	netfront_work(&f->nf);
 	KT_EXPECT_EQ(f->delivered, 1);
-	KT_EXPECT(f->nf.st.broken);
-	KT_EXPECT_EQ(f->nf.st.broken_kind, NETFRONT_ERR_DUP_ID);
+	KT_EXPECT(f->nf.state.broken);
+	KT_EXPECT_EQ(f->nf.state.broken_kind, NETFRONT_ERR_DUP_ID);
 	KT_EXPECT_EQ(f->nf.st.rx_posted, NETFRONT_RX_TARGET - 1);
 	nf_fake_down(f);
 }
@@ -192,8 +193,8 @@ KTEST(netfront_rx, mapped_buffer_quarantined)
 	KT_EXPECT_EQ(f->nf.st.quarantined_pages, 1);
 	KT_EXPECT(f->g[req.gref].quarantined);
 	/* Issue 9: a copy-mode backend never answers what it maps. */
-	KT_EXPECT(f->nf.st.broken);
-	KT_EXPECT_EQ(f->nf.st.broken_kind, NETFRONT_ERR_STILL_MAPPED);
+	KT_EXPECT(f->nf.state.broken);
+	KT_EXPECT_EQ(f->nf.state.broken_kind, NETFRONT_ERR_STILL_MAPPED);
 	/* No refill for it: a fresh page each time would drain us. */
 	KT_EXPECT_EQ(f->nf.st.rx_posted, NETFRONT_RX_TARGET - 1);
 	nf_fake_down(f);
@@ -221,7 +222,7 @@ KTEST(netfront_rx, delivery_reenters)
 	KT_EXPECT_EQ(nf_fake_tx_pending(f), 3);
 	KT_ASSERT(nf_fake_tx_take(f, &req));
 	KT_EXPECT(nf_fake_all(nf_fake_page(f, req.gref), 60, 0x5e));
-	KT_EXPECT(!f->nf.st.broken);
+	KT_EXPECT(!f->nf.state.broken);
 	nf_fake_down(f);
 	KT_EXPECT_EQ(f->nf.st.tx_dropped, 3);
 }

@@ -74,7 +74,7 @@ KTEST(netfront_tx, roundtrip)
 	KT_EXPECT_EQ(f->nf.st.tx_bytes, 60);
 	KT_EXPECT_EQ(f->nf.st.tx_inflight, 0);
 	KT_EXPECT(netfront_pool_has(&f->nf, page));
-	KT_EXPECT(!f->nf.st.broken);
+	KT_EXPECT(!f->nf.state.broken);
 	KT_EXPECT_EQ(send(f, 0, 0), -EINVAL);
 	KT_EXPECT_EQ(send(f, 1515, 0), -EINVAL);
 	nf_fake_down(f);
@@ -137,7 +137,7 @@ KTEST(netfront_tx, ids_unique_under_load)
 	KT_EXPECT_EQ(obs.max_inflight, RING);
 	KT_EXPECT_EQ(f->nf.st.tx_packets, answered);
 	KT_EXPECT(f->nf.st.tx_busy >= 12);
-	KT_EXPECT(!f->nf.st.broken);
+	KT_EXPECT(!f->nf.state.broken);
 	nf_fake_down(f);
 }
 
@@ -194,8 +194,8 @@ KTEST(netfront_tx, dup_id_rejected)
 	nf_fake_tx_answer(f, a.id, NETIF_RSP_OKAY);
 	nf_fake_tx_push(f);
 	netfront_work(&f->nf);
-	KT_EXPECT(f->nf.st.broken);
-	KT_EXPECT_EQ(f->nf.st.broken_kind, NETFRONT_ERR_DUP_ID);
+	KT_EXPECT(f->nf.state.broken);
+	KT_EXPECT_EQ(f->nf.state.broken_kind, NETFRONT_ERR_DUP_ID);
 	KT_EXPECT_EQ(f->nf.st.proto_errors[NETFRONT_ERR_DUP_ID], 1);
 	/* MSA00: no buffer changed hands; b's page is still granted. */
 	KT_EXPECT_EQ(f->nf.st.pages_held, pages);
@@ -225,8 +225,8 @@ static enum netfront_err answer_as(uint16_t id, int16_t status, bool use_id)
 	nf_fake_tx_answer(f, use_id ? id : req.id, status);
 	nf_fake_tx_push(f);
 	netfront_work(&f->nf);
-	kind = f->nf.st.broken ? f->nf.st.broken_kind : NETFRONT_ERR_NONE;
-	if (f->nf.st.broken && f->nf.st.tx_inflight != 1)
+	kind = f->nf.state.broken ? f->nf.state.broken_kind : NETFRONT_ERR_NONE;
+	if (f->nf.state.broken && f->nf.st.tx_inflight != 1)
 		kind = NETFRONT_ERR_COUNT; /* a buffer changed hands */
 	nf_fake_down(f);
 	return kind;
@@ -269,8 +269,8 @@ KTEST(netfront_tx, prod_overflow_detected)
 	/* More than a whole ring of answers (hostile-netback prod-jump). */
 	set_prod(f, f->btx.rsp_prod_pvt + RING + 1);
 	netfront_work(&f->nf);
-	KT_EXPECT(f->nf.st.broken);
-	KT_EXPECT_EQ(f->nf.st.broken_kind, NETFRONT_ERR_PROD_OVERFLOW);
+	KT_EXPECT(f->nf.state.broken);
+	KT_EXPECT_EQ(f->nf.state.broken_kind, NETFRONT_ERR_PROD_OVERFLOW);
 	KT_EXPECT_EQ(f->nf.st.tx_inflight, 1);
 	nf_fake_down(f);
 	/* Within a ring, but more answers than requests. */
@@ -280,7 +280,7 @@ KTEST(netfront_tx, prod_overflow_detected)
 	nf_fake_tx_answer(f, req.id, NETIF_RSP_OKAY);
 	set_prod(f, 2);
 	netfront_work(&f->nf);
-	KT_EXPECT_EQ(f->nf.st.broken_kind, NETFRONT_ERR_PROD_OVERFLOW);
+	KT_EXPECT_EQ(f->nf.state.broken_kind, NETFRONT_ERR_PROD_OVERFLOW);
 	KT_EXPECT_EQ(f->nf.st.tx_packets, 0);
 	nf_fake_down(f);
 }
@@ -300,8 +300,8 @@ KTEST(netfront_tx, prod_rewind_detected)
 	/* One below what was already published and consumed. */
 	set_prod(f, 0);
 	netfront_work(&f->nf);
-	KT_EXPECT(f->nf.st.broken);
-	KT_EXPECT_EQ(f->nf.st.broken_kind, NETFRONT_ERR_PROD_REWIND);
+	KT_EXPECT(f->nf.state.broken);
+	KT_EXPECT_EQ(f->nf.state.broken_kind, NETFRONT_ERR_PROD_REWIND);
 	KT_EXPECT_EQ(f->nf.st.tx_inflight, 1);
 	nf_fake_down(f);
 }
@@ -323,8 +323,8 @@ KTEST(netfront_tx, grant_held_quarantined)
 	nf_fake_tx_push(f);
 	netfront_work(&f->nf);
 	/* Issue 9: answered while still mapped breaks the device. */
-	KT_EXPECT(f->nf.st.broken);
-	KT_EXPECT_EQ(f->nf.st.broken_kind, NETFRONT_ERR_STILL_MAPPED);
+	KT_EXPECT(f->nf.state.broken);
+	KT_EXPECT_EQ(f->nf.state.broken_kind, NETFRONT_ERR_STILL_MAPPED);
 	/* MSA02: neither reused nor freed, and counted. */
 	KT_EXPECT(!netfront_pool_has(&f->nf, page));
 	KT_EXPECT(f->g[req.gref].quarantined);
@@ -351,7 +351,7 @@ KTEST(netfront_tx, held_answers_stop_at_the_first)
 	nf_fake_tx_push(f);
 	netfront_work(&f->nf);
 	/* The first breaks the device; the second is not even taken. */
-	KT_EXPECT(f->nf.st.broken);
+	KT_EXPECT(f->nf.state.broken);
 	KT_EXPECT_EQ(f->nf.st.quarantined_pages, 1);
 	KT_EXPECT_EQ(f->nf.st.tx_inflight, 1);
 	nf_fake_down(f);
