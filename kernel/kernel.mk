@@ -6,11 +6,10 @@ HOST_KERNEL_SRCS += kernel/printk.c kernel/ktest.c kernel/cmdline.c
 
 include kernel/mm/mm.mk
 
-KERNEL_SRCS += kernel/timer.c kernel/xen/hypercall.c kernel/xen/platform.c \
-	kernel/xen/bringup.c kernel/xen/window.c kernel/xen/evtchn.c \
-	kernel/xen/evtchn_ops.c kernel/xen/pvclock.c
-# window.c is compiled into its test, with a fake interrupt at its core.
-HOST_TEST_SRCS += tests/host/window_test.c
+KERNEL_SRCS += kernel/timer.c
+
+# Include order is link order, and so the order the tests run in.
+include kernel/xen/xen.mk
 include kernel/xen/gnttab/gnttab.mk
 include kernel/xen/xenstore/xenstore.mk
 include kernel/net/net.mk
