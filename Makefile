@@ -135,6 +135,14 @@ include tests/xen/bench.mk
 include tests/host/bench.mk
 
 # ---- Objects of the lists, and the rules that build them ----
+# $(call compile,LABEL,COMPILER FLAGS): the recipe of every compile rule.
+define compile
+	@mkdir -p $(dir $@)
+	@printf '  %-8s%s\n' $(firstword $(1)) \
+		"$<$(if $(word 2,$(1)), $(wordlist 2,9,$(1)))"
+	$(Q)$(2) -c $< -o $@
+endef
+
 KOBJS := $(patsubst %,$(O)/k/%.o,$(basename $(KERNEL_SRCS)))
 # sort also drops files that two fragments both list.
 HOST_PROJ_OBJS := $(patsubst %.c,$(O)/host/%.o, \
@@ -154,56 +162,38 @@ $(O)/include/xen:
 	$(Q)ln -sfn $(XEN_INC) $@
 
 $(O)/k/%.o: %.c | $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(KCFLAGS) $(KCFLAGS_$(firstword $(subst /, ,$<))) -c $< -o $@
+	$(call compile,CC,$(CC) $(KCFLAGS) $(KCFLAGS_$(firstword $(subst /, ,$<))))
 
 # The in-kernel suites are most of the image and none of the hot paths:
 # built for size, so the kernel with all its tests stays small.
 KCFLAGS_tests := -Os
 
 $(O)/k/%.o: %.S | $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  AS      $<"
-	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+	$(call compile,AS,$(CC) $(KASFLAGS))
 
 $(HOST_PROJ_OBJS): $(O)/host/%.o: %.c tests/host/host-names.h \
 		| $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $<"
-	$(Q)$(HOST_CC) $(HOST_KCFLAGS) -c $< -o $@
+	$(call compile,HOSTCC,$(HOST_CC) $(HOST_KCFLAGS))
 
 $(HOST_GLUE_OBJS): $(O)/host/%.o: %.c | $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $<"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+	$(call compile,HOSTCC,$(HOST_CC) $(HOST_CFLAGS))
 
 $(BENCH_KOBJS): $(O)/bench/%.o: %.c tests/host/host-names.h \
 		| $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  BENCHCC $<"
-	$(Q)$(CC) $(BENCH_KCFLAGS) -c $< -o $@
+	$(call compile,BENCHCC,$(CC) $(BENCH_KCFLAGS))
 
 $(BENCH_GLUE_OBJS): $(O)/bench/%.o: %.c | $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  BENCHCC $<"
-	$(Q)$(CC) $(BENCH_CFLAGS) -c $< -o $@
+	$(call compile,BENCHCC,$(CC) $(BENCH_CFLAGS))
 
 $(FUZZ_XS_OBJS): $(FUZZ_DIR)/%.o: %.c tests/host/host-names.h \
 		| $(O)/include/xen
-	@mkdir -p $(dir $@)
-	@echo "  FUZZCC  $<"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(call compile,FUZZCC,$(FUZZ_CC) $(FUZZ_CFLAGS))
 
 $(O)/peer-obj/%.o: tests/peer/%.c
-	@mkdir -p $(dir $@)
-	@echo "  PEERCC  $<"
-	$(Q)$(PEER_CC) $(PEER_CFLAGS) -c $< -o $@
+	$(call compile,PEERCC,$(PEER_CC) $(PEER_CFLAGS))
 
 $(O)/peer-test/obj/%.o: tests/peer/%.c
-	@mkdir -p $(dir $@)
-	@echo "  PEERCC  $< (test)"
-	$(Q)$(PEER_CC) $(PEER_TEST_CFLAGS) -c $< -o $@
+	$(call compile,PEERCC (test),$(PEER_CC) $(PEER_TEST_CFLAGS))
 
 # Programs and targets whose prerequisites are lists several fragments
 # fill (their recipes are in the fragments).
