@@ -198,12 +198,4 @@ int gnttab_status_errno(int16_t status);
 /* "GNTST_no_space (out of space)"-style name for logs; never NULL. */
 const char *gnttab_status_name(int16_t status);
 
-/*
- * Interrupts off around table manipulation (the retry is a timer); nests.
- * Also the lock of the window allocator (kernel/xen/window.c), whose
- * interrupt-context user is the table's growth.
- */
-bool gnttab_lock(void);
-void gnttab_unlock(bool was_on);
-
 #endif

@@ -102,6 +102,10 @@ int gnttab_table_end_entry(struct gnttab_table *t, grant_ref_t ref);
  */
 extern void (*gnttab_test_end_hook)(grant_ref_t ref);
 
+/* Interrupts off around table manipulation (the retry is a timer); nests. */
+bool gnttab_lock(void);
+void gnttab_unlock(bool was_on);
+
 /*
  * gnttab_quota.c: mapping accounting, per granting domain and global.
  * One counter per possible domid, so no number of frontends, coming and
