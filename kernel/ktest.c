@@ -2,6 +2,7 @@
  * The self-test runner.  Output is KTAP version 1, then the summary line
  * and the XTF-style final line that the host-side runners key on:
  *   KTAP version 1 / 1..N / ok|not ok N suite.case [# SKIP reason]
+ * (a KTEST_PARAM case's rows are numbered tests named suite.<row>)
  *   X passed, Y failed, Z skipped
  *   Test result: SUCCESS|FAILURE|ERROR|SKIP
  */
@@ -11,8 +12,14 @@
 #include "lib/string.h"
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
+/* Weak: a host test binary may have no KTEST_SUITE at all. */
+extern const struct ktest_suite __start_ktest_suites[] __attribute__((weak));
+extern const struct ktest_suite __stop_ktest_suites[] __attribute__((weak));
 
 static const struct ktest *current;
+/* The name printed for the running test: the case's, or its row's. */
+static const char *cur_name;
+static const void *cur_row;
 static bool cur_failed, cur_skipped;
 static char skip_reason[128];
 
@@ -42,7 +49,7 @@ void ktest_diag(const char *fmt, ...)
 	va_list ap;
 
 	cons_printf("    # %s.%s: ", current ? current->suite : "-",
-		    current ? current->name : "-");
+		    current ? cur_name : "-");
 	va_start(ap, fmt);
 	cons_vprintf(fmt, ap);
 	va_end(ap);
@@ -54,6 +61,11 @@ bool ktest_failed(void)
 	return cur_failed;
 }
 
+const void *ktest_param(void)
+{
+	return cur_row;
+}
+
 bool ktest_suite_exists(const char *suite, size_t len)
 {
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++)
@@ -62,13 +74,25 @@ bool ktest_suite_exists(const char *suite, size_t len)
 	return false;
 }
 
+static const struct ktest_suite *fixtures(const char *suite)
+{
+	for (const struct ktest_suite *f = __start_ktest_suites;
+	     f < __stop_ktest_suites; f++)
+		if (!strcmp(f->name, suite))
+			return f;
+	return NULL;
+}
+
 /* Is `suite` one of the comma-separated names in `filter`? */
 static bool selected(const char *filter, const char *suite)
 {
 	size_t n = strlen(suite);
 
-	if (!strcmp(filter, "all"))
-		return true;
+	if (!strcmp(filter, "all")) {
+		const struct ktest_suite *f = fixtures(suite);
+
+		return !f || !f->by_name;
+	}
 	for (const char *p = filter; *p;) {
 		const char *c = strchr(p, ',');
 		size_t len = c ? (size_t)(c - p) : strlen(p);
@@ -101,49 +125,121 @@ static int check_filter(const char *filter)
 	return bad;
 }
 
-static void run_one(const struct ktest *t, int n, int *pass, int *fail,
-		    int *skip)
+/* A KTEST_PARAM case is one numbered test per row. */
+static int ntests(const struct ktest *t)
 {
+	return t->rows ? (int)t->nrows : 1;
+}
+
+struct tally {
+	int n, pass, fail, skip;
+};
+
+/*
+ * One numbered test: the case `t` on `row` (NULL for a plain case), with
+ * the suite's per-case fixtures.  `suite_rc` is the suite_init's result:
+ * nonzero fails the test without running anything.
+ */
+static void run_one(const struct ktest *t, const void *row,
+		    const struct ktest_suite *f, int suite_rc, struct tally *c)
+{
+	int rc = suite_rc;
+
 	current = t;
+	cur_row = row;
+	cur_name = row ? *(const char *const *)row : t->name;
 	cur_failed = cur_skipped = false;
 	/* If the kernel dies in the test, the runner can say which one. */
-	cons_printf("# RUN %s.%s\n", t->suite, t->name);
-	t->fn();
+	cons_printf("# RUN %s.%s\n", t->suite, cur_name);
+	if (suite_rc)
+		ktest_fail_at(__FILE__, __LINE__, "suite %s: suite_init: %d",
+			      t->suite, suite_rc);
+	else if (f && f->init && (rc = f->init()) != 0)
+		ktest_fail_at(__FILE__, __LINE__, "suite %s: init: %d",
+			      t->suite, rc);
+	if (!rc) {
+		t->fn();
+		/* Also after a KT_ASSERT or KT_SKIP left the case early. */
+		if (f && f->exit)
+			f->exit();
+	}
+	c->n++;
 	if (cur_failed) {
-		cons_printf("not ok %d %s.%s\n", n, t->suite, t->name);
-		(*fail)++;
+		cons_printf("not ok %d %s.%s\n", c->n, t->suite, cur_name);
+		c->fail++;
 	} else if (cur_skipped) {
-		cons_printf("ok %d %s.%s # SKIP %s\n", n, t->suite, t->name,
+		cons_printf("ok %d %s.%s # SKIP %s\n", c->n, t->suite, cur_name,
 			    skip_reason);
-		(*skip)++;
+		c->skip++;
 	} else {
-		cons_printf("ok %d %s.%s\n", n, t->suite, t->name);
-		(*pass)++;
+		cons_printf("ok %d %s.%s\n", c->n, t->suite, cur_name);
+		c->pass++;
 	}
 	current = NULL;
+	cur_row = NULL;
+}
+
+/* Every row of `t` (or the case once). */
+static void run_case(const struct ktest *t, const struct ktest_suite *f,
+		     int suite_rc, struct tally *c)
+{
+	if (!t->rows) {
+		run_one(t, NULL, f, suite_rc, c);
+		return;
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		run_one(t, (const char *)t->rows + i * t->row_size, f, suite_rc,
+			c);
+}
+
+/*
+ * The selected cases in section order.  A suite's suite_init/suite_exit
+ * bracket each run of its consecutive cases (a suite spread over several
+ * files is normally one run: they link one after the other).
+ */
+static void run_selected(const char *filter, struct tally *c)
+{
+	const struct ktest_suite *f = NULL;
+	const char *suite = NULL;
+	int suite_rc = 0;
+
+	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
+		if (!selected(filter, t->suite))
+			continue;
+		if (!suite || strcmp(suite, t->suite)) {
+			if (f && f->suite_exit && !suite_rc)
+				f->suite_exit();
+			suite = t->suite;
+			f = fixtures(suite);
+			suite_rc = f && f->suite_init ? f->suite_init() : 0;
+		}
+		run_case(t, f, suite_rc, c);
+	}
+	if (f && f->suite_exit && !suite_rc)
+		f->suite_exit();
 }
 
 enum ktest_verdict ktest_run(const char *filter, int cmdline_errors)
 {
-	const struct ktest *t;
-	int total = 0, n = 0, pass = 0, fail = 0, skip = 0;
+	struct tally c = {0};
+	int total = 0;
 	int errors = cmdline_errors;
 	enum ktest_verdict v;
 
 	cons_printf("KTAP version 1\n");
 	errors += check_filter(filter);
-	for (t = __start_ktests; t < __stop_ktests; t++)
-		total += selected(filter, t->suite);
-	cons_printf("1..%d\n", total);
-	for (t = __start_ktests; t < __stop_ktests; t++)
+	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++)
 		if (selected(filter, t->suite))
-			run_one(t, ++n, &pass, &fail, &skip);
-	cons_printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
+			total += ntests(t);
+	cons_printf("1..%d\n", total);
+	run_selected(filter, &c);
+	cons_printf("%d passed, %d failed, %d skipped\n", c.pass, c.fail,
+		    c.skip);
 	if (errors)
 		v = KTEST_ERROR;
-	else if (fail)
+	else if (c.fail)
 		v = KTEST_FAILURE;
-	else if (!pass)
+	else if (!c.pass)
 		v = KTEST_SKIP;
 	else
 		v = KTEST_SUCCESS;

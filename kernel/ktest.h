@@ -4,6 +4,21 @@
  * command line and prints KTAP version 1.  Expectations record a failure
  * and continue; KT_ASSERT records and leaves the test.  The same macros and
  * runner drive the host unit tests (tests/host/).
+ *
+ * KUnit's shape, written for this runner:
+ * - KTEST_SUITE(suite, .init = f, .exit = g, .suite_init = h, .suite_exit
+ *   = i) gives a suite its fixtures (any may be left out).  init runs
+ *   before each case (each row of a KTEST_PARAM case), exit after it, also
+ *   when KT_ASSERT or KT_SKIP left it early; an init that returns nonzero
+ *   fails that case, which does not run (nor exit).  suite_init runs before
+ *   the first case of a run of the suite's cases, suite_exit after its
+ *   last; a suite_init that fails fails each of those cases.  .by_name =
+ *   true leaves the suite out of "all".
+ * - KTEST_PARAM(suite, case, rows) is one test body run once per row of
+ *   the array `rows`, whose element type starts with `const char *name`.
+ *   Each row is a numbered test of its own in the plan, named
+ *   suite.<row name> (so the scenario tables name a row as a case);
+ *   ktest_param() is the running row.
  */
 #ifndef KERNEL_KTEST_H
 #define KERNEL_KTEST_H
@@ -14,14 +29,41 @@ struct ktest {
 	const char *suite;
 	const char *name;
 	void (*fn)(void);
+	/* KTEST_PARAM: the rows, how many, and the size of one. */
+	const void *rows;
+	size_t nrows, row_size;
 };
 
-#define KTEST(suite, case)                                                     \
+struct ktest_suite {
+	const char *name;
+	int (*suite_init)(void);
+	void (*suite_exit)(void);
+	int (*init)(void);
+	void (*exit)(void);
+	/* Left out of "all": runs only when the filter names it. */
+	bool by_name;
+};
+
+#define KTEST_DESC(suite, case, ...)                                           \
 	static void ktest_fn_##suite##_##case (void);                          \
 	static const struct ktest ktest_desc_##suite##_##case __used           \
-	    __no_reorder __section("ktests")                                   \
-		__aligned(8) = {#suite, #case, ktest_fn_##suite##_##case};     \
+	    __no_reorder __section("ktests") __aligned(8) = {                  \
+		#suite, #case, ktest_fn_##suite##_##case, __VA_ARGS__};        \
 	static void ktest_fn_##suite##_##case (void)
+
+#define KTEST(suite, case) KTEST_DESC(suite, case, NULL, 0, 0)
+
+#define KTEST_PARAM(suite, case, rows)                                         \
+	_Static_assert(offsetof(__typeof__((rows)[0]), name) == 0,             \
+		       "KTEST_PARAM rows start with const char *name");        \
+	KTEST_DESC(suite, case, rows, ARRAY_SIZE(rows), sizeof((rows)[0]))
+
+#define KTEST_SUITE(suite, ...)                                                \
+	static const struct ktest_suite ktest_suite_##suite __used __section(  \
+	    "ktest_suites") __aligned(8) = {.name = #suite, __VA_ARGS__}
+
+/* The row of the running KTEST_PARAM case (NULL in a plain case). */
+const void *ktest_param(void);
 
 enum ktest_verdict {
 	KTEST_SUCCESS = 0,

@@ -148,10 +148,20 @@ def grep_all(tops, exts=('.c', '.h')):
     return '\n'.join(open(p, errors='replace').read() for p in source_files(tops, exts))
 
 
+def ktest_declared(suite, case, texts):
+    """KTEST(suite, case), or the row named case of a KTEST_PARAM(suite, ...)
+    table in the same file (kernel/ktest.h: each row is the test suite.<row>)."""
+    plain = re.compile(r'\bKTEST\w*\(\s*%s\s*,\s*%s\s*[,)]' % (suite, case))
+    param = re.compile(r'\bKTEST_PARAM\(\s*%s\s*,' % suite)
+    row = re.compile(r'\{\s*"%s"\s*,' % re.escape(case))
+    return any(plain.search(t) or (param.search(t) and row.search(t)) for t in texts)
+
+
 def check(advs):
     errs = []
     err = lambda a, msg: errs.append('%s: %s' % (a.path, msg))  # noqa: E731
-    guest_src = grep_all(['tests/guest', 'kernel', 'drivers'])
+    guest_texts = [open(p, errors='replace').read()
+                   for p in source_files(['tests/guest', 'kernel', 'drivers'])]
     linux_init = open(os.path.join(XEN_DIR, 'linux', 'init')).read()
     host_src = grep_all(['tests/host', 'tests/peer'])
     code_src = grep_all(['kernel', 'drivers', 'arch', 'lib', 'boot'])
@@ -203,7 +213,7 @@ def check(advs):
             if suite == 'linux':
                 found = re.search(r'\b%s\b' % re.escape(t), linux_init)
             else:
-                found = re.search(r'\bKTEST\w*\(\s*%s\s*,\s*%s\s*[,)]' % (suite, case), guest_src)
+                found = ktest_declared(suite, case, guest_texts)
             if not found:
                 err(a, 'tests: %s is declared nowhere (KTEST(%s, %s) in tests/guest/)'
                     % (t, suite, case))

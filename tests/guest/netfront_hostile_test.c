@@ -48,73 +48,56 @@ static void expect_broken(const struct netfront_stats *st,
 		   s->broken_reason);
 }
 
-KTEST(netfront, bad_id_rejected)
+/*
+ * One bad answer that must break the device, one row per hostile mode
+ * (netfront.expect=<mode>): how many TX frames are answered well before
+ * the bad one (-1: none sent, the bad answer is an RX one at connect), the
+ * reason, the TX requests still in flight, and the packets that may have
+ * been counted (-1: not checked).
+ */
+struct bad_answer {
+	const char *name;
+	const char *mode;
+	int answered_first;
+	enum netfront_err kind;
+	uint32_t inflight;
+	int tx_packets;
+};
+
+static const struct bad_answer bad_answers[] = {
+    /* The 1st TX packet answered with id RING_SIZE. */
+    {"bad_id_rejected", "bad-id", 0, NETFRONT_ERR_BAD_ID, 1, -1},
+    {"bad_status_rejected", "bad-status", 0, NETFRONT_ERR_BAD_STATUS, 1, 0},
+    /* The 1st RX answer (at connect): offset 4000, length 200. */
+    {"rx_bounds_rejected", "rx-overflow", -1, NETFRONT_ERR_RX_BOUNDS, 0, -1},
+    /* After the 1st TX batch: rsp_prod = real + RING_SIZE + 1. */
+    {"prod_overflow_detected", "prod-jump", 0, NETFRONT_ERR_PROD_OVERFLOW, 1,
+     0},
+    /* The 2nd TX batch publishes rsp_prod one below the 1st's. */
+    {"prod_rewind_detected", "prod-rewind", 1, NETFRONT_ERR_PROD_REWIND, 1, 1},
+};
+
+KTEST_PARAM(netfront, bad_answer_breaks, bad_answers)
 {
+	const struct bad_answer *b = ktest_param();
 	struct netfront_stats st;
 	struct netfront_state ns;
 
-	NFT_NEED_HOSTILE("bad-id");
+	NFT_NEED_HOSTILE(b->mode);
 	KT_ASSERT(nft_hostile_up() == 0);
-	/* The 1st TX packet answered with id RING_SIZE. */
-	KT_ASSERT(break_after(0, &st, &ns));
-	expect_broken(&st, &ns, NETFRONT_ERR_BAD_ID, 1);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, bad_status_rejected)
-{
-	struct netfront_stats st;
-	struct netfront_state ns;
-
-	NFT_NEED_HOSTILE("bad-status");
-	KT_ASSERT(nft_hostile_up() == 0);
-	KT_ASSERT(break_after(0, &st, &ns));
-	expect_broken(&st, &ns, NETFRONT_ERR_BAD_STATUS, 1);
-	KT_EXPECT_EQ(st.tx_packets, 0);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, rx_bounds_rejected)
-{
-	struct netfront_stats st;
-	struct netfront_state ns;
-
-	NFT_NEED_HOSTILE("rx-overflow");
-	KT_ASSERT(nft_hostile_up() == 0);
-	/* The 1st RX answer (at connect): offset 4000, length 200. */
-	KT_ASSERT(nft_wait_broken(&st, &ns));
-	expect_broken(&st, &ns, NETFRONT_ERR_RX_BOUNDS, 0);
-	/* Nothing delivered, the buffer not recycled. */
-	KT_EXPECT_EQ(st.rx_packets, 0);
-	KT_EXPECT_EQ(st.rx_posted, NETFRONT_RX_TARGET);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, prod_overflow_detected)
-{
-	struct netfront_stats st;
-	struct netfront_state ns;
-
-	NFT_NEED_HOSTILE("prod-jump");
-	KT_ASSERT(nft_hostile_up() == 0);
-	/* After the 1st TX batch: rsp_prod = real + RING_SIZE + 1. */
-	KT_ASSERT(break_after(0, &st, &ns));
-	expect_broken(&st, &ns, NETFRONT_ERR_PROD_OVERFLOW, 1);
-	KT_EXPECT_EQ(st.tx_packets, 0);
-	nft_expect_clean_teardown();
-}
-
-KTEST(netfront, prod_rewind_detected)
-{
-	struct netfront_stats st;
-	struct netfront_state ns;
-
-	NFT_NEED_HOSTILE("prod-rewind");
-	KT_ASSERT(nft_hostile_up() == 0);
-	/* The 2nd TX batch publishes rsp_prod one below the 1st's. */
-	KT_ASSERT(break_after(1, &st, &ns));
-	expect_broken(&st, &ns, NETFRONT_ERR_PROD_REWIND, 1);
-	KT_EXPECT_EQ(st.tx_packets, 1);
+	if (b->answered_first < 0)
+		KT_ASSERT(nft_wait_broken(&st, &ns));
+	else
+		KT_ASSERT(
+		    break_after((unsigned int)b->answered_first, &st, &ns));
+	expect_broken(&st, &ns, b->kind, b->inflight);
+	if (b->tx_packets >= 0)
+		KT_EXPECT_EQ(st.tx_packets, b->tx_packets);
+	if (b->kind == NETFRONT_ERR_RX_BOUNDS) {
+		/* Nothing delivered, the buffer not recycled. */
+		KT_EXPECT_EQ(st.rx_packets, 0);
+		KT_EXPECT_EQ(st.rx_posted, NETFRONT_RX_TARGET);
+	}
 	nft_expect_clean_teardown();
 }
 

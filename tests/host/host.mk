@@ -10,7 +10,7 @@ HOST_TESTS ?= all
 
 # The runner and the console core are what the harness drives.
 HOST_KERNEL_SRCS += kernel/ktest.c kernel/printk.c
-HOST_TEST_SRCS += tests/host/fake_arch_test.c
+HOST_TEST_SRCS += tests/host/fake_arch_test.c tests/host/ktest_test.c
 HOST_GLUE_SRCS += tests/host/main.c tests/host/fake_arch.c \
 	tests/host/fake_kernel.c
 
@@ -25,5 +25,15 @@ $(HOST_BIN): tests/host/check-host-names.sh
 		{ rm -f $@; exit 1; }
 
 # A sanitizer report ends the run (no final line: a crash) and fails make.
+# Then the runner's failing-init path (tests/host/ktest_test.c): the case
+# is "not ok" with the init's code, its body never ran, the run FAILs.
 test-host: $(HOST_BIN)
 	$(Q)UBSAN_OPTIONS=print_stacktrace=1 $(HOST_BIN) $(HOST_TESTS)
+	$(Q)out=$$($(HOST_BIN) ktest_init_fails) && \
+		{ echo "ktest_init_fails: the run passed"; exit 1; }; \
+	echo "$$out" | grep -q '^not ok 1 ktest_init_fails.body_not_run$$' && \
+	echo "$$out" | grep -q 'init: -5$$' && \
+	! echo "$$out" | grep -q 'the body ran' && \
+	echo "$$out" | grep -q '^Test result: FAILURE$$' || \
+		{ echo "ktest_init_fails: want not ok, init: -5, no body:"; \
+		  echo "$$out"; exit 1; }

@@ -13,9 +13,11 @@
 static const uint8_t bcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static uint8_t buf[ETH_FRAME_MAX + 64];
 
+/* Every case runs on a fresh fake netdev. */
+KTEST_SUITE(net_eth, .init = net_fake_setup, .exit = net_fake_teardown);
+
 KTEST(net_eth, runt_and_oversize_dropped)
 {
-	net_fake_setup();
 	memset(buf, 0xff, sizeof(buf));
 	for (size_t len = 0; len < ETH_HLEN; len++)
 		net_fake_input(buf, len);
@@ -25,14 +27,12 @@ KTEST(net_eth, runt_and_oversize_dropped)
 	KT_EXPECT_EQ(net_fake_stats().rx_oversize, 2);
 	KT_EXPECT_EQ(net_fake_stats().rx_frames, 0);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_eth, other_macs_dropped)
 {
 	size_t len;
 
-	net_fake_setup();
 	len = net_fake_icmp_echo(buf, NET_FAKE_OUR_IP, 1, 1, "x", 1);
 	buf[5] ^= 1; /* another unicast MAC */
 	net_fake_input(buf, len);
@@ -48,21 +48,18 @@ KTEST(net_eth, other_macs_dropped)
 	net_fake_input(buf, len);
 	KT_EXPECT_EQ(net_fake_stats().rx_bad_src_mac, 2);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_eth, unknown_type_dropped)
 {
 	size_t len;
 
-	net_fake_setup();
 	len = net_fake_icmp_echo(buf, NET_FAKE_OUR_IP, 1, 1, "x", 1);
 	buf[12] = 0x86; /* IPv6 */
 	buf[13] = 0xdd;
 	net_fake_input(buf, len);
 	KT_EXPECT_EQ(net_fake_stats().rx_unknown_type, 1);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_eth, queue_full_counted)
@@ -70,7 +67,6 @@ KTEST(net_eth, queue_full_counted)
 	size_t len;
 	unsigned int n = 0;
 
-	net_fake_setup();
 	len = net_fake_udp(buf, NET_FAKE_PEER_IP, NET_FAKE_OUR_IP, 1000, 4242,
 			   "q", 1);
 	/* The driver delivers a burst before anyone polls. */
@@ -84,7 +80,6 @@ KTEST(net_eth, queue_full_counted)
 	net_poll();
 	KT_EXPECT_EQ(net_fake_stats().udp_no_port, n - 1);
 	KT_EXPECT_EQ(net_fake_stats().rx_frames, n - 1);
-	net_fake_teardown();
 }
 
 KTEST(net_eth, unregistered_device_dropped)
@@ -92,7 +87,6 @@ KTEST(net_eth, unregistered_device_dropped)
 	struct netdev other = {.name = "other"};
 	size_t len;
 
-	net_fake_setup();
 	len = net_fake_udp(buf, NET_FAKE_PEER_IP, NET_FAKE_OUR_IP, 1, 7, "", 0);
 	netdev_rx(&other, buf, len);
 	KT_EXPECT_EQ(net_fake_stats().rx_no_queue, 1);
@@ -124,12 +118,14 @@ static size_t expected_reply(uint8_t *out, const uint8_t *to_mac,
 	return 42;
 }
 
+/* Every case runs on a fresh fake netdev. */
+KTEST_SUITE(net_arp, .init = net_fake_setup, .exit = net_fake_teardown);
+
 KTEST(net_arp, request_answered_exactly)
 {
 	uint8_t want[64], mac[ETH_ALEN];
 	size_t len;
 
-	net_fake_setup();
 	len = net_fake_arp(buf, 1, NET_FAKE_PEER_MAC, NET_FAKE_PEER_IP,
 			   NET_FAKE_OUR_IP);
 	/* Ethernet padding to 60 bytes must not matter. */
@@ -144,7 +140,6 @@ KTEST(net_arp, request_answered_exactly)
 	/* The requester was learned (RFC 826). */
 	KT_EXPECT_EQ(net_arp_lookup(NET_FAKE_PEER_IP, mac), 0);
 	KT_EXPECT(!memcmp(mac, NET_FAKE_PEER_MAC, ETH_ALEN));
-	net_fake_teardown();
 }
 
 KTEST(net_arp, malformed_dropped)
@@ -162,7 +157,6 @@ KTEST(net_arp, malformed_dropped)
 	};
 	size_t len;
 
-	net_fake_setup();
 	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 		len = net_fake_arp(buf, 1, NET_FAKE_PEER_MAC, NET_FAKE_PEER_IP,
 				   NET_FAKE_OUR_IP);
@@ -176,7 +170,6 @@ KTEST(net_arp, malformed_dropped)
 		net_fake_input(buf, l);
 	KT_EXPECT_EQ(net_fake_stats().arp_bad, ARRAY_SIZE(bad) + 28);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_arp, bad_senders_refused)
@@ -184,7 +177,6 @@ KTEST(net_arp, bad_senders_refused)
 	uint8_t mac[ETH_ALEN], group[ETH_ALEN] = {0x01, 0, 0x5e, 0, 0, 1};
 	size_t len;
 
-	net_fake_setup();
 	/* Someone claims our address. */
 	len = net_fake_arp(buf, 1, NET_FAKE_PEER_MAC, NET_FAKE_OUR_IP,
 			   NET_FAKE_OUR_IP);
@@ -209,7 +201,6 @@ KTEST(net_arp, bad_senders_refused)
 	KT_EXPECT_EQ(net_fake_stats().arp_not_for_us, 1);
 	KT_EXPECT_EQ(net_arp_lookup(NET_FAKE_PEER_IP, mac), -ENOENT);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_arp, probe_answered)
@@ -217,20 +208,17 @@ KTEST(net_arp, probe_answered)
 	uint8_t mac[ETH_ALEN];
 	size_t len;
 
-	net_fake_setup();
 	/* RFC 5227 probe: sender address 0.  Defend, learn nothing. */
 	len = net_fake_arp(buf, 1, NET_FAKE_PEER_MAC, 0, NET_FAKE_OUR_IP);
 	net_fake_input(buf, len);
 	KT_EXPECT_EQ(net_fake.nframes, 1);
 	KT_EXPECT_EQ(net_arp_lookup(0, mac), -ENOENT);
-	net_fake_teardown();
 }
 
 KTEST(net_arp, announce_when_up)
 {
 	struct arp_pkt *a;
 
-	net_fake_setup();
 	netdev_unregister(&net_fake.dev);
 	netdev_register(&net_fake.dev);
 	net_poll();
@@ -244,7 +232,6 @@ KTEST(net_arp, announce_when_up)
 	/* Once only. */
 	net_poll();
 	KT_EXPECT_EQ(net_fake.nframes, 1);
-	net_fake_teardown();
 }
 
 KTEST(net_arp, resolve_then_send_waiting_frame)
@@ -253,7 +240,6 @@ KTEST(net_arp, resolve_then_send_waiting_frame)
 	uint8_t mac[ETH_ALEN];
 	size_t len;
 
-	net_fake_setup();
 	KT_EXPECT_EQ(net_udp_send(NET_FAKE_PEER_IP, 5000, 6000, "hello", 5), 0);
 	KT_ASSERT(net_fake.nframes == 1);
 	a = (struct arp_pkt *)(net_fake.frame[0] + ETH_HLEN);
@@ -275,12 +261,10 @@ KTEST(net_arp, resolve_then_send_waiting_frame)
 	/* Known now: the next one goes straight out. */
 	KT_EXPECT_EQ(net_udp_send(NET_FAKE_PEER_IP, 5000, 6000, "again", 5), 0);
 	KT_EXPECT_EQ(net_fake.nframes, 3);
-	net_fake_teardown();
 }
 
 KTEST(net_arp, retries_then_gives_up)
 {
-	net_fake_setup();
 	KT_EXPECT_EQ(net_udp_send(NET_FAKE_PEER_IP, 1, 2, "a", 1), 0);
 	/* A newer frame replaces the waiting one. */
 	KT_EXPECT_EQ(net_udp_send(NET_FAKE_PEER_IP, 1, 2, "b", 1), 0);
@@ -301,7 +285,6 @@ KTEST(net_arp, retries_then_gives_up)
 	KT_EXPECT_EQ(net_fake.nframes, 3);
 	KT_EXPECT_EQ(net_fake_stats().arp_unresolved, 1);
 	KT_EXPECT_EQ(net_fake_stats().arp_pending_dropped, 2);
-	net_fake_teardown();
 }
 
 KTEST(net_arp, entries_expire_and_evict)
@@ -309,7 +292,6 @@ KTEST(net_arp, entries_expire_and_evict)
 	uint8_t mac[ETH_ALEN], m[ETH_ALEN];
 	size_t len;
 
-	net_fake_setup();
 	memcpy(m, NET_FAKE_PEER_MAC, ETH_ALEN);
 	/* 17 neighbours ask for us: the cache keeps 16. */
 	for (unsigned int i = 1; i <= 17; i++) {
@@ -329,7 +311,6 @@ KTEST(net_arp, entries_expire_and_evict)
 	net_poll();
 	KT_EXPECT_EQ(net_fake_stats().arp_expired, 16);
 	KT_EXPECT_EQ(net_arp_lookup(NET_IP(192, 0, 2, 27), mac), -ENOENT);
-	net_fake_teardown();
 }
 
 KTEST(net_arp, merge_updates_known_entry)
@@ -337,7 +318,6 @@ KTEST(net_arp, merge_updates_known_entry)
 	uint8_t mac[ETH_ALEN], moved[ETH_ALEN] = {0x00, 0x16, 0x3e, 1, 2, 3};
 	size_t len;
 
-	net_fake_setup();
 	len = net_fake_arp(buf, 1, NET_FAKE_PEER_MAC, NET_FAKE_PEER_IP,
 			   NET_FAKE_OUR_IP);
 	net_fake_input(buf, len);
@@ -346,7 +326,6 @@ KTEST(net_arp, merge_updates_known_entry)
 	net_fake_input(buf, len);
 	KT_EXPECT_EQ(net_arp_lookup(NET_FAKE_PEER_IP, mac), 0);
 	KT_EXPECT(!memcmp(mac, moved, ETH_ALEN));
-	net_fake_teardown();
 }
 
 /*
@@ -358,7 +337,6 @@ KTEST(net_eth, runt_padding_is_zero)
 {
 	size_t len = NET_IP_PAYLOAD_OFF + UDP_HLEN + 1;
 
-	net_fake_setup();
 	net_fake_input(buf, net_fake_arp(buf, 2, NET_FAKE_PEER_MAC,
 					 NET_FAKE_PEER_IP, NET_FAKE_OUR_IP));
 	memset(net_tx_frame(), 0xc5, ETH_FRAME_MAX);
@@ -372,5 +350,4 @@ KTEST(net_eth, runt_padding_is_zero)
 	KT_ASSERT(net_fake.nframes == 2);
 	KT_EXPECT_EQ(net_fake.len[1], ETH_ZLEN);
 	KT_EXPECT(net_fake_pad_zero(net_fake.frame[1], 42, ETH_ZLEN));
-	net_fake_teardown();
 }

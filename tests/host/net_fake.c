@@ -54,7 +54,7 @@ void net_fake_clear(void)
 	net_fake.nframes = 0;
 }
 
-void net_fake_setup(void)
+int net_fake_setup(void)
 {
 	memset(&net_fake, 0, sizeof(net_fake));
 	net_fake.dev.name = "fake0";
@@ -71,6 +71,7 @@ void net_fake_setup(void)
 	net_poll(); /* the gratuitous ARP */
 	net_fake_clear();
 	net_reset();
+	return 0;
 }
 
 void net_fake_teardown(void)

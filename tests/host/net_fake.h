@@ -32,9 +32,10 @@ extern struct net_fake net_fake;
 
 /*
  * Reset the stack, register the fake (up), set our address, poll the
- * gratuitous ARP out and forget it.  Pair with net_fake_teardown().
+ * gratuitous ARP out and forget it.  Pair with net_fake_teardown().  A
+ * suite's fixture (KTEST_SUITE .init/.exit): 0, it asserts what it needs.
  */
-void net_fake_setup(void);
+int net_fake_setup(void);
 void net_fake_teardown(void);
 /* Forget the captured frames. */
 void net_fake_clear(void);

@@ -35,21 +35,21 @@ static void expect_dropped(size_t len)
 	KT_EXPECT_EQ(net_fake_stats().icmp_rx, 0);
 }
 
+/* Every case runs on a fresh fake netdev. */
+KTEST_SUITE(net_ip, .init = net_fake_setup, .exit = net_fake_teardown);
+
 KTEST(net_ip, truncated_header_dropped)
 {
-	net_fake_setup();
 	echo(1, 0);
 	for (size_t l = ETH_HLEN; l < ETH_HLEN + IPV4_HLEN; l++)
 		expect_dropped(l);
 	KT_EXPECT_EQ(net_fake_stats().ip_truncated, IPV4_HLEN);
-	net_fake_teardown();
 }
 
 KTEST(net_ip, bad_version_and_ihl_dropped)
 {
 	size_t len;
 
-	net_fake_setup();
 	len = echo(1, 4);
 	net_fake_iph(buf)->ver_ihl = 0x65;
 	net_fake_ip_csum(buf);
@@ -65,7 +65,6 @@ KTEST(net_ip, bad_version_and_ihl_dropped)
 	net_fake_iph(buf)->ver_ihl = 0x4f;
 	expect_dropped(len);
 	KT_EXPECT_EQ(net_fake_stats().ip_bad_ihl, 6);
-	net_fake_teardown();
 }
 
 KTEST(net_ip, bad_total_length_dropped)
@@ -73,7 +72,6 @@ KTEST(net_ip, bad_total_length_dropped)
 	static const uint16_t lens[] = {0, 19, 20 + 8 + 4 + 1, 0xffff, 0x8000};
 	size_t len;
 
-	net_fake_setup();
 	for (unsigned int i = 0; i < ARRAY_SIZE(lens); i++) {
 		len = echo(1, 4);
 		net_fake_iph(buf)->tot_len = net_be16(lens[i]);
@@ -87,14 +85,12 @@ KTEST(net_ip, bad_total_length_dropped)
 	net_fake_ip_csum(buf);
 	expect_dropped(len);
 	KT_EXPECT_EQ(net_fake_stats().ip_bad_len, ARRAY_SIZE(lens) + 1);
-	net_fake_teardown();
 }
 
 KTEST(net_ip, bad_checksum_dropped)
 {
 	size_t len;
 
-	net_fake_setup();
 	len = echo(1, 4);
 	net_fake_iph(buf)->csum ^= net_be16(1);
 	expect_dropped(len);
@@ -102,7 +98,6 @@ KTEST(net_ip, bad_checksum_dropped)
 	net_fake_iph(buf)->ttl--; /* changed after the checksum */
 	expect_dropped(len);
 	KT_EXPECT_EQ(net_fake_stats().ip_bad_csum, 2);
-	net_fake_teardown();
 }
 
 KTEST(net_ip, fragments_dropped)
@@ -111,7 +106,6 @@ KTEST(net_ip, fragments_dropped)
 					0x1fff, 0x6000, 0x4001};
 	size_t len;
 
-	net_fake_setup();
 	for (unsigned int i = 0; i < ARRAY_SIZE(frag); i++) {
 		len = echo(1, 4);
 		net_fake_iph(buf)->frag_off = net_be16(frag[i]);
@@ -125,20 +119,17 @@ KTEST(net_ip, fragments_dropped)
 	net_fake_ip_csum(buf);
 	net_fake_input(buf, len);
 	KT_EXPECT_EQ(net_fake.nframes, 1);
-	net_fake_teardown();
 }
 
 KTEST(net_ip, ttl_zero_dropped)
 {
 	size_t len;
 
-	net_fake_setup();
 	len = echo(1, 4);
 	net_fake_iph(buf)->ttl = 0;
 	net_fake_ip_csum(buf);
 	expect_dropped(len);
 	KT_EXPECT_EQ(net_fake_stats().ip_ttl_zero, 1);
-	net_fake_teardown();
 }
 
 KTEST(net_ip, addresses_checked)
@@ -150,7 +141,6 @@ KTEST(net_ip, addresses_checked)
 	    NET_IP(255, 255, 255, 255)};
 	size_t len;
 
-	net_fake_setup();
 	len = echo(1, 4);
 	net_fake_iph(buf)->daddr = net_be32(NET_IP(192, 0, 2, 3));
 	net_fake_ip_csum(buf);
@@ -163,20 +153,17 @@ KTEST(net_ip, addresses_checked)
 		expect_dropped(len);
 	}
 	KT_EXPECT_EQ(net_fake_stats().ip_bad_src, ARRAY_SIZE(bad_src));
-	net_fake_teardown();
 }
 
 KTEST(net_ip, unknown_protocol_counted)
 {
 	size_t len;
 
-	net_fake_setup();
 	len =
 	    net_fake_ipv4(buf, NET_FAKE_PEER_IP, NET_FAKE_OUR_IP, 6, "tcp?", 4);
 	net_fake_input(buf, len);
 	KT_EXPECT_EQ(net_fake_stats().ip_unknown_proto, 1);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 /*
@@ -216,13 +203,15 @@ static void check_reply(const uint8_t *req, size_t req_len, const uint8_t *rep,
 		     (uint16_t) ~(rp[2] << 8 | rp[3]));
 }
 
+/* Every case runs on a fresh fake netdev. */
+KTEST_SUITE(net_icmp, .init = net_fake_setup, .exit = net_fake_teardown);
+
 KTEST(net_icmp, echo_answered_byte_for_byte)
 {
 	static const size_t sizes[] = {0,  1,  2,    3,	   55,
 				       56, 57, 1000, 1471, NET_ICMP_MAX_DATA};
 	size_t len;
 
-	net_fake_setup();
 	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
 		net_fake_clear();
 		len = echo((uint16_t)i, sizes[i]);
@@ -231,14 +220,12 @@ KTEST(net_icmp, echo_answered_byte_for_byte)
 		check_reply(buf, len, net_fake.frame[0], net_fake.len[0]);
 	}
 	KT_EXPECT_EQ(net_fake_stats().icmp_echo_answered, ARRAY_SIZE(sizes));
-	net_fake_teardown();
 }
 
 KTEST(net_icmp, padded_frame_and_options)
 {
 	size_t len;
 
-	net_fake_setup();
 	/* A 28-byte packet in a frame padded to 60 bytes. */
 	len = echo(9, 0);
 	memset(buf + len, 0xee, 60 - len);
@@ -257,14 +244,12 @@ KTEST(net_icmp, padded_frame_and_options)
 	net_fake_input(buf, len + 4);
 	KT_ASSERT(net_fake.nframes == 1);
 	check_reply(buf, len + 4, net_fake.frame[0], net_fake.len[0]);
-	net_fake_teardown();
 }
 
 KTEST(net_icmp, bad_messages_dropped)
 {
 	size_t len;
 
-	net_fake_setup();
 	len = echo(1, 8);
 	buf[len - 1] ^= 0x40; /* data changed after the checksum */
 	net_fake_input(buf, len);
@@ -288,14 +273,12 @@ KTEST(net_icmp, bad_messages_dropped)
 	net_fake_input(buf, len);
 	KT_EXPECT_EQ(net_fake_stats().icmp_other, 1);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_icmp, echo_request_sent)
 {
 	struct icmp_hdr *h;
 
-	net_fake_setup();
 	net_fake_input(buf, net_fake_arp(buf, 2, NET_FAKE_PEER_MAC,
 					 NET_FAKE_PEER_IP, NET_FAKE_OUR_IP));
 	KT_EXPECT_EQ(net_icmp_echo_send(NET_FAKE_PEER_IP, 3, 4, "ping", 4), 0);
@@ -305,7 +288,6 @@ KTEST(net_icmp, echo_request_sent)
 	KT_EXPECT_EQ(net_be16(h->id), 3);
 	KT_EXPECT_EQ(net_be16(h->seq), 4);
 	KT_EXPECT_EQ(csum_compute(h, ICMP_HLEN + 4), 0);
-	net_fake_teardown();
 }
 
 KTEST(net_csum, words_match_lib)

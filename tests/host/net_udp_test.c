@@ -49,11 +49,13 @@ static void check_echo(const uint8_t *rep, size_t rep_len, size_t len)
 	KT_EXPECT(!memcmp(rep + NET_IP_PAYLOAD_OFF + UDP_HLEN, data, len));
 }
 
+/* Every case runs on a fresh fake netdev. */
+KTEST_SUITE(net_udp, .init = net_fake_setup, .exit = net_fake_teardown);
+
 KTEST(net_udp, echo_every_size)
 {
 	size_t len;
 
-	net_fake_setup();
 	for (size_t n = 0; n <= NET_UDP_MAX_PAYLOAD; n++) {
 		net_fake_clear();
 		len = dgram(40000, NET_ECHO_PORT, n);
@@ -64,20 +66,17 @@ KTEST(net_udp, echo_every_size)
 			break;
 	}
 	KT_EXPECT_EQ(net_fake_stats().udp_echoed, NET_UDP_MAX_PAYLOAD + 1);
-	net_fake_teardown();
 }
 
 KTEST(net_udp, zero_checksum_accepted)
 {
 	size_t len;
 
-	net_fake_setup();
 	len = dgram(40000, NET_ECHO_PORT, 10);
 	udph(buf)->csum = 0;
 	net_fake_input(buf, len);
 	KT_ASSERT(net_fake.nframes == 1);
 	check_echo(net_fake.frame[0], net_fake.len[0], 10);
-	net_fake_teardown();
 }
 
 KTEST(net_udp, bad_datagrams_dropped)
@@ -85,7 +84,6 @@ KTEST(net_udp, bad_datagrams_dropped)
 	static const uint16_t bad_len[] = {0, 7, 8 + 10 + 1, 0xffff};
 	size_t len;
 
-	net_fake_setup();
 	len = dgram(40000, NET_ECHO_PORT, 10);
 	buf[len - 1] ^= 1;
 	net_fake_input(buf, len);
@@ -105,14 +103,12 @@ KTEST(net_udp, bad_datagrams_dropped)
 	net_fake_input(buf, dgram(40000, 4444, 3));
 	KT_EXPECT_EQ(net_fake_stats().udp_no_port, 1);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_udp, shorter_udp_length_trims)
 {
 	size_t len;
 
-	net_fake_setup();
 	/* UDP says 8 + 4 inside a 10-byte payload: the tail is ignored. */
 	len = dgram(40000, NET_ECHO_PORT, 10);
 	udph(buf)->len = net_be16(UDP_HLEN + 4);
@@ -120,14 +116,12 @@ KTEST(net_udp, shorter_udp_length_trims)
 	net_fake_input(buf, len);
 	KT_ASSERT(net_fake.nframes == 1);
 	check_echo(net_fake.frame[0], net_fake.len[0], 4);
-	net_fake_teardown();
 }
 
 KTEST(net_udp, echo_not_to_broadcast_or_port_zero)
 {
 	size_t len;
 
-	net_fake_setup();
 	for (size_t i = 0; i < 4; i++)
 		data[i] = 1;
 	len = net_fake_udp(buf, NET_FAKE_PEER_IP, NET_IP(192, 0, 2, 255), 40000,
@@ -138,7 +132,6 @@ KTEST(net_udp, echo_not_to_broadcast_or_port_zero)
 	KT_EXPECT_EQ(net_fake_stats().udp_delivered, 2);
 	KT_EXPECT_EQ(net_fake_stats().udp_echoed, 0);
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 struct rx_seen {
@@ -167,7 +160,6 @@ KTEST(net_udp, bind_deliver_unbind)
 	struct rx_seen seen = {0};
 	unsigned int bound = 0;
 
-	net_fake_setup();
 	KT_EXPECT_EQ(net_udp_bind(9000, record_rx, &seen), 0);
 	KT_EXPECT_EQ(net_udp_bind(9000, record_rx, &seen), -EADDRINUSE);
 	KT_EXPECT_EQ(net_udp_bind(NET_ECHO_PORT, record_rx, &seen),
@@ -197,7 +189,6 @@ KTEST(net_udp, bind_deliver_unbind)
 
 KTEST(net_udp, send_errors)
 {
-	net_fake_setup();
 	KT_EXPECT_EQ(
 	    net_udp_send(NET_FAKE_PEER_IP, 1, 2, data, NET_UDP_MAX_PAYLOAD + 1),
 	    -EMSGSIZE);
@@ -211,12 +202,10 @@ KTEST(net_udp, send_errors)
 	KT_EXPECT_EQ(net_fake_stats().tx_no_dev, 1);
 	net_fake.dev.up = true;
 	KT_EXPECT_EQ(net_fake.nframes, 0);
-	net_fake_teardown();
 }
 
 KTEST(net_udp, driver_ring_full)
 {
-	net_fake_setup();
 	net_fake_input(buf, net_fake_arp(buf, 2, NET_FAKE_PEER_MAC,
 					 NET_FAKE_PEER_IP, NET_FAKE_OUR_IP));
 	/* Busy a few times: the stack reaps (poll) and retries. */
@@ -235,7 +224,6 @@ KTEST(net_udp, driver_ring_full)
 		     -ENETDOWN);
 	KT_EXPECT_EQ(net_fake_stats().tx_errors, 1);
 	KT_EXPECT_EQ(net_fake_stats().tx_frames, 1);
-	net_fake_teardown();
 }
 
 KTEST(net_config, cidr_parsing)

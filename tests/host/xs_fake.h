@@ -50,6 +50,8 @@ extern struct xenstore_domain_interface xs_fake_page;
  */
 int xs_fake_setup(XENSTORE_RING_IDX start);
 void xs_fake_teardown(void);
+/* xs_fake_setup(0): a suite's init (KTEST_SUITE), xs_fake_teardown its exit. */
+int xs_fake_init(void);
 
 /* Queue raw bytes for the response ring. */
 void xs_fake_put_raw(const void *p, size_t len);

@@ -144,6 +144,11 @@ int xs_fake_setup(XENSTORE_RING_IDX start)
 	return xs_attach(&xs_fake_page, &fake_transport);
 }
 
+int xs_fake_init(void)
+{
+	return xs_fake_setup(0);
+}
+
 void xs_fake_teardown(void)
 {
 	xs_detach();

@@ -11,9 +11,11 @@
 
 static char buf[XENSTORE_PAYLOAD_MAX + 1];
 
+/* Every case runs on a fresh fake xenstore (also xs_host_watch.c). */
+KTEST_SUITE(xs_host, .init = xs_fake_init, .exit = xs_fake_teardown);
+
 KTEST(xs_host, read_write_rm)
 {
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/a", "hello"), 0);
 	KT_EXPECT_EQ(xs_read(XS_TXN_NIL, "data/a", buf, sizeof(buf)), 5);
 	KT_EXPECT(!strcmp(buf, "hello"));
@@ -27,14 +29,12 @@ KTEST(xs_host, read_write_rm)
 	KT_EXPECT_EQ(xs_read(XS_TXN_NIL, "", buf, sizeof(buf)), -EINVAL);
 	KT_EXPECT_EQ(xs_read(XS_TXN_NIL, "name", buf, sizeof(buf)), 5);
 	KT_EXPECT(xs_connected());
-	xs_fake_teardown();
 }
 
 KTEST(xs_host, read_u64)
 {
 	uint64_t v = 0;
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_read_u64(XS_TXN_NIL, "domid", &v), 0);
 	KT_EXPECT_EQ(v, XS_FAKE_DOMID);
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/n", "12x"), 0);
@@ -51,7 +51,6 @@ KTEST(xs_host, read_u64)
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/n", "18446744073709551615"), 0);
 	KT_EXPECT_EQ(xs_read_u64(XS_TXN_NIL, "data/n", &v), 0);
 	KT_EXPECT(v == UINT64_MAX);
-	xs_fake_teardown();
 }
 
 KTEST(xs_host, directory)
@@ -59,7 +58,6 @@ KTEST(xs_host, directory)
 	unsigned int count = 99;
 	char small[3];
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/d/x", "1"), 0);
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/d/yy/z", "2"), 0);
 	KT_EXPECT_EQ(
@@ -75,7 +73,6 @@ KTEST(xs_host, directory)
 	KT_EXPECT_EQ(
 	    xs_directory(XS_TXN_NIL, "data/none", buf, sizeof(buf), &count),
 	    -ENOENT);
-	xs_fake_teardown();
 }
 
 /* Bigger than the ring both ways, in 7-byte steps across the 2^32 wrap. */
@@ -84,6 +81,8 @@ KTEST(xs_host, split_and_wrap)
 	static char big[3001];
 	struct xs_stats st;
 
+	/* Start again, the rings' indices just below the 32-bit wrap. */
+	xs_fake_teardown();
 	KT_ASSERT(xs_fake_setup(0xfffffff0U) == 0);
 	xs_fake.chunk = 7;
 	for (unsigned int i = 0; i < sizeof(big) - 1; i++)
@@ -98,27 +97,23 @@ KTEST(xs_host, split_and_wrap)
 	xs_get_stats(&st);
 	KT_EXPECT_EQ(st.malformed + st.resyncs + st.timeouts, 0);
 	KT_EXPECT(xs_fake_page.rsp_prod < 0xfffffff0U); /* it did wrap */
-	xs_fake_teardown();
 }
 
 KTEST(xs_host, request_too_big)
 {
 	static char big[XENSTORE_PAYLOAD_MAX + 2];
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	memset(big, 'x', sizeof(big) - 1);
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/x", big), -E2BIG);
 	KT_EXPECT_EQ(xs_read(XS_TXN_NIL, big, buf, sizeof(buf)), -E2BIG);
 	KT_EXPECT_EQ(xs_fake.requests, 0);
 	KT_EXPECT(xs_connected());
-	xs_fake_teardown();
 }
 
 KTEST(xs_host, timeout_then_stale_reply)
 {
 	struct xs_stats st;
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	xs_fake.silent = true;
 	KT_EXPECT_EQ(xs_read(XS_TXN_NIL, "domid", buf, sizeof(buf)),
 		     -ETIMEDOUT);
@@ -132,7 +127,6 @@ KTEST(xs_host, timeout_then_stale_reply)
 	KT_EXPECT_EQ(st.timeouts, 1);
 	KT_EXPECT_EQ(st.resyncs, 1);
 	KT_EXPECT(xs_connected());
-	xs_fake_teardown();
 }
 
 /* A request torn in half by a stuck consumer leaves the stream unusable. */
@@ -140,13 +134,11 @@ KTEST(xs_host, stuck_request_breaks)
 {
 	static char big[2000];
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	memset(big, 'y', sizeof(big) - 1);
 	xs_fake.stall_requests = true;
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/x", big), -EIO);
 	KT_EXPECT(!xs_connected());
 	KT_EXPECT_EQ(xs_read(XS_TXN_NIL, "domid", buf, sizeof(buf)), -EIO);
-	xs_fake_teardown();
 }
 
 /* A request that never got into a full ring is only a timeout. */
@@ -155,7 +147,6 @@ KTEST(xs_host, full_ring_timeout)
 	static char fill[XENSTORE_RING_SIZE - 16 - 7 + 1];
 	struct xs_stats st;
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	xs_fake.stall_requests = true;
 	/* Header, "data/x\0" and this value fill the ring exactly. */
 	memset(fill, 'z', sizeof(fill) - 1);
@@ -170,5 +161,4 @@ KTEST(xs_host, full_ring_timeout)
 	xs_get_stats(&st);
 	KT_EXPECT_EQ(st.timeouts, 2);
 	KT_EXPECT_EQ(st.resyncs, 1);
-	xs_fake_teardown();
 }

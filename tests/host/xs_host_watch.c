@@ -36,7 +36,6 @@ KTEST(xs_host, watch_fires_and_stops)
 {
 	struct seen s = {0};
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_watch("data/w", "tok", record, &s), 0);
 	/* The initial event is delivered before xs_watch returns. */
 	KT_EXPECT_EQ(s.calls, 1);
@@ -53,7 +52,6 @@ KTEST(xs_host, watch_fires_and_stops)
 	KT_EXPECT_EQ(xs_watch_wait(1000), -ETIMEDOUT);
 	KT_EXPECT_EQ(s.calls, 2);
 	KT_EXPECT_EQ(xs_unwatch("data/w", "tok"), -ENOENT);
-	xs_fake_teardown();
 }
 
 KTEST(xs_host, watch_limits)
@@ -62,7 +60,6 @@ KTEST(xs_host, watch_limits)
 	struct seen s = {0};
 	char tok[16];
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	memset(longp, 'p', sizeof(longp) - 1);
 	KT_EXPECT_EQ(xs_watch(longp, "t", record, &s), -E2BIG);
 	KT_EXPECT_EQ(xs_watch("", "t", record, &s), -EINVAL);
@@ -76,14 +73,12 @@ KTEST(xs_host, watch_limits)
 	KT_EXPECT_EQ(xs_unwatch("data/b", "t0"), -ENOENT);
 	KT_EXPECT_EQ(xs_unwatch("data/a", "t0"), 0);
 	KT_EXPECT_EQ(xs_watch("data/b", "more", record, &s), 0);
-	xs_fake_teardown();
 }
 
 KTEST(xs_host, callback_makes_requests)
 {
 	struct seen a = {.reenter = true}, b = {.reenter = true};
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_watch("data/a", "a", record, &a), 0);
 	KT_EXPECT_EQ(xs_watch("data", "b", record, &b), 0);
 	KT_EXPECT_EQ(a.read_rc, 1);
@@ -93,7 +88,6 @@ KTEST(xs_host, callback_makes_requests)
 	KT_EXPECT_EQ(a.calls, 1);
 	KT_EXPECT_EQ(b.calls, 1);
 	KT_EXPECT_EQ(a.read_rc, 1);
-	xs_fake_teardown();
 }
 
 /* The daemon sends an event ahead of each reply. */
@@ -109,7 +103,6 @@ KTEST(xs_host, event_before_reply)
 	struct seen s = {0};
 	char buf[8];
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_watch("data/e", "e", record, &s), 0);
 	s.calls = 0;
 	xs_fake.hook = event_first;
@@ -117,7 +110,6 @@ KTEST(xs_host, event_before_reply)
 	KT_EXPECT_EQ(xs_read(XS_TXN_NIL, "domid", buf, sizeof(buf)), 1);
 	KT_EXPECT_EQ(s.calls, 1);
 	KT_EXPECT(!strcmp(buf, "7"));
-	xs_fake_teardown();
 }
 
 KTEST(xs_host, transaction_eagain)
@@ -125,7 +117,6 @@ KTEST(xs_host, transaction_eagain)
 	xs_transaction_t t = XS_TXN_NIL;
 	char buf[8];
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/k", "0"), 0);
 	KT_ASSERT(xs_transaction_start(&t) == 0);
 	KT_EXPECT_NE(t, XS_TXN_NIL);
@@ -140,7 +131,6 @@ KTEST(xs_host, transaction_eagain)
 	KT_EXPECT_EQ(xs_transaction_end(t, true), 0);
 	KT_EXPECT(!strcmp(xs_fake_get(XS_FAKE_HOME "/data/k"), "out"));
 	KT_EXPECT_EQ(xs_transaction_end(XS_TXN_NIL, false), -EINVAL);
-	xs_fake_teardown();
 }
 
 struct txn_arg {
@@ -169,7 +159,6 @@ KTEST(xs_host, transact_retries)
 	struct txn_arg a = {.conflicts = 2};
 	struct xs_stats st;
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xs_write(XS_TXN_NIL, "data/k", "0"), 0);
 	KT_EXPECT_EQ(xs_transact(txn_fn, &a, 5), 0);
 	KT_EXPECT_EQ(a.calls, 3);
@@ -185,5 +174,4 @@ KTEST(xs_host, transact_retries)
 	KT_EXPECT_EQ(xs_transact(txn_fn, &a, 5), -ENOSPC);
 	KT_EXPECT_EQ(a.calls, 1);
 	KT_EXPECT(!strcmp(xs_fake_get(XS_FAKE_HOME "/data/k"), "other"));
-	xs_fake_teardown();
 }

@@ -12,11 +12,13 @@
 #define DEV "device/vif/0"
 #define BE  "/local/domain/0/backend/vif/7/0"
 
+/* Every case runs on a fresh fake xenstore. */
+KTEST_SUITE(xs_xenbus, .init = xs_fake_init, .exit = xs_fake_teardown);
+
 KTEST(xs_xenbus, switch_and_read_state)
 {
 	enum xenbus_state st = XenbusStateUnknown;
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(
 	    xenbus_switch_state(XS_TXN_NIL, DEV, XenbusStateInitialising), 0);
 	KT_EXPECT(!strcmp(xs_fake_get(XS_FAKE_HOME "/" DEV "/state"), "1"));
@@ -37,7 +39,6 @@ KTEST(xs_xenbus, switch_and_read_state)
 	KT_EXPECT(
 	    !strcmp(xenbus_state_name(XenbusStateConnected), "Connected"));
 	KT_EXPECT(!strcmp(xenbus_state_name(42), "invalid"));
-	xs_fake_teardown();
 }
 
 KTEST(xs_xenbus, wait_state)
@@ -45,7 +46,6 @@ KTEST(xs_xenbus, wait_state)
 	uint32_t connected = XENBUS_STATE_BIT(XenbusStateConnected);
 	enum xenbus_state st;
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	xs_fake_set(BE "/state", "2");
 	/* Already there: no waiting. */
 	KT_EXPECT_EQ(xenbus_wait_state(BE, XENBUS_STATE_BIT(2), &st, 1000), 0);
@@ -77,7 +77,6 @@ KTEST(xs_xenbus, wait_state)
 				       XS_TIMEOUT_NS),
 		     0);
 	KT_EXPECT_EQ(xs_fake_nr_watches(), 0);
-	xs_fake_teardown();
 }
 
 KTEST(xs_xenbus, read_backend)
@@ -85,7 +84,6 @@ KTEST(xs_xenbus, read_backend)
 	char path[XENBUS_PATH_MAX], tiny[8];
 	domid_t id = 99;
 
-	KT_ASSERT(xs_fake_setup(0) == 0);
 	KT_EXPECT_EQ(xenbus_read_backend(DEV, path, sizeof(path), &id),
 		     -ENOENT);
 	xs_fake_set(XS_FAKE_HOME "/" DEV "/backend", BE);
@@ -111,5 +109,4 @@ KTEST(xs_xenbus, read_backend)
 	KT_EXPECT_EQ(xenbus_read_backend(DEV, path, sizeof(path), &id),
 		     -EPROTO);
 	KT_EXPECT_EQ(id, 0);
-	xs_fake_teardown();
 }
