@@ -92,7 +92,8 @@ PEER_CC ?= $(CC)
 PEER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -fno-common -D_GNU_SOURCE -D__XEN_TOOLS__ \
 	-MMD -MP
-PEER_TEST_CFLAGS := $(PEER_CFLAGS) -O1 $(SANFLAGS)
+# -I.: the unit tests are KTEST suites (kernel/ktest.h, root-relative).
+PEER_TEST_CFLAGS := $(PEER_CFLAGS) -I. -O1 $(SANFLAGS)
 
 # Defined before the fragments: their rules name it as a prerequisite.
 KERNEL := $(O)/kernel.elf

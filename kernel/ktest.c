@@ -38,6 +38,15 @@ void ktest_fail_at(const char *file, int line, const char *fmt, ...)
 	cons_write("\n", 1);
 }
 
+void ktest_expect_streq(const char *file, int line, const char *a_expr,
+			const char *b_expr, const char *a, const char *b)
+{
+	if (!a || !b || strcmp(a, b))
+		ktest_fail_at(file, line,
+			      "expected %s == %s (\"%s\" vs \"%s\")", a_expr,
+			      b_expr, a ? a : "(null)", b ? b : "(null)");
+}
+
 void ktest_skip(const char *reason)
 {
 	cur_skipped = true;

@@ -104,6 +104,12 @@ bool ktest_failed(void);
 				      _ka);                                    \
 	} while (0)
 
+/* Two strings equal (NULL never is): both shown when not. */
+void ktest_expect_streq(const char *file, int line, const char *a_expr,
+			const char *b_expr, const char *a, const char *b);
+#define KT_EXPECT_STREQ(a, b)                                                  \
+	ktest_expect_streq(__FILE__, __LINE__, #a, #b, (a), (b))
+
 #define KT_ASSERT(c)                                                           \
 	do {                                                                   \
 		if (!(c)) {                                                    \

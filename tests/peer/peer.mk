@@ -52,16 +52,21 @@ $(O)/peer/hostile-console: $(call peer_objs,$(HC_SRCS))
 # (fakes stand in), so they run on any host.  Outside $(O)/peer/ so they
 # never reach dom0.
 PEER_TESTS += $(O)/peer-test/test_gh $(O)/peer-test/test_nb
+# The tests are KTEST suites run by the project's own runner, the host
+# harness's objects (kernel/ktest.c and what it prints with, its hosted
+# main(): `test_gh [FILTER]`), so they print the same KTAP as test-host.
+PEER_KTEST_OBJS := $(O)/host/kernel/ktest.o $(O)/host/kernel/printk.o \
+	$(O)/host/lib/string.o $(O)/host/lib/printf.o $(O)/host/tests/host/main.o
 TEST_GH_SRCS := tests/peer/test_gh.c tests/peer/gh.c tests/peer/peer_util.c
 TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/nb_ring.c tests/peer/nb_scenario.c \
 	tests/peer/peer_util.c
 
 peer_test_objs = $(patsubst tests/peer/%.c,$(O)/peer-test/obj/%.o,$(1))
 
-$(O)/peer-test/test_gh: $(call peer_test_objs,$(TEST_GH_SRCS))
+$(O)/peer-test/test_gh: $(call peer_test_objs,$(TEST_GH_SRCS)) $(PEER_KTEST_OBJS)
 	$(Q)$(PEER_CC) $(SANFLAGS) -o $@ $^
 
-$(O)/peer-test/test_nb: $(call peer_test_objs,$(TEST_NB_SRCS))
+$(O)/peer-test/test_nb: $(call peer_test_objs,$(TEST_NB_SRCS)) $(PEER_KTEST_OBJS)
 	$(Q)$(PEER_CC) $(SANFLAGS) -o $@ $^
 
 # (The peers and PEER_TESTS are prerequisites too: top Makefile.)

@@ -8,11 +8,12 @@
  */
 #include "gh.h"
 #include "peer_util.h"
-#include "test_harness.h"
+#include "kernel/ktest.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,104 +213,105 @@ static void setup(long only)
 static void teardown(void)
 {
 	gh_shutdown(&gh);
-	EXPECT(fk.nmaps == 0);
+	KT_EXPECT(fk.nmaps == 0);
 }
 
-static void test_parse_u32(void)
+KTEST(peer_gh, parse_u32)
 {
 	uint32_t v = 7;
 
-	EXPECT(peer_parse_u32("0", 1, 10, &v) == 0 && v == 0);
-	EXPECT(peer_parse_u32("4294967295", 10, UINT32_MAX, &v) == 0 &&
-	       v == UINT32_MAX);
-	EXPECT(peer_parse_u32("4294967296", 10, UINT32_MAX, &v) == -ERANGE);
-	EXPECT(peer_parse_u32("9999999999", 10, UINT32_MAX, &v) == -ERANGE);
-	EXPECT(peer_parse_u32("00000000001", 11, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("", 0, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("-1", 2, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("+1", 2, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32(" 1", 2, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("1\n", 2, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("12\0"
-			      "3",
-			      4, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("0x10", 4, UINT32_MAX, &v) == -EINVAL);
-	EXPECT(peer_parse_u32("32752", 5, 32751, &v) == -ERANGE);
+	KT_EXPECT(peer_parse_u32("0", 1, 10, &v) == 0 && v == 0);
+	KT_EXPECT(peer_parse_u32("4294967295", 10, UINT32_MAX, &v) == 0 &&
+		  v == UINT32_MAX);
+	KT_EXPECT(peer_parse_u32("4294967296", 10, UINT32_MAX, &v) == -ERANGE);
+	KT_EXPECT(peer_parse_u32("9999999999", 10, UINT32_MAX, &v) == -ERANGE);
+	KT_EXPECT(peer_parse_u32("00000000001", 11, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32("", 0, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32("-1", 2, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32("+1", 2, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32(" 1", 2, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32("1\n", 2, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32("12\0"
+				 "3",
+				 4, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32("0x10", 4, UINT32_MAX, &v) == -EINVAL);
+	KT_EXPECT(peer_parse_u32("32752", 5, 32751, &v) == -ERANGE);
 }
 
-static void test_parse_cmd_and_path(void)
+KTEST(peer_gh, parse_cmd_and_path)
 {
 	unsigned int d = 0;
 	const char *rest = NULL;
 
-	EXPECT(gh_parse_cmd("map", 3) == GH_CMD_MAP);
-	EXPECT(gh_parse_cmd("release", 7) == GH_CMD_RELEASE);
-	EXPECT(gh_parse_cmd("map\0x", 5) == GH_CMD_BAD);
-	EXPECT(gh_parse_cmd("MAP", 3) == GH_CMD_BAD);
-	EXPECT(gh_parse_cmd("", 0) == GH_CMD_BAD);
-	EXPECT(gh_parse_domain_path("/local/domain/12/data", &d, &rest) == 0 &&
-	       d == 12 && !strcmp(rest, "/data"));
-	EXPECT(gh_parse_domain_path("/local/domain/3", &d, &rest) == 0 &&
-	       d == 3 && !*rest);
-	EXPECT(gh_parse_domain_path("/local/domain/", &d, &rest) < 0);
-	EXPECT(gh_parse_domain_path("/local/domain/x1/data", &d, &rest) < 0);
-	EXPECT(gh_parse_domain_path("/local/domain/32752", &d, &rest) < 0);
-	EXPECT(gh_parse_domain_path("/local/domain/99999999999/a", &d, &rest) <
-	       0);
-	EXPECT(gh_parse_domain_path("/vm/3", &d, &rest) < 0);
+	KT_EXPECT(gh_parse_cmd("map", 3) == GH_CMD_MAP);
+	KT_EXPECT(gh_parse_cmd("release", 7) == GH_CMD_RELEASE);
+	KT_EXPECT(gh_parse_cmd("map\0x", 5) == GH_CMD_BAD);
+	KT_EXPECT(gh_parse_cmd("MAP", 3) == GH_CMD_BAD);
+	KT_EXPECT(gh_parse_cmd("", 0) == GH_CMD_BAD);
+	KT_EXPECT(gh_parse_domain_path("/local/domain/12/data", &d, &rest) ==
+		      0 &&
+		  d == 12 && !strcmp(rest, "/data"));
+	KT_EXPECT(gh_parse_domain_path("/local/domain/3", &d, &rest) == 0 &&
+		  d == 3 && !*rest);
+	KT_EXPECT(gh_parse_domain_path("/local/domain/", &d, &rest) < 0);
+	KT_EXPECT(gh_parse_domain_path("/local/domain/x1/data", &d, &rest) < 0);
+	KT_EXPECT(gh_parse_domain_path("/local/domain/32752", &d, &rest) < 0);
+	KT_EXPECT(
+	    gh_parse_domain_path("/local/domain/99999999999/a", &d, &rest) < 0);
+	KT_EXPECT(gh_parse_domain_path("/vm/3", &d, &rest) < 0);
 }
 
-static void test_pattern(void)
+KTEST(peer_gh, pattern)
 {
 	static uint8_t page[GH_PAGE_SIZE];
 	size_t bad = 0, i;
 
 	for (i = 0; i < GH_PAGE_SIZE; i++)
 		page[i] = (uint8_t)((i & 0xff) ^ 0x5a);
-	EXPECT(gh_check_pattern(page, &bad));
+	KT_EXPECT(gh_check_pattern(page, &bad));
 	page[0] = 0;
-	EXPECT(!gh_check_pattern(page, &bad) && bad == 0);
+	KT_EXPECT(!gh_check_pattern(page, &bad) && bad == 0);
 	page[0] = 0x5a;
 	page[300] ^= 0x80;
-	EXPECT(!gh_check_pattern(page, &bad) && bad == 300);
+	KT_EXPECT(!gh_check_pattern(page, &bad) && bad == 300);
 }
 
-static void test_cycle(void)
+KTEST(peer_gh, cycle)
 {
 	setup(-1);
 	dom_add(0);
 	dom_add(5);
 	gh_scan(&gh);
-	EXPECT(gget(5, "state") == NULL && fk.map_calls == 0);
+	KT_EXPECT(gget(5, "state") == NULL && fk.map_calls == 0);
 
 	gset(5, "ref", "42");
 	gset(5, "cmd", "map");
 	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh/cmd");
-	EXPECT_STR(gget(5, "state"), "mapped");
-	EXPECT(fk.nmaps == 1 && gh_mapped_count(&gh) == 1);
+	KT_EXPECT_STREQ(gget(5, "state"), "mapped");
+	KT_EXPECT(fk.nmaps == 1 && gh_mapped_count(&gh) == 1);
 
 	/* Our own write and unrelated changes fire watches: no re-map. */
 	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh/state");
 	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh");
 	gh_scan(&gh);
 	gh_scan(&gh);
-	EXPECT(fk.map_calls == 1 && fk.nmaps == 1);
+	KT_EXPECT(fk.map_calls == 1 && fk.nmaps == 1);
 
 	gset(5, "cmd", "release");
 	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh/cmd");
-	EXPECT_STR(gget(5, "state"), "released");
-	EXPECT(fk.nmaps == 0 && gh.cycles == 1 && gh.errors == 0);
+	KT_EXPECT_STREQ(gget(5, "state"), "released");
+	KT_EXPECT(fk.nmaps == 0 && gh.cycles == 1 && gh.errors == 0);
 
 	/* A second cycle with a new ref, found by the periodic scan. */
 	gset(5, "ref", "43");
 	gset(5, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(5, "state"), "mapped");
-	EXPECT(gh.guests[0].ref == 43 || gh.guests[1].ref == 43);
+	KT_EXPECT_STREQ(gget(5, "state"), "mapped");
+	KT_EXPECT(gh.guests[0].ref == 43 || gh.guests[1].ref == 43);
 	gset(5, "cmd", "release");
 	gh_scan(&gh);
-	EXPECT_STR(gget(5, "state"), "released");
-	EXPECT(gh.cycles == 2 && fk.nmaps == 0);
+	KT_EXPECT_STREQ(gget(5, "state"), "released");
+	KT_EXPECT(gh.cycles == 2 && fk.nmaps == 0);
 	teardown();
 }
 
@@ -320,15 +322,15 @@ static void expect_bad_ref(const char *ref, unsigned int len, const char *want)
 	node_setn("/local/domain/9/data/ktest-gh/ref", ref, len);
 	gset(9, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(9, "state"), want);
-	EXPECT(fk.map_calls == 0 && gh.errors == 1);
+	KT_EXPECT_STREQ(gget(9, "state"), want);
+	KT_EXPECT(fk.map_calls == 0 && gh.errors == 1);
 	/* The error is reported once, not on every scan. */
 	gh_scan(&gh);
-	EXPECT(gh.errors == 1);
+	KT_EXPECT(gh.errors == 1);
 	teardown();
 }
 
-static void test_bad_refs(void)
+KTEST(peer_gh, bad_refs)
 {
 	expect_bad_ref("", 0, "error bad ref");
 	expect_bad_ref("abc", 3, "error bad ref");
@@ -346,11 +348,11 @@ static void test_bad_refs(void)
 	dom_add(9);
 	gset(9, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(9, "state"), "error no ref");
+	KT_EXPECT_STREQ(gget(9, "state"), "error no ref");
 	teardown();
 }
 
-static void test_map_failures(void)
+KTEST(peer_gh, map_failures)
 {
 	setup(-1);
 	dom_add(4);
@@ -358,52 +360,53 @@ static void test_map_failures(void)
 	gset(4, "ref", "7");
 	gset(4, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(4, "state"), "error map ref 7: Invalid argument");
-	EXPECT(fk.nmaps == 0);
+	KT_EXPECT_STREQ(gget(4, "state"), "error map ref 7: Invalid argument");
+	KT_EXPECT(fk.nmaps == 0);
 
 	/* Pattern mismatch: reported with the offset, mapping dropped. */
 	fk.corrupt_ref = 8;
 	gset(4, "cmd", "release");
 	gh_scan(&gh);
-	EXPECT_STR(gget(4, "state"), "released");
+	KT_EXPECT_STREQ(gget(4, "state"), "released");
 	gset(4, "ref", "8");
 	gset(4, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(4, "state"),
-		   "error pattern mismatch ref 8 offset 4095: 0xa4 not 0xa5");
-	EXPECT(fk.nmaps == 0 && gh.errors == 2 && gh.cycles == 0);
+	KT_EXPECT_STREQ(
+	    gget(4, "state"),
+	    "error pattern mismatch ref 8 offset 4095: 0xa4 not 0xa5");
+	KT_EXPECT(fk.nmaps == 0 && gh.errors == 2 && gh.cycles == 0);
 	teardown();
 }
 
-static void test_bad_cmd_and_double_map(void)
+KTEST(peer_gh, bad_cmd_and_double_map)
 {
 	setup(-1);
 	dom_add(3);
 	gset(3, "cmd", "map\n");
 	gh_scan(&gh);
-	EXPECT_STR(gget(3, "state"), "error bad cmd");
+	KT_EXPECT_STREQ(gget(3, "state"), "error bad cmd");
 	node_setn("/local/domain/3/data/ktest-gh/cmd",
 		  "a very long command that does not fit", 37);
 	gh_scan(&gh);
 	/* Still bad, no new edge: one report only. */
-	EXPECT(gh.errors == 1);
+	KT_EXPECT(gh.errors == 1);
 
 	gset(3, "ref", "11");
 	gset(3, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(3, "state"), "mapped");
+	KT_EXPECT_STREQ(gget(3, "state"), "mapped");
 	/* map -> bad -> map without release: keep the first mapping. */
 	gset(3, "cmd", "junk");
 	gh_scan(&gh);
 	gset(3, "ref", "12");
 	gset(3, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(3, "state"), "error already mapped ref 11");
-	EXPECT(fk.nmaps == 1 && fk.map_calls == 1);
+	KT_EXPECT_STREQ(gget(3, "state"), "error already mapped ref 11");
+	KT_EXPECT(fk.nmaps == 1 && fk.map_calls == 1);
 	gset(3, "cmd", "release");
 	gh_scan(&gh);
-	EXPECT_STR(gget(3, "state"), "released");
-	EXPECT(fk.nmaps == 0);
+	KT_EXPECT_STREQ(gget(3, "state"), "released");
+	KT_EXPECT(fk.nmaps == 0);
 
 	/* Release with nothing held is answered, not an error. */
 	gset(3, "cmd", "map");
@@ -411,11 +414,11 @@ static void test_bad_cmd_and_double_map(void)
 	gh_scan(&gh);
 	gset(3, "cmd", "release");
 	gh_scan(&gh);
-	EXPECT_STR(gget(3, "state"), "released");
+	KT_EXPECT_STREQ(gget(3, "state"), "released");
 	teardown();
 }
 
-static void test_guest_dies_while_mapped(void)
+KTEST(peer_gh, guest_dies_while_mapped)
 {
 	unsigned int writes;
 
@@ -424,24 +427,24 @@ static void test_guest_dies_while_mapped(void)
 	gset(6, "ref", "100");
 	gset(6, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT(fk.nmaps == 1);
+	KT_EXPECT(fk.nmaps == 1);
 	dom_destroy(6);
 	writes = fk.writes;
 	gh_watch_event(&gh, "@releaseDomain");
 	/* Unmapped so Xen can free the domain; nothing re-created. */
-	EXPECT(fk.nmaps == 0 && gh_mapped_count(&gh) == 0);
-	EXPECT(fk.writes == writes && gget(6, "state") == NULL);
+	KT_EXPECT(fk.nmaps == 0 && gh_mapped_count(&gh) == 0);
+	KT_EXPECT(fk.writes == writes && gget(6, "state") == NULL);
 
 	/* A later guest (new domid) is served from a clean slate. */
 	dom_add(7);
 	gset(7, "ref", "100");
 	gset(7, "cmd", "map");
 	gh_watch_event(&gh, "/local/domain/7");
-	EXPECT_STR(gget(7, "state"), "mapped");
+	KT_EXPECT_STREQ(gget(7, "state"), "mapped");
 	teardown();
 }
 
-static void test_guest_gone_before_answer(void)
+KTEST(peer_gh, guest_gone_before_answer)
 {
 	setup(-1);
 	dom_add(8);
@@ -452,15 +455,15 @@ static void test_guest_gone_before_answer(void)
 	dom_destroy(8);
 	dom_add(8);
 	gh_poll_domain(&gh, 8);
-	EXPECT(gget(8, "state") == NULL);
-	EXPECT(fk.nmaps == 1);
+	KT_EXPECT(gget(8, "state") == NULL);
+	KT_EXPECT(fk.nmaps == 1);
 	dom_destroy(8);
 	gh_scan(&gh);
-	EXPECT(fk.nmaps == 0);
+	KT_EXPECT(fk.nmaps == 0);
 	teardown();
 }
 
-static void test_several_guests(void)
+KTEST(peer_gh, several_guests)
 {
 	setup(-1);
 	dom_add(1);
@@ -470,26 +473,26 @@ static void test_several_guests(void)
 	gset(2, "ref", "20");
 	gset(2, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT_STR(gget(1, "state"), "mapped");
-	EXPECT_STR(gget(2, "state"), "mapped");
-	EXPECT(fk.nmaps == 2);
+	KT_EXPECT_STREQ(gget(1, "state"), "mapped");
+	KT_EXPECT_STREQ(gget(2, "state"), "mapped");
+	KT_EXPECT(fk.nmaps == 2);
 	gset(2, "cmd", "release");
 	gh_watch_event(&gh, "/local/domain/2/data/ktest-gh/cmd");
-	EXPECT_STR(gget(1, "state"), "mapped");
-	EXPECT_STR(gget(2, "state"), "released");
-	EXPECT(fk.nmaps == 1);
+	KT_EXPECT_STREQ(gget(1, "state"), "mapped");
+	KT_EXPECT_STREQ(gget(2, "state"), "released");
+	KT_EXPECT(fk.nmaps == 1);
 	/* Unrelated paths are ignored. */
 	gh_watch_event(&gh, "/local/domain/1/console/ring-ref");
 	gh_watch_event(&gh, "/vm/abc");
 	gh_watch_event(&gh, "/local/domain/1x/data/ktest-gh/cmd");
-	EXPECT(fk.map_calls == 2);
+	KT_EXPECT(fk.map_calls == 2);
 	/* Shutdown drops what is still held. */
-	EXPECT(gh_shutdown(&gh) == 1);
-	EXPECT(fk.nmaps == 0);
+	KT_EXPECT(gh_shutdown(&gh) == 1);
+	KT_EXPECT(fk.nmaps == 0);
 	teardown();
 }
 
-static void test_only_domid(void)
+KTEST(peer_gh, only_domid)
 {
 	setup(2);
 	dom_add(1);
@@ -499,12 +502,12 @@ static void test_only_domid(void)
 	gset(2, "ref", "20");
 	gset(2, "cmd", "map");
 	gh_scan(&gh);
-	EXPECT(gget(1, "state") == NULL);
-	EXPECT_STR(gget(2, "state"), "mapped");
+	KT_EXPECT(gget(1, "state") == NULL);
+	KT_EXPECT_STREQ(gget(2, "state"), "mapped");
 	teardown();
 }
 
-static void test_unmap_failure(void)
+KTEST(peer_gh, unmap_failure)
 {
 	setup(-1);
 	dom_add(5);
@@ -514,14 +517,14 @@ static void test_unmap_failure(void)
 	fk.unmap_err = -EBUSY;
 	gset(5, "cmd", "release");
 	gh_scan(&gh);
-	EXPECT_STR(gget(5, "state"),
-		   "error unmap ref 1: Device or resource busy");
-	EXPECT(gh_mapped_count(&gh) == 1);
+	KT_EXPECT_STREQ(gget(5, "state"),
+			"error unmap ref 1: Device or resource busy");
+	KT_EXPECT(gh_mapped_count(&gh) == 1);
 	fk.unmap_err = 0;
 	teardown();
 }
 
-static void test_table_full(void)
+KTEST(peer_gh, table_full)
 {
 	unsigned int i;
 	char path[64];
@@ -534,30 +537,18 @@ static void test_table_full(void)
 		node_setn(path, "release", 7);
 		gh_poll_domain(&gh, 100 + i);
 	}
-	EXPECT(strstr(peer_log_last(), "ignored") != NULL);
-	EXPECT(gget(100 + GH_MAX_GUESTS, "state") == NULL);
-	EXPECT_STR(gget(100, "state"), "released");
+	KT_EXPECT(strstr(peer_log_last(), "ignored") != NULL);
+	KT_EXPECT(gget(100 + GH_MAX_GUESTS, "state") == NULL);
+	KT_EXPECT_STREQ(gget(100, "state"), "released");
 	teardown();
 }
 
-int main(int argc, char **argv)
+/* PEER_TEST_VERBOSE=1 shows the core's log lines. */
+static int gh_suite_init(void)
 {
 	peer_log_init("test-gh");
-	/* -v shows the core's log lines. */
-	peer_log_mute(!(argc > 1 && !strcmp(argv[1], "-v")));
-	printf("KTAP version 1\n");
-	RUN(test_parse_u32);
-	RUN(test_parse_cmd_and_path);
-	RUN(test_pattern);
-	RUN(test_cycle);
-	RUN(test_bad_refs);
-	RUN(test_map_failures);
-	RUN(test_bad_cmd_and_double_map);
-	RUN(test_guest_dies_while_mapped);
-	RUN(test_guest_gone_before_answer);
-	RUN(test_several_guests);
-	RUN(test_only_domid);
-	RUN(test_unmap_failure);
-	RUN(test_table_full);
-	return th_done();
+	peer_log_mute(!getenv("PEER_TEST_VERBOSE"));
+	return 0;
 }
+
+KTEST_SUITE(peer_gh, .suite_init = gh_suite_init);

@@ -7,7 +7,7 @@
  */
 #include "nb.h"
 #include "peer_util.h"
-#include "test_harness.h"
+#include "kernel/ktest.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -179,21 +179,22 @@ static netif_rx_response_t fe_rx_rsp(RING_IDX i)
 	return rsp;
 }
 
-static void test_modes(void)
+KTEST(peer_nb, modes)
 {
 	enum nb_mode m;
 	unsigned int i;
 
 	for (i = 0; i < NB_MODE_COUNT; i++) {
-		EXPECT(nb_mode_parse(nb_mode_name((enum nb_mode)i), &m) == 0);
-		EXPECT(m == (enum nb_mode)i);
+		KT_EXPECT(nb_mode_parse(nb_mode_name((enum nb_mode)i), &m) ==
+			  0);
+		KT_EXPECT(m == (enum nb_mode)i);
 	}
-	EXPECT(nb_mode_parse("nope", &m) == -EINVAL);
-	EXPECT(nb_mode_parse("", &m) == -EINVAL);
-	EXPECT(!strcmp(nb_mode_name(NB_MODE_COUNT), "?"));
+	KT_EXPECT(nb_mode_parse("nope", &m) == -EINVAL);
+	KT_EXPECT(nb_mode_parse("", &m) == -EINVAL);
+	KT_EXPECT(!strcmp(nb_mode_name(NB_MODE_COUNT), "?"));
 }
 
-static void test_good_rx(void)
+KTEST(peer_nb, good_rx)
 {
 	netif_rx_response_t r;
 	uint8_t *p = fk.pages[3];
@@ -201,20 +202,20 @@ static void test_good_rx(void)
 	setup(NB_GOOD);
 	/* Connected before any RX buffer: the frame waits for one. */
 	nb_start(&nb);
-	EXPECT(rx_sring->rsp_prod == 0);
+	KT_EXPECT(rx_sring->rsp_prod == 0);
 	fe_rx_post(9, 3);
 	nb_kick(&nb);
-	EXPECT(rx_sring->rsp_prod == 1);
+	KT_EXPECT(rx_sring->rsp_prod == 1);
 	r = fe_rx_rsp(0);
-	EXPECT(r.id == 9 && r.offset == 0 && r.status == NB_RX_FRAME_LEN);
-	EXPECT(r.flags == 0);
-	EXPECT(!memcmp(p, mac, 6));
-	EXPECT(p[12] == 0x88 && p[13] == 0xb5);
-	EXPECT(!strcmp((char *)p + 14, "ktest-netback rx 0"));
-	EXPECT(fk.notifies >= 1 && fk.out_of_page == 0);
+	KT_EXPECT(r.id == 9 && r.offset == 0 && r.status == NB_RX_FRAME_LEN);
+	KT_EXPECT(r.flags == 0);
+	KT_EXPECT(!memcmp(p, mac, 6));
+	KT_EXPECT(p[12] == 0x88 && p[13] == 0xb5);
+	KT_EXPECT(!strcmp((char *)p + 14, "ktest-netback rx 0"));
+	KT_EXPECT(fk.notifies >= 1 && fk.out_of_page == 0);
 }
 
-static void test_good_tx(void)
+KTEST(peer_nb, good_tx)
 {
 	netif_tx_response_t r;
 	unsigned int i;
@@ -223,7 +224,7 @@ static void test_good_tx(void)
 	fe_rx_post(1, 4);
 	fe_rx_post(2, 5);
 	nb_start(&nb);
-	EXPECT(rx_sring->rsp_prod == 1);
+	KT_EXPECT(rx_sring->rsp_prod == 1);
 	/* One slot, then three chained slots (first size = total). */
 	fe_tx(11, 1, 100, 60, 0);
 	fe_tx(12, 1, 0, 100 + 200 + 300, NETTXF_more_data);
@@ -231,24 +232,24 @@ static void test_good_tx(void)
 	fe_tx(14, 6, 0, 300, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 4);
+	KT_EXPECT(tx_sring->rsp_prod == 4);
 	for (i = 0; i < 4; i++) {
 		r = fe_tx_rsp(i);
-		EXPECT(r.id == 11 + i && r.status == NETIF_RSP_OKAY);
+		KT_EXPECT(r.id == 11 + i && r.status == NETIF_RSP_OKAY);
 	}
 	/* The last packet, gathered from three grants. */
-	EXPECT(!memcmp(nb.frame, fk.pages[1], 100));
-	EXPECT(!memcmp(nb.frame + 100, fk.pages[2] + 4096 - 200, 200));
-	EXPECT(!memcmp(nb.frame + 300, fk.pages[6], 300));
-	EXPECT(nb.tx_packets == 2 && nb.tx_errors == 0);
+	KT_EXPECT(!memcmp(nb.frame, fk.pages[1], 100));
+	KT_EXPECT(!memcmp(nb.frame + 100, fk.pages[2] + 4096 - 200, 200));
+	KT_EXPECT(!memcmp(nb.frame + 300, fk.pages[6], 300));
+	KT_EXPECT(nb.tx_packets == 2 && nb.tx_errors == 0);
 	/* Each TX frame earns an RX frame; one buffer was left. */
-	EXPECT(rx_sring->rsp_prod == 2 && nb.rx_pending == 1);
+	KT_EXPECT(rx_sring->rsp_prod == 2 && nb.rx_pending == 1);
 	/* The frontend asked to be woken for the next request. */
-	EXPECT(tx_sring->req_event == 5);
-	EXPECT(fk.out_of_page == 0);
+	KT_EXPECT(tx_sring->req_event == 5);
+	KT_EXPECT(fk.out_of_page == 0);
 }
 
-static void test_malformed_tx(void)
+KTEST(peer_nb, malformed_tx)
 {
 	unsigned int i;
 
@@ -260,12 +261,12 @@ static void test_malformed_tx(void)
 	fe_tx(4, 99, 0, 20, 0); /* bad gref: the copy fails */
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 4);
+	KT_EXPECT(tx_sring->rsp_prod == 4);
 	for (i = 0; i < 4; i++)
-		EXPECT(fe_tx_rsp(i).status == NETIF_RSP_ERROR);
-	EXPECT(nb.tx_errors == 3);
+		KT_EXPECT(fe_tx_rsp(i).status == NETIF_RSP_ERROR);
+	KT_EXPECT(nb.tx_errors == 3);
 	/* Never asked Xen for a copy outside a page. */
-	EXPECT(fk.out_of_page == 0);
+	KT_EXPECT(fk.out_of_page == 0);
 
 	/* A chain longer than NB_MAX_SLOTS is cut and refused. */
 	setup(NB_GOOD);
@@ -274,20 +275,20 @@ static void test_malformed_tx(void)
 	fe_tx(100, 1, 0, 10, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_ERROR);
-	EXPECT(fe_tx_rsp(NB_MAX_SLOTS - 1).status == NETIF_RSP_ERROR);
-	EXPECT(tx_sring->rsp_prod == NB_MAX_SLOTS + 3);
+	KT_EXPECT(fe_tx_rsp(0).status == NETIF_RSP_ERROR);
+	KT_EXPECT(fe_tx_rsp(NB_MAX_SLOTS - 1).status == NETIF_RSP_ERROR);
+	KT_EXPECT(tx_sring->rsp_prod == NB_MAX_SLOTS + 3);
 
 	/* A chain the frontend did not finish publishing. */
 	setup(NB_GOOD);
 	fe_tx(1, 1, 0, 10, NETTXF_more_data);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 1 &&
-	       fe_tx_rsp(0).status == NETIF_RSP_ERROR);
+	KT_EXPECT(tx_sring->rsp_prod == 1 &&
+		  fe_tx_rsp(0).status == NETIF_RSP_ERROR);
 }
 
-static void test_extra_info(void)
+KTEST(peer_nb, extra_info)
 {
 	struct netif_extra_info ex = {.type = XEN_NETIF_EXTRA_TYPE_GSO};
 
@@ -298,30 +299,32 @@ static void test_extra_info(void)
 	fe_tx(6, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 3);
-	EXPECT(fe_tx_rsp(0).id == 5 && fe_tx_rsp(0).status == NETIF_RSP_OKAY);
-	EXPECT(fe_tx_rsp(1).status == NETIF_RSP_NULL);
-	EXPECT(fe_tx_rsp(2).id == 6 && fe_tx_rsp(2).status == NETIF_RSP_OKAY);
+	KT_EXPECT(tx_sring->rsp_prod == 3);
+	KT_EXPECT(fe_tx_rsp(0).id == 5 &&
+		  fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	KT_EXPECT(fe_tx_rsp(1).status == NETIF_RSP_NULL);
+	KT_EXPECT(fe_tx_rsp(2).id == 6 &&
+		  fe_tx_rsp(2).status == NETIF_RSP_OKAY);
 }
 
-static void test_dup_id(void)
+KTEST(peer_nb, dup_id)
 {
 	setup(NB_DUP_ID);
 	nb_start(&nb);
 	fe_tx(3, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fe_tx_rsp(0).id == 3);
+	KT_EXPECT(fe_tx_rsp(0).id == 3);
 	fe_tx(7, 1, 0, 60, 0);
 	fe_tx(8, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 3);
-	EXPECT(fe_tx_rsp(1).id == 3 && fe_tx_rsp(2).id == 8);
-	EXPECT(nb.done && !nb.dead);
+	KT_EXPECT(tx_sring->rsp_prod == 3);
+	KT_EXPECT(fe_tx_rsp(1).id == 3 && fe_tx_rsp(2).id == 8);
+	KT_EXPECT(nb.done && !nb.dead);
 }
 
-static void test_stale_and_bad_id(void)
+KTEST(peer_nb, stale_and_bad_id)
 {
 	uint16_t id;
 
@@ -331,30 +334,30 @@ static void test_stale_and_bad_id(void)
 	fe_push();
 	nb_kick(&nb);
 	id = fe_tx_rsp(0).id;
-	EXPECT(id != 5 && id != 6 && id < RING_SIZE(&ftx));
-	EXPECT(fe_tx_rsp(1).id == 6);
+	KT_EXPECT(id != 5 && id != 6 && id < RING_SIZE(&ftx));
+	KT_EXPECT(fe_tx_rsp(1).id == 6);
 
 	setup(NB_BAD_ID);
 	fe_tx(5, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fe_tx_rsp(0).id == RING_SIZE(&ftx));
-	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	KT_EXPECT(fe_tx_rsp(0).id == RING_SIZE(&ftx));
+	KT_EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
 }
 
-static void test_bad_status(void)
+KTEST(peer_nb, bad_status)
 {
 	setup(NB_BAD_STATUS);
 	fe_tx(5, 1, 0, 60, 0);
 	fe_tx(6, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fe_tx_rsp(0).id == 5 &&
-	       fe_tx_rsp(0).status == (int16_t)NB_BAD_STATUS_VALUE);
-	EXPECT(fe_tx_rsp(1).status == NETIF_RSP_OKAY);
+	KT_EXPECT(fe_tx_rsp(0).id == 5 &&
+		  fe_tx_rsp(0).status == (int16_t)NB_BAD_STATUS_VALUE);
+	KT_EXPECT(fe_tx_rsp(1).status == NETIF_RSP_OKAY);
 }
 
-static void test_prod_jump(void)
+KTEST(peer_nb, prod_jump)
 {
 	unsigned int n;
 
@@ -362,48 +365,49 @@ static void test_prod_jump(void)
 	fe_tx(5, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 1 + RING_SIZE(&ftx) + 1);
-	EXPECT(RING_RESPONSE_PROD_OVERFLOW(&ftx, tx_sring->rsp_prod));
-	EXPECT(nb.dead && fk.notifies >= 1);
+	KT_EXPECT(tx_sring->rsp_prod == 1 + RING_SIZE(&ftx) + 1);
+	KT_EXPECT(RING_RESPONSE_PROD_OVERFLOW(&ftx, tx_sring->rsp_prod));
+	KT_EXPECT(nb.dead && fk.notifies >= 1);
 	/* Dead: nothing more is taken off the rings. */
 	n = fk.notifies;
 	fe_tx(6, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(nb.tx.req_cons == 1 && fk.notifies == n);
+	KT_EXPECT(nb.tx.req_cons == 1 && fk.notifies == n);
 }
 
-static void test_prod_rewind(void)
+KTEST(peer_nb, prod_rewind)
 {
 	setup(NB_PROD_REWIND);
 	fe_tx(5, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 1);
+	KT_EXPECT(tx_sring->rsp_prod == 1);
 	ftx.rsp_cons = 1; /* the frontend consumed it */
 	fe_tx(6, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(tx_sring->rsp_prod == 0);
-	EXPECT(RING_RESPONSE_PROD_OVERFLOW(&ftx, tx_sring->rsp_prod));
-	EXPECT(nb.dead);
+	KT_EXPECT(tx_sring->rsp_prod == 0);
+	KT_EXPECT(RING_RESPONSE_PROD_OVERFLOW(&ftx, tx_sring->rsp_prod));
+	KT_EXPECT(nb.dead);
 }
 
-static void test_storm(void)
+KTEST(peer_nb, storm)
 {
 	setup(NB_STORM);
 	fe_rx_post(1, 2);
 	nb_start(&nb);
-	EXPECT(fk.notifies >= 1000);
+	KT_EXPECT(fk.notifies >= 1000);
 	/* Then a good backend. */
 	fe_tx(5, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fe_tx_rsp(0).id == 5 && fe_tx_rsp(0).status == NETIF_RSP_OKAY);
-	EXPECT(rx_sring->rsp_prod == 1);
+	KT_EXPECT(fe_tx_rsp(0).id == 5 &&
+		  fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	KT_EXPECT(rx_sring->rsp_prod == 1);
 }
 
-static void test_mixed_storm(void)
+KTEST(peer_nb, mixed_storm)
 {
 	setup(NB_MIXED_STORM);
 	for (uint16_t id = 0; id < 40; id++)
@@ -411,29 +415,30 @@ static void test_mixed_storm(void)
 	nb_start(&nb);
 	/* 1000 events, an RX frame every NB_MIXED_EVERY of them, then the
 	 * first frame of every scenario. */
-	EXPECT(fk.notifies >= 1000);
-	EXPECT(rx_sring->rsp_prod ==
-	       (1000 + NB_MIXED_EVERY - 1) / NB_MIXED_EVERY + 1);
-	EXPECT(fk.copies_to == rx_sring->rsp_prod);
+	KT_EXPECT(fk.notifies >= 1000);
+	KT_EXPECT(rx_sring->rsp_prod ==
+		  (1000 + NB_MIXED_EVERY - 1) / NB_MIXED_EVERY + 1);
+	KT_EXPECT(fk.copies_to == rx_sring->rsp_prod);
 }
 
-static void test_hold_tx_grant(void)
+KTEST(peer_nb, hold_tx_grant)
 {
 	setup(NB_HOLD_TX_GRANT);
 	fe_tx(5, 2, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fk.held_ref == 2);
-	EXPECT(fe_tx_rsp(0).id == 5 && fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	KT_EXPECT(fk.held_ref == 2);
+	KT_EXPECT(fe_tx_rsp(0).id == 5 &&
+		  fe_tx_rsp(0).status == NETIF_RSP_OKAY);
 	/* Only the first packet's grant. */
 	fk.held_ref = -1;
 	fe_tx(6, 3, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fk.held_ref == -1);
+	KT_EXPECT(fk.held_ref == -1);
 }
 
-static void test_hold_rx_all(void)
+KTEST(peer_nb, hold_rx_all)
 {
 	setup(NB_HOLD_RX_ALL);
 	fe_rx_post(1, 2);
@@ -441,25 +446,27 @@ static void test_hold_rx_all(void)
 	fe_rx_post(3, 4);
 	nb_start(&nb);
 	/* Every posted buffer held and answered, not just pending frames. */
-	EXPECT(fk.holds == 3);
-	EXPECT(rx_sring->rsp_prod == 3);
-	EXPECT(fe_rx_rsp(2).id == 3 && fe_rx_rsp(2).status == NB_RX_FRAME_LEN);
-	EXPECT(nb_mode_release_at_close(NB_HOLD_RX_ALL));
-	EXPECT(!nb_mode_release_at_close(NB_HOLD_CYCLE));
+	KT_EXPECT(fk.holds == 3);
+	KT_EXPECT(rx_sring->rsp_prod == 3);
+	KT_EXPECT(fe_rx_rsp(2).id == 3 &&
+		  fe_rx_rsp(2).status == NB_RX_FRAME_LEN);
+	KT_EXPECT(nb_mode_release_at_close(NB_HOLD_RX_ALL));
+	KT_EXPECT(!nb_mode_release_at_close(NB_HOLD_CYCLE));
 }
 
-static void test_hold_tx_all(void)
+KTEST(peer_nb, hold_tx_all)
 {
 	setup(NB_HOLD_TX_ALL);
 	fe_tx(5, 2, 0, 60, 0);
 	fe_tx(6, 3, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fk.holds == 2 && fk.held_ref == 3);
-	EXPECT(fe_tx_rsp(1).id == 6 && fe_tx_rsp(1).status == NETIF_RSP_OKAY);
+	KT_EXPECT(fk.holds == 2 && fk.held_ref == 3);
+	KT_EXPECT(fe_tx_rsp(1).id == 6 &&
+		  fe_tx_rsp(1).status == NETIF_RSP_OKAY);
 }
 
-static void test_tx_scan(void)
+KTEST(peer_nb, tx_scan)
 {
 	setup(NB_TX_SCAN);
 	memset(fk.pages[2], 0, NB_PAGE_SIZE);
@@ -467,16 +474,16 @@ static void test_tx_scan(void)
 	fe_tx(5, 2, 100, 60, 0); /* only the frame is non-zero: OKAY */
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	KT_EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
 	fk.pages[2][4095] = 0xa5; /* one stray byte: ERROR */
 	fe_tx(6, 2, 100, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fe_tx_rsp(1).status == NETIF_RSP_ERROR);
-	EXPECT(nb.dirty_pages == 1);
+	KT_EXPECT(fe_tx_rsp(1).status == NETIF_RSP_ERROR);
+	KT_EXPECT(nb.dirty_pages == 1);
 }
 
-static void test_close_mid(void)
+KTEST(peer_nb, close_mid)
 {
 	setup(NB_CLOSE_MID);
 	fe_rx_post(1, 2);
@@ -484,11 +491,11 @@ static void test_close_mid(void)
 	fe_tx(5, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(fk.closed == 1 && nb.dead);
-	EXPECT(tx_sring->rsp_prod == 0);
+	KT_EXPECT(fk.closed == 1 && nb.dead);
+	KT_EXPECT(tx_sring->rsp_prod == 0);
 }
 
-static void test_rx_overflow(void)
+KTEST(peer_nb, rx_overflow)
 {
 	netif_rx_response_t r;
 
@@ -497,20 +504,20 @@ static void test_rx_overflow(void)
 	fe_rx_post(5, 3);
 	nb_start(&nb);
 	r = fe_rx_rsp(0);
-	EXPECT(r.id == 4 && r.offset == NB_RX_OVERFLOW_OFFSET &&
-	       r.status == NB_RX_OVERFLOW_LEN);
-	EXPECT(r.offset + r.status > NB_PAGE_SIZE);
-	EXPECT(fk.copies_to == 0);
+	KT_EXPECT(r.id == 4 && r.offset == NB_RX_OVERFLOW_OFFSET &&
+		  r.status == NB_RX_OVERFLOW_LEN);
+	KT_EXPECT(r.offset + r.status > NB_PAGE_SIZE);
+	KT_EXPECT(fk.copies_to == 0);
 	/* Later frames are correct. */
 	fe_tx(5, 1, 0, 60, 0);
 	fe_push();
 	nb_kick(&nb);
 	r = fe_rx_rsp(1);
-	EXPECT(r.id == 5 && r.offset == 0 && r.status == NB_RX_FRAME_LEN);
+	KT_EXPECT(r.id == 5 && r.offset == 0 && r.status == NB_RX_FRAME_LEN);
 }
 
 /* MSA01: each TX/RX page is looked at whole, outside the request's bytes. */
-static void test_scan(void)
+KTEST(peer_nb, scan)
 {
 	char buf[160];
 
@@ -533,21 +540,22 @@ static void test_scan(void)
 	fe_tx(7, 99, 0, 60, 0); /* unmappable: counted, the copy fails too */
 	fe_push();
 	nb_kick(&nb);
-	EXPECT(nb.scan_tx.pages == 2 && nb.scan_tx.dirty == 1);
-	EXPECT(nb.scan_tx.canary == 2 && nb.scan_tx.errors == 1);
-	EXPECT(nb.scan_rx.pages == 2 && nb.scan_rx.dirty == 1);
-	EXPECT(nb.scan_rx.canary == 1 && nb.scan_rx.errors == 0);
-	EXPECT(fk.peeks == 4 && fk.unpeeks == 4);
+	KT_EXPECT(nb.scan_tx.pages == 2 && nb.scan_tx.dirty == 1);
+	KT_EXPECT(nb.scan_tx.canary == 2 && nb.scan_tx.errors == 1);
+	KT_EXPECT(nb.scan_rx.pages == 2 && nb.scan_rx.dirty == 1);
+	KT_EXPECT(nb.scan_rx.canary == 1 && nb.scan_rx.errors == 0);
+	KT_EXPECT(fk.peeks == 4 && fk.unpeeks == 4);
 	/* Scanned before the answers: the guest's data is still intact. */
-	EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
-	EXPECT(fe_tx_rsp(2).status == NETIF_RSP_ERROR);
+	KT_EXPECT(fe_tx_rsp(0).status == NETIF_RSP_OKAY);
+	KT_EXPECT(fe_tx_rsp(2).status == NETIF_RSP_ERROR);
 	nb_scan_format(&nb, buf, sizeof(buf));
-	EXPECT(!strcmp(buf, "tx_pages=2 tx_dirty=1 tx_canary=2 tx_errors=1 "
-			    "rx_pages=2 rx_dirty=1 rx_canary=1 rx_errors=0"));
+	KT_EXPECT(!strcmp(buf,
+			  "tx_pages=2 tx_dirty=1 tx_canary=2 tx_errors=1 "
+			  "rx_pages=2 rx_dirty=1 rx_canary=1 rx_errors=0"));
 }
 
 /* MSA00's RX half: the 2nd RX answer names the wrong buffer. */
-static void test_rx_ids(void)
+KTEST(peer_nb, rx_ids)
 {
 	static const enum nb_mode modes[] = {NB_RX_DUP_ID, NB_RX_STALE_ID,
 					     NB_RX_BAD_ID};
@@ -562,74 +570,61 @@ static void test_rx_ids(void)
 		fe_rx_post(140, 5);
 		nb_start(&nb);
 		r = fe_rx_rsp(0);
-		EXPECT(r.id == 10 && r.status == NB_RX_FRAME_LEN && !nb.done);
+		KT_EXPECT(r.id == 10 && r.status == NB_RX_FRAME_LEN &&
+			  !nb.done);
 		fe_tx(1, 1, 0, 60, 0);
 		fe_push();
 		nb_kick(&nb);
-		EXPECT(rx_sring->rsp_prod == 2 && nb.done);
+		KT_EXPECT(rx_sring->rsp_prod == 2 && nb.done);
 		r = fe_rx_rsp(1);
 		/* The frame went into the real buffer (gref 3) all the same. */
-		EXPECT(r.status == NB_RX_FRAME_LEN);
-		EXPECT(!strcmp((char *)fk.pages[3] + 14, "ktest-netback rx 1"));
+		KT_EXPECT(r.status == NB_RX_FRAME_LEN);
+		KT_EXPECT(
+		    !strcmp((char *)fk.pages[3] + 14, "ktest-netback rx 1"));
 		if (modes[i] == NB_RX_DUP_ID)
-			EXPECT(r.id == 10);
+			KT_EXPECT(r.id == 10);
 		else if (modes[i] == NB_RX_STALE_ID)
-			EXPECT(r.id < RING_SIZE(&frx) && r.id != 10 &&
-			       r.id != 11 && r.id != 12 && r.id != 140);
+			KT_EXPECT(r.id < RING_SIZE(&frx) && r.id != 10 &&
+				  r.id != 11 && r.id != 12 && r.id != 140);
 		else
-			EXPECT(r.id == RING_SIZE(&frx));
+			KT_EXPECT(r.id == RING_SIZE(&frx));
 		/* Once: the next answer is right again. */
 		fe_tx(2, 1, 0, 60, 0);
 		fe_push();
 		nb_kick(&nb);
-		EXPECT(fe_rx_rsp(2).id == 12);
+		KT_EXPECT(fe_rx_rsp(2).id == 12);
 	}
 }
 
-static void test_hostile_frontend(void)
+KTEST(peer_nb, hostile_frontend)
 {
 	/* req_prod claims more than a ring: refused, nothing read. */
 	setup(NB_GOOD);
 	tx_sring->req_prod = RING_SIZE(&ftx) + 5;
 	nb_kick(&nb);
-	EXPECT(nb.dead && nb.tx.req_cons == 0 && tx_sring->rsp_prod == 0);
+	KT_EXPECT(nb.dead && nb.tx.req_cons == 0 && tx_sring->rsp_prod == 0);
 
 	setup(NB_GOOD);
 	fe_rx_post(1, 2);
 	rx_sring->req_prod = 0x80000000u;
 	nb_start(&nb);
-	EXPECT(nb.dead && rx_sring->rsp_prod == 0);
+	KT_EXPECT(nb.dead && rx_sring->rsp_prod == 0);
 }
 
-int main(int argc, char **argv)
+/* PEER_TEST_VERBOSE=1 shows the core's log lines. */
+static int nb_suite_init(void)
 {
 	tx_sring = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE);
 	rx_sring = aligned_alloc(NB_PAGE_SIZE, NB_PAGE_SIZE);
 	peer_log_init("test-nb");
-	peer_log_mute(!(argc > 1 && !strcmp(argv[1], "-v")));
-	printf("KTAP version 1\n");
-	RUN(test_modes);
-	RUN(test_good_rx);
-	RUN(test_good_tx);
-	RUN(test_malformed_tx);
-	RUN(test_extra_info);
-	RUN(test_dup_id);
-	RUN(test_stale_and_bad_id);
-	RUN(test_bad_status);
-	RUN(test_prod_jump);
-	RUN(test_prod_rewind);
-	RUN(test_storm);
-	RUN(test_mixed_storm);
-	RUN(test_hold_tx_grant);
-	RUN(test_hold_rx_all);
-	RUN(test_hold_tx_all);
-	RUN(test_tx_scan);
-	RUN(test_close_mid);
-	RUN(test_rx_overflow);
-	RUN(test_scan);
-	RUN(test_rx_ids);
-	RUN(test_hostile_frontend);
+	peer_log_mute(!getenv("PEER_TEST_VERBOSE"));
+	return tx_sring && rx_sring ? 0 : -ENOMEM;
+}
+
+static void nb_suite_exit(void)
+{
 	free(tx_sring);
 	free(rx_sring);
-	return th_done();
 }
+
+KTEST_SUITE(peer_nb, .suite_init = nb_suite_init, .suite_exit = nb_suite_exit);

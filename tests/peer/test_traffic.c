@@ -5,10 +5,11 @@
  * scanner of the MSA01 capture (canary runs, non-zero trailers, probes),
  * and the /proc/interrupts parser.  Built with ASan/UBSan.
  */
-#include "test_harness.h"
+#include "kernel/ktest.h"
 #include "traffic.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static int parse(const char *s, struct traffic_cmd *c)
@@ -16,20 +17,20 @@ static int parse(const char *s, struct traffic_cmd *c)
 	return traffic_parse_cmd(s, strlen(s), c);
 }
 
-static void cmd_good(void)
+KTEST(peer_traffic, cmd_good)
 {
 	struct traffic_cmd c;
 
-	EXPECT(parse("7 ping 192.0.2.2 1000", &c) == 0);
-	EXPECT(c.seq == 7 && c.nargs == 2);
-	EXPECT_STR(c.verb, "ping");
-	EXPECT_STR(c.arg[0], "192.0.2.2");
-	EXPECT_STR(c.arg[1], "1000");
-	EXPECT(parse("4294967295 capture-stop", &c) == 0);
-	EXPECT(c.seq == 4294967295u && c.nargs == 0);
+	KT_EXPECT(parse("7 ping 192.0.2.2 1000", &c) == 0);
+	KT_EXPECT(c.seq == 7 && c.nargs == 2);
+	KT_EXPECT_STREQ(c.verb, "ping");
+	KT_EXPECT_STREQ(c.arg[0], "192.0.2.2");
+	KT_EXPECT_STREQ(c.arg[1], "1000");
+	KT_EXPECT(parse("4294967295 capture-stop", &c) == 0);
+	KT_EXPECT(c.seq == 4294967295u && c.nargs == 0);
 }
 
-static void cmd_bad(void)
+KTEST(peer_traffic, cmd_bad)
 {
 	static const char *const bad[] = {
 	    "",
@@ -51,13 +52,12 @@ static void cmd_bad(void)
 	struct traffic_cmd c;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (parse(bad[i], &c) == 0) {
-			printf("# accepted '%s'\n", bad[i]);
-			th_case_failed = 1;
-		}
+		if (parse(bad[i], &c) == 0)
+			ktest_fail_at(__FILE__, __LINE__, "accepted '%s'",
+				      bad[i]);
 	}
 	/* An embedded NUL is not a terminator here. */
-	EXPECT(traffic_parse_cmd("7 ping\0x", 8, &c) != 0);
+	KT_EXPECT(traffic_parse_cmd("7 ping\0x", 8, &c) != 0);
 }
 
 /* A UDP frame from `mac` to port `dport` with `pad` extra bytes. */
@@ -77,7 +77,7 @@ static size_t frame(uint8_t *f, const uint8_t *mac, uint16_t dport,
 	return 14 + tot + pad;
 }
 
-static void scan(void)
+KTEST(peer_traffic, scan)
 {
 	static const uint8_t mac[6] = {0, 0x16, 0x3e, 1, 2, 3};
 	static const uint8_t other[6] = {0, 0x16, 0x3e, 9, 9, 9};
@@ -87,36 +87,36 @@ static void scan(void)
 
 	n = frame(f, mac, TRAFFIC_PROBE_PORT, 10, 8, 'a');
 	traffic_scan_frame(f, n, mac, &c);
-	EXPECT(c.frames == 1 && c.probes == 1 && !c.canary && !c.trailer);
+	KT_EXPECT(c.frames == 1 && c.probes == 1 && !c.canary && !c.trailer);
 	/* Non-zero padding after the datagram: a leak. */
 	f[n - 1] = 0x6b;
 	traffic_scan_frame(f, n, mac, &c);
-	EXPECT(c.trailer == 1);
+	KT_EXPECT(c.trailer == 1);
 	/* Seven canary bytes are data, eight are a leak. */
 	n = frame(f, mac, 53, 7, 0, TRAFFIC_CANARY);
 	traffic_scan_frame(f, n, mac, &c);
-	EXPECT(c.canary == 0);
+	KT_EXPECT(c.canary == 0);
 	n = frame(f, mac, 53, 8, 0, TRAFFIC_CANARY);
 	traffic_scan_frame(f, n, mac, &c);
-	EXPECT(c.canary == 1 && c.frames == 4 && c.probes == 2);
+	KT_EXPECT(c.canary == 1 && c.frames == 4 && c.probes == 2);
 	/* Someone else's frame, runts, lying lengths: ignored or safe. */
 	n = frame(f, other, TRAFFIC_PROBE_PORT, 8, 0, TRAFFIC_CANARY);
 	traffic_scan_frame(f, n, mac, &c);
-	EXPECT(c.frames == 4);
+	KT_EXPECT(c.frames == 4);
 	n = frame(f, mac, TRAFFIC_PROBE_PORT, 8, 0, 'r');
 	for (size_t len = 0; len < n; len++) {
 		struct traffic_capture r = {0};
 
 		traffic_scan_frame(f, len, mac, &r);
-		EXPECT(r.frames == (len >= 14) && !r.probes && !r.trailer);
+		KT_EXPECT(r.frames == (len >= 14) && !r.probes && !r.trailer);
 	}
 	n = frame(f, mac, TRAFFIC_PROBE_PORT, 8, 0, 'b');
 	f[16] = 0xff;
 	traffic_scan_frame(f, n, mac, &c);
-	EXPECT(c.frames == 5 && c.probes == 2 && c.trailer == 1);
+	KT_EXPECT(c.frames == 5 && c.probes == 2 && c.trailer == 1);
 }
 
-static void irqs(void)
+KTEST(peer_traffic, irqs)
 {
 	static const char text[] =
 	    "           CPU0       CPU1\n"
@@ -126,29 +126,19 @@ static void irqs(void)
 	    " 11:          5          5  xen-dyn    -event     xenbus\n"
 	    "NMI:          0          0   Non-maskable interrupts\n";
 
-	EXPECT(traffic_vif_irqs(text, 3) == 33);
-	EXPECT(traffic_vif_irqs(text, 31) == 300);
-	EXPECT(traffic_vif_irqs(text, 4) == 0);
-	EXPECT(traffic_vif_irqs("", 3) == 0);
+	KT_EXPECT(traffic_vif_irqs(text, 3) == 33);
+	KT_EXPECT(traffic_vif_irqs(text, 31) == 300);
+	KT_EXPECT(traffic_vif_irqs(text, 4) == 0);
+	KT_EXPECT(traffic_vif_irqs("", 3) == 0);
 }
 
-static void pattern(void)
+KTEST(peer_traffic, pattern)
 {
 	uint8_t a[64], b[64];
 
 	traffic_pattern(a, sizeof(a), 1);
 	traffic_pattern(b, sizeof(b), 1);
-	EXPECT(!memcmp(a, b, sizeof(a)));
+	KT_EXPECT(!memcmp(a, b, sizeof(a)));
 	traffic_pattern(b, sizeof(b), 2);
-	EXPECT(memcmp(a, b, sizeof(a)));
-}
-
-int main(void)
-{
-	RUN(cmd_good);
-	RUN(cmd_bad);
-	RUN(scan);
-	RUN(irqs);
-	RUN(pattern);
-	return th_done();
+	KT_EXPECT(memcmp(a, b, sizeof(a)));
 }

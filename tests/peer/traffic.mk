@@ -15,5 +15,6 @@ $(O)/peer/traffic: $(call peer_objs,$(TRAFFIC_SRCS))
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
 
-$(O)/peer-test/test_traffic: $(call peer_test_objs,$(TEST_TRAFFIC_SRCS))
+$(O)/peer-test/test_traffic: $(call peer_test_objs,$(TEST_TRAFFIC_SRCS)) \
+		$(PEER_KTEST_OBJS)
 	$(Q)$(PEER_CC) $(SANFLAGS) -o $@ $^
