@@ -132,6 +132,7 @@ include tests/peer/peer.mk
 include tests/xen/xen.mk
 include tests/fuzz/fuzz.mk
 include tests/xen/buggy.mk
+include tests/xen/run.mk
 include tests/xen/bench.mk
 include tests/host/bench.mk
 
@@ -266,7 +267,7 @@ run: setup
 		$(MAKE) --no-print-directory $(KERNEL) && \
 		xl create -c tests/xen/xl/ktest.cfg; \
 	else \
-		$(MAKE) --no-print-directory run-xen; \
+		$(MAKE) --no-print-directory run-advisories; \
 	fi
 
 clean:

@@ -7,6 +7,7 @@
                                      `table` prints; --write rewrites it
   advisories.py rows [--buggy]       the default-table scenario rows (or the
                                      buggy-scenarios rows) the advisories name
+  advisories.py switches             the BUGGY= rules they name
 
 make check-layering runs `check` and `readme README.md`; make run uses
 `rows` and tests/xen/report.py uses load().
@@ -71,12 +72,20 @@ def order(a):
     return (('MSA', 'XSA-').index(m.group(1)), int(m.group(2)), a.id) if m else (2, 0, a.id)
 
 
-def load(adv_dir=ADV_DIR):
+def load(adv_dir=ADV_DIR, only=None):
+    """The entries, in table order; only: ids (case ignored) to keep."""
     out = []
     for name in sorted(os.listdir(adv_dir)):
         if name.endswith('.md') and name != 'README.md':
             p = os.path.join(adv_dir, name)
             out.append(Advisory(os.path.relpath(p, TOP), parse_header(p)))
+    if only:
+        keep = {x.lower() for x in only}
+        unknown = keep - {a.id.lower() for a in out}
+        if unknown:
+            raise ValueError('no advisory %s (known: %s)'
+                             % (' '.join(sorted(unknown)), ' '.join(a.id for a in out)))
+        out = [a for a in out if a.id.lower() in keep]
     return sorted(out, key=order)
 
 
@@ -167,6 +176,10 @@ def check(advs):
     code_src = grep_all(['kernel', 'drivers', 'arch', 'lib', 'boot'])
     rules = buggy_rules()
     seen = {}
+    # make run boots both tables' rows at once, so no name may be in both.
+    for n in sorted(set(read_table(DEFAULT_TABLE)) & set(read_table(BUGGY_TABLE))):
+        errs.append('tests/xen/%s and %s both have a row %s (make run runs them together)'
+                    % (DEFAULT_TABLE, BUGGY_TABLE, n))
     for a in advs:
         for k in REQUIRED:
             if not a.f.get(k):
@@ -314,8 +327,10 @@ def readme(path, advs, write):
 
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ''
+    # make run ADVISORIES="MSA00 XSA-300": only those (rows, switches).
+    only = os.environ.get('ADVISORIES', '').split() if cmd in ('rows', 'switches') else None
     try:
-        advs = load()
+        advs = load(only=only)
     except (OSError, ValueError) as e:
         print('advisories: %s' % e)
         return 1
@@ -332,6 +347,9 @@ def main(argv):
     if cmd == 'readme' and len(argv) > 2:
         write = '--write' in argv
         return readme([x for x in argv[2:] if x != '--write'][0], advs, write)
+    if cmd == 'switches':
+        print(' '.join(dict.fromkeys(r for a in advs for r in a.switch)))
+        return 0
     if cmd == 'rows':
         buggy = '--buggy' in argv
         rows = []

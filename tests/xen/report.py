@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""make run's view of one Xen test-host boot: every advisory's tests on the
+normal kernel and on its BUGGY= kernel, judged together.
+
+  report.py live LOG TABLE < serial stream
+      the guests' console lines (no Xen, dom0 or 0xE9 lines) and, as each
+      scenario ends, a progress line; once all of an advisory's rows have
+      ended, its verdict.  LOG is where boot.sh saves the whole stream.
+  report.py order TABLE PREV_LOG NAME...
+      the names in the order dom0 should run them (alone rows first, then
+      the longest as PREV_LOG measured them, if it exists)
+  report.py final LOG TABLE --junit FILE --md FILE [--t0 EPOCH]
+      the closing table (one row per advisory: passed on the normal kernel,
+      failed on the rule-off kernel, PROVEN or NOT PROVEN), build/report.md
+      (Xen version, kernel commit, every failure's KTAP diagnostics), JUnit,
+      and the boot's own logs split into files.  Exit 1 when a test failed
+      on the normal kernel or a switched-off kernel passed a test that must
+      fail; NOT PROVEN for want of a switch or a scenario outside the run
+      does not fail.
+
+TABLE holds the rows of tests/xen/scenarios and tests/xen/buggy-scenarios
+(make run concatenates them); the advisories come from advisories/*.md.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, '..', '..'))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(TOP, 'tools'))
+import advisories  # noqa: E402
+import mkconfigs  # noqa: E402
+import runner  # noqa: E402
+
+
+def rows_of(a):
+    """(normal rows, buggy rows) of the run's table; rows of other tables
+    (TABLE:row) are not part of make run."""
+    norm = [r for t, r in map(advisories.table_row, a.scenarios) if t is None]
+    bug = [r for t, r in map(advisories.table_row, a.buggy) if t is None]
+    return norm, bug
+
+
+def died_in(r):
+    k = r.ktap
+    if k and r.verdict in ('CRASH', 'TIMEOUT') and k.running:
+        return k.running
+    return None
+
+
+def verdict(a, by):
+    """What one run says of advisory a: a dict for the table and the report.
+    by: scenario name -> runner.Result (only scenarios that have ended)."""
+    norm, bug = rows_of(a)
+    v = {'passed': [], 'notpassed': [], 'xfail': [], 'failed': [], 'why': []}
+    for t in a.tests:
+        st = [x.status for n in norm if n in by and by[n].ktap
+              for x in by[n].ktap.tests if x.name == t]
+        st += ['fail' for n in norm if n in by and died_in(by[n]) == t]
+        (v['passed'] if 'pass' in st and 'fail' not in st else v['notpassed']).append(t)
+        if 'fail' in st:
+            v['why'].append('%s failed on the normal kernel' % t)
+        elif 'pass' not in st and norm and all(n in by for n in norm):
+            v['why'].append('%s %s on the normal kernel'
+                            % (t, 'skipped' if 'skip' in st else 'did not run'))
+    for n in norm + bug:
+        if n not in by:
+            v['why'].append('%s: did not end in this run' % n)
+        elif by[n].problems:
+            v['why'].append('%s: %s' % (n, by[n].problems[0]))
+    for n in bug:
+        r = by.get(n)
+        xf = advisories.xfail_of(advisories.read_table(os.path.abspath(TABLE))[n])
+        v['xfail'] += [x for x in xf if x not in v['xfail']]
+        if r is None:
+            continue
+        hit = [x.name for x in (r.ktap.tests if r.ktap else []) if x.status == 'fail']
+        hit += [died_in(r)] if died_in(r) else []
+        v['failed'] += [x for x in xf if x in hit and x not in v['failed']]
+    outside = [s for s in a.scenarios + a.buggy if advisories.table_row(s)[0]]
+    done = all(n in by for n in norm + bug)
+    if a.kind == 'diagnostic':
+        v['word'] = 'DIAGNOSTIC ' + ('ok' if done and not v['why'] else 'FAILED')
+    elif not a.switch:
+        v['word'] = 'NOT PROVEN'
+        v['why'].append('no BUGGY= switch')
+    elif not norm or not bug:
+        v['word'] = 'NOT PROVEN'
+        v['why'].append('its scenarios are outside make run: ' + ' '.join(outside))
+    elif done and not v['why'] and not v['notpassed'] and v['failed'] == v['xfail']:
+        v['word'] = 'PROVEN'
+    else:
+        v['word'] = 'NOT PROVEN'
+    v['done'] = done
+    v['bad'] = any(by[n].problems for n in norm + bug if n in by)
+    return v
+
+
+def counts(a, v):
+    return ('%d/%d' % (len(v['passed']), len(a.tests)),
+            '%d/%d' % (len(v['failed']), len(v['xfail'])) if v['xfail'] else '-')
+
+
+def judge_all(lines, names):
+    table = mkconfigs.parse(TABLE)
+    results, _ = runner.analyse(lines, table, names, [])
+    return {r.name: r for r in results}
+
+
+def ended(lines):
+    return [m.group(1) for m in map(runner.END_RE.search, lines) if m]
+
+
+def chosen():
+    """The advisories of this run (make run ADVISORIES="MSA00 ...")."""
+    return advisories.load(only=os.environ.get('ADVISORIES', '').split())
+
+
+def order(names, prev_log):
+    """The order dom0 runs them in: the rows that run alone (a group, or
+    alone=) first, then the longest first (as the last run measured them,
+    else by timeout), so the pool does not end on one long straggler."""
+    table = {s.name: s for s in mkconfigs.parse(TABLE)}
+    took = {}
+    if prev_log and os.path.exists(prev_log):
+        for m in map(runner.END_RE.search, runner.read_log(prev_log)[0]):
+            if m:
+                took[m.group(1)] = float(m.group(3))
+    alone = lambda s: bool(s.domains) or s.dom0.get('alone', '0') not in ('', '0')  # noqa: E731
+    key = lambda n: (not alone(table[n]), -took.get(n, table[n].timeout / 10.0))  # noqa: E731
+    return sorted(names, key=key)
+
+
+def show(text, current, tests, pending):
+    """Print a guest line if a person wants it: results of the advisories'
+    tests that ran, every failure with its diagnostics, the verdict.
+    With RUN_VERBOSE=1 every guest line; all of them are in console.log."""
+    m = runner.PREFIX_RE.match(text)
+    who, inner = (m.group(1), m.group(2)) if m else (current, text)
+    inner = inner.strip()
+    tag = '[%s] ' % who if who else ''
+    if os.environ.get('RUN_VERBOSE') == '1':
+        print(tag + inner, flush=True)
+        return
+    r = runner.RESULT_RE.match(inner)
+    if r:
+        diags, pending[who] = pending.get(who, []), []
+        skip = (r.group(4) or '').upper().startswith('SKIP')
+        if r.group(1) == 'not ok':
+            for d in diags[-8:]:
+                print(tag + '  ' + d)
+            print(tag + inner, flush=True)
+        elif not skip and (r.group(3) or '').strip() in tests:
+            print(tag + inner, flush=True)
+    elif inner.startswith('#') and not runner.RUN_RE.match(inner):
+        pending.setdefault(who, []).append(inner)
+    elif runner.FINAL_RE.match(inner):
+        print(tag + inner, flush=True)
+
+
+def live(log):
+    """Filter the serial stream for a person; judge as scenarios end."""
+    advs = chosen()
+    want = {}
+    for a in advs:
+        for n in sum(rows_of(a), []):
+            want.setdefault(n, []).append(a.id)
+    lines, told, t0, ready, total = [], set(), time.monotonic(), False, 0
+    tests = {t for a in advs for t in a.tests}
+    pending, current = {}, None
+    say = lambda s: print('== ' + s, flush=True)  # noqa: E731
+    say('booting Xen and dom0 in QEMU (their log: %s)' % log)
+    for raw in sys.stdin.buffer:
+        text = runner.clean(raw.decode('utf-8', 'replace').rstrip('\r\n'))
+        lines.append(text)
+        m = runner.READY_RE.search(text)
+        if m:
+            ready = True
+            total = len([x for x in m.group(1).split('+') if x])
+            say('dom0 ready after %.0f s: %d scenarios' % (time.monotonic() - t0, total))
+            continue
+        m = runner.END_RE.search(text)
+        if m:
+            name = m.group(1)
+            done = ended(lines)
+            by = judge_all(lines, [name])
+            r = by.get(name)
+            k = r.ktap if r else None
+            say('[%d/%d] %s: %s, %s passed %s failed %s skipped%s (%s)'
+                % (len(done), total, name, r.verdict if r else '?',
+                   k.count('pass') if k else '-', k.count('fail') if k else '-',
+                   k.count('skip') if k else '-',
+                   ', as its xfail= wants' if r and r.xfail and not r.problems else
+                   (', PROBLEM: ' + r.problems[0]) if r and r.problems else '',
+                   ' '.join(want.get(name, ['no advisory']))))
+            for a in advs:
+                norm, bug = rows_of(a)
+                if a.id in told or not (norm + bug) or not all(n in done for n in norm + bug):
+                    continue
+                told.add(a.id)
+                v = verdict(a, judge_all(lines, norm + bug))
+                p, f = counts(a, v)
+                say('%s %s: %s tests passed on the normal kernel, %s failed switched off'
+                    % (a.id, v['word'], p, f))
+            continue
+        m = runner.BEGIN_RE.search(text)
+        if m:
+            current = m.group(1)
+        if not ready or runner.XENLINE_RE.match(text) or text.startswith(('ktest', '===')):
+            continue
+        show(text, current, tests, pending)
+    return 0
+
+
+def git(*args):
+    try:
+        return subprocess.run(['git', '-C', TOP] + list(args), capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ''
+
+
+def split_logs(lines, outdir):
+    """The boot's lines by who wrote them, for the person who wants them."""
+    ready = next((i for i, x in enumerate(lines) if runner.READY_RE.search(x)), len(lines))
+    files = {'boot.log': lines[:ready + 1],
+             'xen.log': [x for x in lines[ready:] if x.startswith('(XEN)')],
+             'e9.log': [x for x in lines[ready:] if runner.E9_RE.match(x)],
+             'console.log': [x for x in lines[ready:] if not runner.XENLINE_RE.match(x)]}
+    out = []
+    for name, body in files.items():
+        p = os.path.join(outdir, name)
+        with open(p, 'w') as f:
+            f.write('\n'.join(body) + '\n')
+        out.append(p)
+    return out
+
+
+def final(log, junit, md, t0):
+    advs = chosen()
+    lines, _ = runner.read_log(log)
+    names = []
+    for a in advs:
+        names += [n for n in sum(rows_of(a), []) if n not in names]
+    ran = set(ended(lines)) & set(names)
+    by = judge_all(lines, [n for n in names if n in ran] or names)
+    verdicts = [(a, verdict(a, by)) for a in advs]
+    xen = next((m.group(1) for m in map(re.compile(r'\(XEN\) Xen version (\S+)').search, lines)
+                if m), 'unknown')
+    commit = git('rev-parse', '--short', 'HEAD') or 'unknown'
+    if git('status', '--porcelain', '--untracked-files=no'):
+        commit += ' (with uncommitted changes)'
+    wall = time.time() - t0 if t0 else None
+    ntests = sum(len(a.tests) for a in advs)
+    rows = [('advisory', 'normal', 'rule-off', 'verdict', 'rule')]
+    for a, v in verdicts:
+        p, f = counts(a, v)
+        rows.append((a.id, p, f, v['word'], a.rule))
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    print()
+    for r in rows:
+        print('  '.join(c.ljust(w[i]) for i, c in enumerate(r[:4])) + '  ' + r[4])
+    for a, v in verdicts:
+        for why in v['why'] if v['word'] != 'PROVEN' else []:
+            print('%s: %s' % (a.id, why))
+    logs = split_logs(lines, os.path.dirname(os.path.abspath(log)))
+    runner.write_junit(junit, list(by.values()))
+    write_md(md, verdicts, by, xen, commit, wall, len(ran))
+    proven = sum(1 for _, v in verdicts if v['word'] == 'PROVEN')
+    print('\nmake run: Xen %s, kernel %s: %d advisories, %d PROVEN, %d not; %d tests; '
+          '%d scenarios%s' % (xen, commit, len(advs), proven, len(advs) - proven, ntests,
+                              len(ran), ', wall %d:%02d' % divmod(int(wall), 60) if wall else ''))
+    print('report %s, JUnit %s; logs: %s %s' % (md, junit, log, ' '.join(logs)))
+    missing = [n for n in names if n not in ran]
+    if missing:
+        print('make run: scenarios that never ended: ' + ' '.join(missing))
+    return 1 if any(v['bad'] for _, v in verdicts) or missing else 0
+
+
+def write_md(path, verdicts, by, xen, commit, wall, nran):
+    out = ['# make run: the advisories on the Xen test host', '',
+           '- Xen: %s (Debian, in QEMU TCG); kernel commit: %s' % (xen, commit),
+           '- %s; %d scenarios; generated %s'
+           % ('wall %d:%02d' % divmod(int(wall), 60) if wall else 'wall time unknown',
+              nran, time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
+           '- PROVEN: every test passed on the normal kernel and every test the '
+           'BUGGY= rows name failed on the kernel with that rule off, in this boot.',
+           '', '| advisory | rule | passed (normal) | failed (rule off) | verdict |',
+           '|---|---|---|---|---|']
+    for a, v in verdicts:
+        p, f = counts(a, v)
+        out.append('| [%s](../%s) | %s | %s | %s | %s |' % (a.id, a.path, a.rule, p, f, v['word']))
+    for a, v in verdicts:
+        norm, bug = rows_of(a)
+        out += ['', '## %s: %s' % (a.id, a.title), '', 'Rule: %s.  Verdict: **%s**.'
+                % (a.rule, v['word'])]
+        out += ['- %s' % w for w in v['why']]
+        for label, rows in (('normal kernel', norm), ('rule switched off', bug)):
+            for n in rows:
+                r = by.get(n)
+                if r is None:
+                    out.append('- %s (%s): not run' % (n, label))
+                    continue
+                k = r.ktap
+                mine = [t for t in (k.tests if k else []) if t.name in a.tests]
+                ran = [t for t in mine if t.status != 'skip']
+                out.append('- %s (%s): %s, reason %s%s; %s%s' % (
+                    n, label, r.verdict, r.reason,
+                    ', problems: ' + '; '.join(r.problems) if r.problems else '',
+                    ', '.join('`%s` %s' % (t.name, t.status) for t in ran) or 'none of its tests ran',
+                    ' (%d more skip here)' % (len(mine) - len(ran)) if len(mine) > len(ran) else ''))
+                for t in mine:
+                    if t.status == 'fail':
+                        out.append('  - `not ok %s`:' % t.name)
+                        out += ['    `%s`' % d for d in t.diags[-8:]] or ['    (no diagnostics)']
+                if died_in(r):
+                    out.append('  - died in `%s` (%s)' % (died_in(r), r.verdict))
+    with open(path, 'w') as f:
+        f.write('\n'.join(out) + '\n')
+
+
+def main(argv):
+    global TABLE
+    if len(argv) >= 3 and argv[1] == 'order':
+        TABLE = argv[2]
+        print(' '.join(order(argv[4:], argv[3] if len(argv) > 3 else None)))
+        return 0
+    if len(argv) < 4 or argv[1] not in ('live', 'final'):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    log, TABLE = argv[2], argv[3]
+    if argv[1] == 'live':
+        return live(log)
+    opt = dict(zip(argv[4::2], argv[5::2]))
+    return final(log, opt.get('--junit'), opt.get('--md'), float(opt.get('--t0', 0)) or None)
+
+
+TABLE = None
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

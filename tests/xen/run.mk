@@ -1,0 +1,52 @@
+# make run (on a machine that is not a Xen dom0): one boot of the Xen test
+# host runs every advisory's scenarios (advisories/*.md, scenarios:) on the
+# normal kernel and its switched-off rows (buggy:) on the BUGGY= kernels,
+# side by side (ktest.jobs=); tests/xen/report.py judges them together.
+#
+#   make run-advisories [RUN_JOBS=6] [ADVISORIES="MSA00 XSA-300"]
+#
+# The terminal gets the guests' console lines and the progress per
+# advisory; the whole serial log and its parts (Xen and dom0's boot, Xen's
+# lines, the guests' 0xE9 copies) are files under $(RUN_DIR), named at the
+# end with $(O)/report.md and $(O)/run-junit.xml.
+.PHONY: run-advisories
+
+RUN_DIR := $(O)/run
+RUN_TABLE := $(RUN_DIR)/scenarios
+# Scenarios at once in dom0; shared/XEN-TEST-HOST.md: 8 whole-suite guests
+# passed, 20 froze the host.
+RUN_JOBS ?= 6
+# The BUGGY= rules the advisories name (each in BUGGY_RULES: check-layering).
+run_rules = $(shell $(PYTHON) tools/advisories.py switches)
+run_names = $(shell $(PYTHON) tools/advisories.py rows) $(shell $(PYTHON) tools/advisories.py rows --buggy)
+
+# The run's table: both tables, whose names check-layering keeps apart.
+# Rewritten only when it changes, so the initramfs is not rebuilt for nothing.
+$(RUN_TABLE): xen-force
+	@mkdir -p $(RUN_DIR)
+	$(Q)cat tests/xen/scenarios tests/xen/buggy-scenarios | cmp -s - $@ || \
+		cat tests/xen/scenarios tests/xen/buggy-scenarios > $@
+
+# One recipe from the first build to the last line, so the wall time it
+# reports is the whole of it.
+run-advisories: setup
+	$(Q)t0=$$(date +%s); \
+	$(MAKE) --no-print-directory $(KERNEL) $(RUN_TABLE) || exit 1; \
+	for r in $(run_rules); do \
+		$(MAKE) --no-print-directory O=$(BUGGY_DIR)/$$r BUGGY=$$r \
+			$(BUGGY_DIR)/$$r/kernel.elf >/dev/null || exit 1; \
+	done; \
+	names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
+		$(run_names)) || exit 1; \
+	$(MAKE) --no-print-directory O=$(RUN_DIR) XEN_TABLE=$(abspath $(RUN_TABLE)) \
+		XEN_GUEST=$(abspath $(KERNEL)) SCENARIOS="$$names" \
+		XEN_EXTRA_GUESTS="$(foreach r,$(run_rules),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
+		$(RUN_DIR)/xen/dom0-initrd.gz >/dev/null || exit 1; \
+	plus=$$(echo $$names | tr ' ' '+'); \
+	tests/xen/boot.sh -c $(XEN_CACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$plus" \
+		-o $(RUN_DIR)/serial.log -l -x 'ktest.jobs=$(RUN_JOBS)' \
+		-t $$($(PYTHON) tests/xen/mkconfigs.py timeout $(RUN_TABLE) $$names) \
+		2>$(RUN_DIR)/qemu.log | \
+		$(PYTHON) tests/xen/report.py live $(RUN_DIR)/serial.log $(RUN_TABLE); \
+	$(PYTHON) tests/xen/report.py final $(RUN_DIR)/serial.log $(RUN_TABLE) \
+		--junit $(O)/run-junit.xml --md $(O)/report.md --t0 $$t0
