@@ -33,6 +33,7 @@ run-advisories: setup
 	$(Q)t0=$$(date +%s); \
 	$(MAKE) --no-print-directory $(KERNEL) $(RUN_TABLE) || exit 1; \
 	for r in $(run_rules); do \
+		$(PYTHON) tools/buggy-seed.py $(O) $(BUGGY_DIR)/$$r $$r >/dev/null && \
 		$(MAKE) --no-print-directory O=$(BUGGY_DIR)/$$r BUGGY=$$r \
 			$(BUGGY_DIR)/$$r/kernel.elf >/dev/null || exit 1; \
 	done; \
