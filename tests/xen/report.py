@@ -283,6 +283,10 @@ def final(log, junit, md, t0):
     missing = [n for n in names if n not in ran]
     if missing:
         print('make run: scenarios that never ended: ' + ' '.join(missing))
+        qlog = os.path.join(os.path.dirname(log), 'qemu.log')
+        if not any(runner.READY_RE.search(x) for x in lines) and os.path.exists(qlog):
+            print('make run: dom0 never got ready; %s says:' % os.path.relpath(qlog))
+            print(''.join(open(qlog, errors='replace').readlines()[-5:]), end='')
     return 1 if any(v['bad'] for _, v in verdicts) or missing else 0
 
 
