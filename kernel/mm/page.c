@@ -17,8 +17,6 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-struct mm_state mm_state = {.opts = MM_OPT_CHECK_POISON};
-
 /* 1/64 of memory, as Linux's struct page; a power of two keeps it cheap. */
 BUILD_BUG_ON(sizeof(struct mm_page) != 64);
 

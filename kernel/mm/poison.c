@@ -9,6 +9,13 @@
 #include "kernel/mm/mm_priv.h"
 #include "kernel/printk.h"
 
+/*
+ * The allocator's state is defined here, in the bottom file of kernel/mm:
+ * page.c, heap.c and check.c all build on this one, and it calls none of
+ * them.  Its options (opts) are this file's to set.
+ */
+struct mm_state mm_state = {.opts = MM_OPT_CHECK_POISON};
+
 #define S mm_state
 
 /*
