@@ -157,6 +157,59 @@ static int get_ref(struct gnttab_table *t, grant_ref_t *ref)
 	return 0;
 }
 
+/*
+ * The per-peer quarantine counts live in the table and are read here, at
+ * grant time (issue 9's bound); gnttab_quarantine.c fills and empties
+ * them, through gnttab_table_q_slot(), and calls into this file, never
+ * the reverse.
+ */
+int gnttab_table_q_slot(const struct gnttab_table *t, domid_t domid, bool add)
+{
+	int free = -1;
+
+	for (int i = 0; i < GNTTAB_Q_PEERS; i++) {
+		if (t->q_peer[i].refs && t->q_peer[i].domid == domid)
+			return i;
+		if (!t->q_peer[i].refs && free < 0)
+			free = i;
+	}
+	return add ? free : -1;
+}
+
+uint32_t gnttab_table_quarantined_for(const struct gnttab_table *t,
+				      domid_t domid)
+{
+	int i = gnttab_table_q_slot(t, domid, false);
+
+	return i < 0 ? 0 : t->q_peer[i].refs;
+}
+
+#ifdef KTEST_BUGGY_DRAIN
+/* The drain switched back on: the quarantine grows without a bound. */
+int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid)
+{
+	return 0;
+}
+#else
+int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid)
+{
+	/*
+	 * Issue 9: each reference a peer keeps mapped costs us a page for as
+	 * long as it likes.  Past the bounds, grant it nothing more: losing
+	 * the device beats losing our memory.
+	 */
+	if (t->st.quarantined_refs >= GNTTAB_QUARANTINE_MAX ||
+	    gnttab_table_quarantined_for(t, domid) >=
+		GNTTAB_QUARANTINE_PEER_MAX ||
+	    (t->st.quarantined_refs &&
+	     gnttab_table_q_slot(t, domid, true) < 0)) {
+		t->st.q_refused++;
+		return -ENOSPC;
+	}
+	return 0;
+}
+#endif
+
 int gnttab_table_grant(struct gnttab_table *t, domid_t domid, uint64_t gfn,
 		       bool readonly, grant_ref_t *ref)
 {

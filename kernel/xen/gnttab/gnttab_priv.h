@@ -80,16 +80,18 @@ struct gnttab_ref_meta *gnttab_table_meta(struct gnttab_table *t,
 int __must_check gnttab_entry_try_end(grant_entry_v1_t *e);
 /* Append a reference to the free list (lock held). */
 void gnttab_table_put_ref(struct gnttab_table *t, grant_ref_t ref);
+/* May `domid` be granted one more reference?  0 or -ENOSPC (counted). */
+int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid);
+uint32_t gnttab_table_quarantined_for(const struct gnttab_table *t,
+				      domid_t domid);
+/* The peer's slot in t->q_peer[], or -1; `add`: take a free one for it. */
+int gnttab_table_q_slot(const struct gnttab_table *t, domid_t domid, bool add);
 
 /* gnttab_quarantine.c */
 int __must_check gnttab_table_end_and_free(struct gnttab_table *t,
 					   grant_ref_t ref, void *page);
 /* One release attempt per quarantined reference; returns how many remain */
 unsigned int gnttab_table_retry(struct gnttab_table *t);
-/* May `domid` be granted one more reference?  0 or -ENOSPC (counted). */
-int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid);
-uint32_t gnttab_table_quarantined_for(const struct gnttab_table *t,
-				      domid_t domid);
 /*
  * End access to a granted entry (the one compare-and-exchange); the
  * caller holds the lock.  0 or -EBUSY.

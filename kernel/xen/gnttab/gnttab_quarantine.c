@@ -15,58 +15,11 @@
 #include "kernel/xen/gnttab/gnttab_priv.h"
 #include "lib/errno.h"
 
-/* The peer's slot in q_peer[], or -1; `add`: take a free one for it. */
-static int q_slot(const struct gnttab_table *t, domid_t domid, bool add)
-{
-	int free = -1;
-
-	for (int i = 0; i < GNTTAB_Q_PEERS; i++) {
-		if (t->q_peer[i].refs && t->q_peer[i].domid == domid)
-			return i;
-		if (!t->q_peer[i].refs && free < 0)
-			free = i;
-	}
-	return add ? free : -1;
-}
-
-uint32_t gnttab_table_quarantined_for(const struct gnttab_table *t,
-				      domid_t domid)
-{
-	int i = q_slot(t, domid, false);
-
-	return i < 0 ? 0 : t->q_peer[i].refs;
-}
-
-#ifdef KTEST_BUGGY_DRAIN
-/* The drain switched back on: the quarantine grows without a bound. */
-int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid)
-{
-	return 0;
-}
-#else
-int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid)
-{
-	/*
-	 * Issue 9: each reference a peer keeps mapped costs us a page for as
-	 * long as it likes.  Past the bounds, grant it nothing more: losing
-	 * the device beats losing our memory.
-	 */
-	if (t->st.quarantined_refs >= GNTTAB_QUARANTINE_MAX ||
-	    gnttab_table_quarantined_for(t, domid) >=
-		GNTTAB_QUARANTINE_PEER_MAX ||
-	    (t->st.quarantined_refs && q_slot(t, domid, true) < 0)) {
-		t->st.q_refused++;
-		return -ENOSPC;
-	}
-	return 0;
-}
-#endif
-
 /* Count a quarantined reference against its peer (lock held). */
 static void q_charge(struct gnttab_table *t, grant_ref_t ref, int delta)
 {
 	domid_t domid = gnttab_table_entry(t, ref)->domid;
-	int i = q_slot(t, domid, delta > 0);
+	int i = gnttab_table_q_slot(t, domid, delta > 0);
 
 	/* More peers than slots: only when admit was bypassed (BUGGY). */
 	if (i < 0)
