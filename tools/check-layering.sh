@@ -20,6 +20,9 @@
 #      named function exists and holds the advisory's why-comment, the
 #      tests are declared, scenario rows and BUGGY= switches exist; the
 #      README's advisory table is the one generated from them.
+#   8. One interrupts-off helper: arch_irq_save()/arch_irq_restore() in
+#      kernel/arch.h.  No other file reads the flag and then turns
+#      interrupts off (a copy of the helper), save the fakes in tests/host/.
 # Prints every violation as file:line and exits 1 if there is any.
 set -eu
 cd "$(dirname "$0")/.."
@@ -172,6 +175,18 @@ for what in check "readme README.md"; do
 			grep -v ' entries match the code$' "$tmp/adv" | sed 's/^advisories: //' |
 			report "advisories/*.md must match the code and the README (format: advisories/README.md)"; }
 done
+
+# 8. A copy of arch_irq_save(): arch_irqs_enabled() read, then
+# arch_irq_disable() within the next four lines.
+sources lib kernel drivers arch | grep -vx 'kernel/arch\.h' | xargs -r awk '
+	FNR == 1 { seen = 0 }
+	/arch_irqs_enabled[ \t]*\(/ { seen = FNR; at = $0 }
+	seen && FNR - seen <= 4 && /arch_irq_disable[ \t]*\(/ {
+		print FILENAME ":" seen ":" at
+		seen = 0
+	}' |
+	report "interrupts off and back: use arch_irq_save()/arch_irq_restore() (kernel/arch.h), not a copy" ||
+	true
 
 if [ -s "$tmp/violations" ]; then
 	echo "check-layering: $(wc -l <"$tmp/violations") violation(s)" >&2
