@@ -1,11 +1,11 @@
 # drivers/netfront: the Xen network frontend (drivers/netfront/netfront.h).
-# The ring logic (ids, core, tx, rx) reaches Xen only through struct
+# The ring logic (ids, core, tx, rx, rings) reaches Xen only through struct
 # netfront_ops, and the handshake (xenbus) only through the xenstore
 # client, so the host tests build both: a fake backend plays correct and
 # hostile netback on rings in plain memory, the fake xenstored its nodes.
 NETFRONT_CORE_SRCS := drivers/netfront/netfront_ids.c \
 	drivers/netfront/netfront_core.c drivers/netfront/netfront_tx.c \
-	drivers/netfront/netfront_rx.c
+	drivers/netfront/netfront_rx.c drivers/netfront/netfront_rings.c
 NETFRONT_SRCS := $(NETFRONT_CORE_SRCS) drivers/netfront/netfront_xenbus.c \
 	drivers/netfront/netfront.c
 # Suites msa00, msa01, netfront (need a vif or hostile-netback; SKIP

@@ -1,13 +1,15 @@
 /*
- * netfront core: the shared rings' life cycle, the page pool, ending
+ * netfront core: the helpers every ring file uses: the page pool, ending
  * grants (MSA02), the producer-index checks and marking the device broken.
- * Xen is reached only through nf->ops, so the host tests build this file.
+ * It calls none of them; the rings' life cycle and the work loop that
+ * drive rx and tx are netfront_rings.c's.  Xen is reached only through
+ * nf->ops, so the host tests build this file.
  *
  * Accounting: st.pages_held counts every page the device owns (ring pages,
  * pool, buffers in flight) and st.grants_held every reference it must still
  * end.  A page the backend still maps at release goes to the grant
  * quarantine: it leaves both counts and is counted in quarantined_pages.
- * After netfront_rings_release() both counts are zero.
+ * After netfront_rings_release() (netfront_rings.c) both counts are zero.
  */
 #include "drivers/netfront/netfront_priv.h"
 #include "kernel/arch.h"
@@ -113,8 +115,7 @@ void netfront_page_put(struct netfront *nf, void *page)
 	nf->st.pages_held--;
 }
 
-/* End access and give the page up for good: freed or quarantined. */
-static void slot_free(struct netfront *nf, grant_ref_t ref, void *page)
+void netfront_grant_free(struct netfront *nf, grant_ref_t ref, void *page)
 {
 	int rc = nf->ops->end_and_free(nf->ctx, ref, page);
 
@@ -143,7 +144,7 @@ bool netfront_slot_end(struct netfront *nf, struct netfront_slot *s)
 	 * be reused or freed: the quarantine takes it until the unmap.
 	 */
 	if (rc == -EBUSY)
-		slot_free(nf, s->ref, s->page);
+		netfront_grant_free(nf, s->ref, s->page);
 	else
 		pr_err("netfront: ending grant %u failed: %d\n", s->ref, rc);
 	/*
@@ -161,105 +162,8 @@ bool netfront_slot_end(struct netfront *nf, struct netfront_slot *s)
 void netfront_slot_drop(struct netfront *nf, struct netfront_slot *s)
 {
 	if (s->page)
-		slot_free(nf, s->ref, s->page);
+		netfront_grant_free(nf, s->ref, s->page);
 	s->page = NULL;
-}
-
-static void reset(struct netfront *nf, domid_t backend)
-{
-	memset(nf->tx_slot, 0, sizeof(nf->tx_slot));
-	memset(nf->rx_slot, 0, sizeof(nf->rx_slot));
-	netfront_ids_init(&nf->tx_ids, NETFRONT_TX_RING_SIZE);
-	netfront_ids_init(&nf->rx_ids, NETFRONT_RX_RING_SIZE);
-	nf->backend = backend;
-	nf->tx_seen = nf->rx_seen = 0;
-	nf->rx_target = NETFRONT_RX_TARGET;
-	nf->in_rx = nf->in_tx = false;
-	nf->state.broken = false;
-	nf->state.broken_kind = NETFRONT_ERR_NONE;
-	nf->state.broken_reason[0] = '\0';
-	nf->st.tx_inflight = nf->st.rx_posted = 0;
-}
-
-/* A zeroed ring page granted to the backend; NULL on failure. */
-static void *ring_page(struct netfront *nf, grant_ref_t *ref)
-{
-	void *page = mm_page_alloc_zeroed(0);
-
-	if (!page)
-		return NULL;
-	if (nf->ops->grant(nf->ctx, page, false, ref)) {
-		nf->st.grant_fails++;
-		mm_page_free(page, 0);
-		return NULL;
-	}
-	nf->st.pages_held++;
-	nf->st.grants_held++;
-	return page;
-}
-
-int netfront_rings_init(struct netfront *nf, domid_t backend)
-{
-	netif_tx_sring_t *txs;
-	netif_rx_sring_t *rxs;
-	bool irq;
-
-	ASSERT(!nf->rings_up);
-	reset(nf, backend);
-	txs = ring_page(nf, &nf->tx_ring_ref);
-	if (!txs)
-		return -ENOMEM;
-	rxs = ring_page(nf, &nf->rx_ring_ref);
-	if (!rxs) {
-		slot_free(nf, nf->tx_ring_ref, txs);
-		return -ENOMEM;
-	}
-	SHARED_RING_INIT(txs);
-	FRONT_RING_INIT(&nf->tx, txs, PAGE_SIZE);
-	SHARED_RING_INIT(rxs);
-	FRONT_RING_INIT(&nf->rx, rxs, PAGE_SIZE);
-	irq = netfront_lock();
-	nf->rings_up = true;
-	nf->state.up = true;
-	/* Buffers are there before the backend looks; short is not fatal. */
-	netfront_rx_refill(nf, true);
-	netfront_unlock(irq);
-	return 0;
-}
-
-void netfront_rings_release(struct netfront *nf)
-{
-	bool irq = netfront_lock();
-
-	if (nf->rings_up) {
-		nf->state.up = false;
-		netfront_tx_release(nf);
-		netfront_rx_release(nf);
-		slot_free(nf, nf->tx_ring_ref, nf->tx.sring);
-		slot_free(nf, nf->rx_ring_ref, nf->rx.sring);
-		nf->tx.sring = NULL;
-		nf->rx.sring = NULL;
-		while (nf->st.pool_pages) {
-			mm_page_free(nf->pool[--nf->st.pool_pages], 0);
-			nf->st.pages_held--;
-		}
-		nf->rings_up = false;
-	}
-	netfront_unlock(irq);
-}
-
-bool netfront_work(struct netfront *nf)
-{
-	bool irq = netfront_lock();
-	int tx = 0, rx = 0;
-
-	if (nf->rings_up && !nf->state.broken) {
-		tx = netfront_tx_reap(nf);
-		rx = netfront_rx_reap(nf);
-	}
-	netfront_unlock(irq);
-	/* A violation found is work too: it was not a spurious event. */
-	return tx || rx;
 }
 
 unsigned int netfront_pool_poison(struct netfront *nf, uint8_t byte)

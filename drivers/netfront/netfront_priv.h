@@ -172,24 +172,9 @@ struct netfront {
 /* Interrupts off around ring work (the event handler is an interrupt). */
 bool netfront_lock(void);
 void netfront_unlock(bool was_on);
-/*
- * Allocate and grant both ring pages to `backend` and post the RX
- * buffers.  0 or -errno (nothing left allocated).
- */
-int __must_check netfront_rings_init(struct netfront *nf, domid_t backend);
-/*
- * End every grant and free every page (quarantining what the backend
- * still maps); in-flight TX frames count as dropped.  Idempotent.
- */
-void netfront_rings_release(struct netfront *nf);
 /* Record a violation: one log line; the first one marks the device broken */
 void netfront_broken(struct netfront *nf, enum netfront_err kind,
 		     const char *fmt, ...) __printf(3, 4);
-/*
- * Both rings' responses, then an RX refill.  True if there was any work
- * (a false return from the event handler is a spurious event, XSA-391).
- */
-bool netfront_work(struct netfront *nf);
 /*
  * Check a freshly read response producer `prod`: `overflow` is
  * RING_RESPONSE_PROD_OVERFLOW() of it, `cons` the ring's consumer,
@@ -210,10 +195,29 @@ void netfront_page_put(struct netfront *nf, void *page);
 bool netfront_slot_end(struct netfront *nf, struct netfront_slot *s);
 /* Teardown: end access and give the page up (freed or quarantined). */
 void netfront_slot_drop(struct netfront *nf, struct netfront_slot *s);
+/* End access to `ref` and give `page` up for good: freed or quarantined. */
+void netfront_grant_free(struct netfront *nf, grant_ref_t ref, void *page);
 /* Fill every page sitting in the pool with `byte`; how many (tests). */
 unsigned int netfront_pool_poison(struct netfront *nf, uint8_t byte);
 /* Is `page` in the pool? (tests) */
 bool netfront_pool_has(const struct netfront *nf, const void *page);
+
+/* netfront_rings.c: the orchestrator over rx and tx */
+/*
+ * Allocate and grant both ring pages to `backend` and post the RX
+ * buffers.  0 or -errno (nothing left allocated).
+ */
+int __must_check netfront_rings_init(struct netfront *nf, domid_t backend);
+/*
+ * End every grant and free every page (quarantining what the backend
+ * still maps); in-flight TX frames count as dropped.  Idempotent.
+ */
+void netfront_rings_release(struct netfront *nf);
+/*
+ * Both rings' responses, then an RX refill.  True if there was any work
+ * (a false return from the event handler is a spurious event, XSA-391).
+ */
+bool netfront_work(struct netfront *nf);
 
 /* netfront_tx.c */
 int netfront_tx(struct netfront *nf, const void *frame, size_t len);
