@@ -130,11 +130,15 @@ static void xencons_flush(void)
 			break;
 }
 
+void xencons_get_state(struct xencons_state *s)
+{
+	s->up = ring && !broken;
+	s->broken = broken;
+	s->why = broken;
+}
+
 void xencons_get_stats(struct xencons_stats *st)
 {
-	st->up = ring && !broken;
-	st->broken = broken;
-	st->why = broken;
 	st->dropped = dropped;
 }
 
