@@ -317,6 +317,7 @@ bool netback_vif_get(unsigned int i, struct netback_vif_info *o)
 	o->queued = v->q_len;
 	o->connects = v->st.connects;
 	o->teardowns = v->st.teardowns;
+	o->break_logs = v->st.break_logs;
 	for (unsigned int k = 0; k < NETBACK_MAX_VIFS; k++)
 		for (const struct nb_frame *f = nb_glue.vif[k].q_head; f;
 		     f = f->next)

@@ -56,6 +56,7 @@ struct netback_vif_info {
 	uint32_t mapped; /* grant mappings held now (rings included) */
 	uint32_t queued; /* frames waiting for its RX buffers now */
 	uint64_t connects, teardowns;
+	uint64_t break_logs; /* lines logged for breaking it: 0 or 1 */
 };
 /* Copy of slot `i` (0..NETBACK_MAX_VIFS-1); false if out of range. */
 bool netback_vif_get(unsigned int i, struct netback_vif_info *out);

@@ -4,12 +4,42 @@
  * notes changes; the waits serve the backend all the while (netback_wait),
  * so frontends are answered while a test waits for its phase.
  */
+#include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/guest/netback_phase.h"
+
+/* netback.clients=: the good frontends this scenario creates. */
+static char clients[64] = "dd-fe,dd-linux";
+
+static int set_clients(const char *v)
+{
+	if (strlen(v) >= sizeof(clients))
+		return -EINVAL;
+	strlcpy(clients, v, sizeof(clients));
+	return 0;
+}
+KPARAM("netback.clients", set_clients);
+
+bool nbt_client_expected(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = clients; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
 
 static const char *const phases[] = {"connect", "baseline", "flood", "after",
 				     "done"};

@@ -23,6 +23,13 @@ void nbt_ack(const char *name);
 /* Is there an orchestrator?  (Read once, the first time.) */
 bool nbt_orchestrated(void);
 
+/*
+ * Does this scenario create good frontend `name`?  `netback.clients=` on
+ * our command line lists them (default "dd-fe,dd-linux"): a scenario
+ * without the Linux client says `netback.clients=dd-fe`, and the tests
+ * of the one it lacks SKIP instead of waiting for it.
+ */
+bool nbt_client_expected(const char *name);
 /* Is vif `v` one of frontend domain `name`'s (by name, else by MAC)? */
 bool nbt_is(const struct netback_vif_info *v, const char *name);
 /* Sum of the vifs of frontend domain `name` (connected or not). */

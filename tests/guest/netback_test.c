@@ -60,6 +60,8 @@ static void check_served(const char *name)
 	rc = connect_phase();
 	if (rc && rc != -ENOENT)
 		KT_SKIP("phase connect never came");
+	if (nbt_orchestrated() && !nbt_client_expected(name))
+		KT_SKIP("no such client in this scenario (netback.clients=)");
 	if (!nbt_orchestrated()) {
 		/* Alone: a frontend of another name means none of this one. */
 		(void)netback_wait(any_vif, NULL, ALONE_NS);
