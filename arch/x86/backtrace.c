@@ -4,7 +4,7 @@
  * stacks, so a corrupt %rbp ends the trace instead of faulting in the
  * fault handler.
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
 #include "kernel/printk.h"
 

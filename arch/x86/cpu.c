@@ -2,7 +2,7 @@
  * Small CPU primitives behind kernel/arch.h: port I/O, interrupts flag,
  * halt, cycle counter.
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
 
 void arch_outb(uint16_t port, uint8_t val)

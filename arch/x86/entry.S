@@ -2,7 +2,7 @@
  * Interrupt and exception entry.  Every vector gets a 16-byte stub that
  * pushes a dummy error code where the CPU pushes none, then its vector,
  * then jumps to a common path that saves all registers as struct x86_regs
- * (arch/x86/x86.h) and calls x86_trap().
+ * (arch/x86/x86_priv.h) and calls x86_trap().
  */
 #define EFAULT 14
 

@@ -3,7 +3,7 @@
  * An expected fault is recorded so the caller (a probe, a test) can see
  * exactly what the CPU reported.
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
 
 struct extable_entry {

@@ -8,7 +8,7 @@
  * 64-bit ABI: op in %rax, arguments in %rdi %rsi %rdx %r10 %r8, result in
  * %rax.  Xen may clobber the argument registers, so they are outputs too.
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
 #include "lib/errno.h"
 #include "lib/string.h"

@@ -1,5 +1,5 @@
 /* Architecture bring-up, called first by kmain(). */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
 
 void arch_init(void)

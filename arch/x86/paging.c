@@ -3,7 +3,7 @@
  * split the first 2 MiB into 4 KiB pages so page 0 can be left unmapped: a
  * NULL dereference then faults instead of reading the real-mode IVT.
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 
 #define PTE_P  0x001ULL
 #define PTE_W  0x002ULL

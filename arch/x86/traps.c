@@ -4,7 +4,7 @@
  * are fatal: we print vector, error code, RIP, CR2 and a symbolised
  * backtrace, then panic.  Vectors >= 32 go to registered IRQ handlers.
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"

@@ -3,7 +3,7 @@
  * plain QEMU.  Under Xen there is no PIT for a PVH guest: the pvclock gives
  * the TSC scale there, so this is never called.
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
 
 #define PIT_HZ	  1193182

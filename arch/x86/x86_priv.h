@@ -2,8 +2,8 @@
  * x86-64 internals shared by the files of arch/x86/.  Generic code uses
  * kernel/arch.h instead.
  */
-#ifndef ARCH_X86_X86_H
-#define ARCH_X86_X86_H
+#ifndef ARCH_X86_X86_PRIV_H
+#define ARCH_X86_X86_PRIV_H
 
 #include "lib/compiler.h"
 
