@@ -9,7 +9,7 @@
 # guest= is one of them run (a GROUP/DOMAIN row runs its whole group).
 .PHONY: test-buggy
 
-BUGGY_RULES ?= msa00 msa01-zero msa01-pad msa01-scrub msa02 xsa300 \
+BUGGY_RULES ?= msa00 msa01-zero msa01-pad msa01-scrub msa02 xsa300 xsa155-nb \
 	xsa155 xsa396 xsa403 xsa466 drain msa03 xsa391
 BUGGY_DIR := $(O)/buggy
 # Names of the buggy-scenarios rows that boot one of $(BUGGY_RULES).
