@@ -276,6 +276,13 @@ KTEST(peer_gh, pattern)
 	KT_EXPECT(!gh_check_pattern(page, &bad) && bad == 300);
 }
 
+/* Guest @domid asks (through its xenstore home) for its grant @ref. */
+static void ask_map(unsigned int domid, const char *ref)
+{
+	gset(domid, "ref", ref);
+	gset(domid, "cmd", "map");
+}
+
 KTEST(peer_gh, cycle)
 {
 	setup(-1);
@@ -284,8 +291,7 @@ KTEST(peer_gh, cycle)
 	gh_scan(&gh);
 	KT_EXPECT(gget(5, "state") == NULL && fk.map_calls == 0);
 
-	gset(5, "ref", "42");
-	gset(5, "cmd", "map");
+	ask_map(5, "42");
 	gh_watch_event(&gh, "/local/domain/5/data/ktest-gh/cmd");
 	KT_EXPECT_STREQ(gget(5, "state"), "mapped");
 	KT_EXPECT(fk.nmaps == 1 && gh_mapped_count(&gh) == 1);
@@ -303,8 +309,7 @@ KTEST(peer_gh, cycle)
 	KT_EXPECT(fk.nmaps == 0 && gh.cycles == 1 && gh.errors == 0);
 
 	/* A second cycle with a new ref, found by the periodic scan. */
-	gset(5, "ref", "43");
-	gset(5, "cmd", "map");
+	ask_map(5, "43");
 	gh_scan(&gh);
 	KT_EXPECT_STREQ(gget(5, "state"), "mapped");
 	KT_EXPECT(gh.guests[0].ref == 43 || gh.guests[1].ref == 43);
@@ -357,8 +362,7 @@ KTEST(peer_gh, map_failures)
 	setup(-1);
 	dom_add(4);
 	fk.fail_ref = 7;
-	gset(4, "ref", "7");
-	gset(4, "cmd", "map");
+	ask_map(4, "7");
 	gh_scan(&gh);
 	KT_EXPECT_STREQ(gget(4, "state"), "error map ref 7: Invalid argument");
 	KT_EXPECT(fk.nmaps == 0);
@@ -368,8 +372,7 @@ KTEST(peer_gh, map_failures)
 	gset(4, "cmd", "release");
 	gh_scan(&gh);
 	KT_EXPECT_STREQ(gget(4, "state"), "released");
-	gset(4, "ref", "8");
-	gset(4, "cmd", "map");
+	ask_map(4, "8");
 	gh_scan(&gh);
 	KT_EXPECT_STREQ(
 	    gget(4, "state"),
@@ -391,15 +394,13 @@ KTEST(peer_gh, bad_cmd_and_double_map)
 	/* Still bad, no new edge: one report only. */
 	KT_EXPECT(gh.errors == 1);
 
-	gset(3, "ref", "11");
-	gset(3, "cmd", "map");
+	ask_map(3, "11");
 	gh_scan(&gh);
 	KT_EXPECT_STREQ(gget(3, "state"), "mapped");
 	/* map -> bad -> map without release: keep the first mapping. */
 	gset(3, "cmd", "junk");
 	gh_scan(&gh);
-	gset(3, "ref", "12");
-	gset(3, "cmd", "map");
+	ask_map(3, "12");
 	gh_scan(&gh);
 	KT_EXPECT_STREQ(gget(3, "state"), "error already mapped ref 11");
 	KT_EXPECT(fk.nmaps == 1 && fk.map_calls == 1);
@@ -424,8 +425,7 @@ KTEST(peer_gh, guest_dies_while_mapped)
 
 	setup(-1);
 	dom_add(6);
-	gset(6, "ref", "100");
-	gset(6, "cmd", "map");
+	ask_map(6, "100");
 	gh_scan(&gh);
 	KT_EXPECT(fk.nmaps == 1);
 	dom_destroy(6);
@@ -437,8 +437,7 @@ KTEST(peer_gh, guest_dies_while_mapped)
 
 	/* A later guest (new domid) is served from a clean slate. */
 	dom_add(7);
-	gset(7, "ref", "100");
-	gset(7, "cmd", "map");
+	ask_map(7, "100");
 	gh_watch_event(&gh, "/local/domain/7");
 	KT_EXPECT_STREQ(gget(7, "state"), "mapped");
 	teardown();
@@ -448,8 +447,7 @@ KTEST(peer_gh, guest_gone_before_answer)
 {
 	setup(-1);
 	dom_add(8);
-	gset(8, "ref", "1");
-	gset(8, "cmd", "map");
+	ask_map(8, "1");
 	gh_scan(&gh);
 	/* The home vanishes but the domain is still listed: no write. */
 	dom_destroy(8);
@@ -463,16 +461,20 @@ KTEST(peer_gh, guest_gone_before_answer)
 	teardown();
 }
 
+/* Guests 1 and 2 each ask for a map (refs 10, 20), found by a scan. */
+static void two_guests_map(void)
+{
+	dom_add(1);
+	dom_add(2);
+	ask_map(1, "10");
+	ask_map(2, "20");
+	gh_scan(&gh);
+}
+
 KTEST(peer_gh, several_guests)
 {
 	setup(-1);
-	dom_add(1);
-	dom_add(2);
-	gset(1, "ref", "10");
-	gset(1, "cmd", "map");
-	gset(2, "ref", "20");
-	gset(2, "cmd", "map");
-	gh_scan(&gh);
+	two_guests_map();
 	KT_EXPECT_STREQ(gget(1, "state"), "mapped");
 	KT_EXPECT_STREQ(gget(2, "state"), "mapped");
 	KT_EXPECT(fk.nmaps == 2);
@@ -495,13 +497,7 @@ KTEST(peer_gh, several_guests)
 KTEST(peer_gh, only_domid)
 {
 	setup(2);
-	dom_add(1);
-	dom_add(2);
-	gset(1, "ref", "10");
-	gset(1, "cmd", "map");
-	gset(2, "ref", "20");
-	gset(2, "cmd", "map");
-	gh_scan(&gh);
+	two_guests_map();
 	KT_EXPECT(gget(1, "state") == NULL);
 	KT_EXPECT_STREQ(gget(2, "state"), "mapped");
 	teardown();
@@ -511,8 +507,7 @@ KTEST(peer_gh, unmap_failure)
 {
 	setup(-1);
 	dom_add(5);
-	gset(5, "ref", "1");
-	gset(5, "cmd", "map");
+	ask_map(5, "1");
 	gh_scan(&gh);
 	fk.unmap_err = -EBUSY;
 	gset(5, "cmd", "release");
