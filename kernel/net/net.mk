@@ -17,4 +17,4 @@ KERNEL_SRCS += tests/guest/net_peer.c tests/guest/net_test.c
 # msa01.no_canary_on_wire: needs netfront's pool (drivers/netfront/netfront.h).
 KERNEL_SRCS += tests/guest/net_msa01_test.c
 # Suite `netbench` (make bench, tests/xen/bench.mk; not in any test run).
-KERNEL_SRCS += tests/guest/bench_net.c
+KERNEL_SRCS += tests/guest/bench_net.c tests/guest/bench_srv.c

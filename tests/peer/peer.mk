@@ -22,7 +22,7 @@ NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c tests/peer/nb_con
 HC_SRCS := tests/peer/hostile-console.c $(PEER_COMMON_SRCS)
 
 PEERS += $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt \
-	$(O)/peer/hostile-console
+	$(O)/peer/udp-bench $(O)/peer/hostile-console
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
 
@@ -39,6 +39,12 @@ $(O)/peer/hostile-netback: $(call peer_objs,$(NB_SRCS))
 # UDP echo server (dom0) and client (the Linux client domU, tests/xen/linux/):
 # plain sockets, no Xen library.
 $(O)/peer/udp-rtt: $(call peer_objs,tests/peer/udp-rtt.c)
+	@mkdir -p $(dir $@)
+	@echo "  PEERLD  $@"
+	$(Q)$(PEER_CC) -o $@ $^
+
+# make bench's UDP rate tools for Linux (dom0 and the Linux client domU).
+$(O)/peer/udp-bench: $(call peer_objs,tests/peer/udp-bench.c)
 	@mkdir -p $(dir $@)
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^

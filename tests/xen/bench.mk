@@ -1,14 +1,30 @@
 # make bench: boot the Xen test host once with tests/xen/bench-scenarios
-# (the netbench suite, tests/guest/bench_net.c, against Linux netback and
-# dom0's traffic peer) and print the packet-rate table (tests/xen/bench.py).
-# Not part of `make test`: nothing depends on the numbers.  Method and
-# how to measure a Linux guest the same way: kernel/net/README.md.
+# and print the side-by-side table (tests/xen/bench.py): our kernel and the
+# Linux client domU driven by the same dom0 programs in the same boot, the
+# boot times beside the toolstack floor (tests/xen/floor/), and issue 8's
+# driver-domain rates.  Not part of `make test`: nothing depends on the
+# numbers.  Method: kernel/net/README.md ("Benchmark").
+#   make bench BENCH_SCENARIOS="netbench netbench-linux"   only those rows
 .PHONY: bench
 
 BENCH_DIR := $(O)/bench
+FLOOR := $(O)/floor.elf
+BENCH_SCENARIOS ?=
 
-bench: $(O)/kernel.elf
+# The floor is a 32-bit program of its own (see floor.c): not KCFLAGS.
+$(FLOOR): tests/xen/floor/floor.c tests/xen/floor/floor.ld | $(O)/include/xen
+	@echo "  CC      $@"
+	$(Q)$(CC) -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding \
+		-nostdinc -isystem $(GCC_INC) -I$(O)/include -fno-pic -fno-pie \
+		-fno-stack-protector -fno-asynchronous-unwind-tables \
+		-D__XEN_INTERFACE_VERSION__=0x00040e00 -nostdlib -static \
+		-Wl,-T,tests/xen/floor/floor.ld -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -o $@ $<
+
+bench: $(O)/kernel.elf $(FLOOR)
 	$(Q)$(MAKE) --no-print-directory O=$(BENCH_DIR) test-xen \
-		XEN_TABLE=tests/xen/bench-scenarios XEN_GUEST=$(O)/kernel.elf || \
+		XEN_TABLE=tests/xen/bench-scenarios XEN_GUEST=$(O)/kernel.elf \
+		SCENARIOS="$(BENCH_SCENARIOS)" \
+		XEN_EXTRA_GUESTS="floor=$(abspath $(FLOOR)) $(XEN_EXTRA_GUESTS)" || \
 		echo "bench: the boot reported a problem (see above)"
 	$(Q)$(PYTHON) tests/xen/bench.py $(BENCH_DIR)/xen/serial.log

@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
-"""Print the netbench table from a Xen test host serial log (make bench).
+"""Print make bench's side-by-side tables from one Xen test host serial log.
 
   bench.py SERIAL_LOG
 
-The guest (tests/guest/bench_net.c) prints one KTAP diagnostic per
-measurement:
+Guests print one KTAP diagnostic per measurement (tests/guest/bench_net.c
+for our kernel, tests/xen/linux/bench.sh for the Linux client):
 
-  # netbench dir=tx size=64 round=1 pkts=N us=U pps=P hc_per_pkt=H
-    notify_per_pkt=X irq_per_pkt=Y upcall_per_pkt=Z peer: <peer result>
+  # netbench dir=tx size=64 round=1 pkts=N us=U pps=P [hc_per_pkt=H
+    notify_per_pkt=X] irq_per_pkt=Y upcall_per_pkt=Z peer: <peer result>
 
 where the peer result is "received=N span_us=U dom0_irqs=I" (tx: dom0
 counted what arrived) or "sent=N ms=M dom0_irqs=I" (rx: dom0 sent).  The
-table shows the median over the rounds.  Exit status 1 if no measurement
-is found.
+scenario a line is in says whose it is (bench-scenarios: netbench is ours,
+netbench-linux Linux's).  "ddbench" lines (issue 8, the Linux client
+against a rate server) carry "received=N span_us=U" (tx) or "sent=N us=U"
+(rx) from the server.  Boot rows boot-floorN / boot-noneN are timed from
+the serial log's arrival times (LOG.times).  Every figure is the median of
+the runs with min and max beside it; ratios are ours / Linux (or ours /
+floor) of the medians.  Exit status 1 if no measurement is found.
 """
 import os
 import re
@@ -22,106 +27,220 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runner  # noqa: E402
 
-LINE_RE = re.compile(r'^\s*#\s+(?:\S+:\s+)?netbench (dir=.*)$')
+LINE_RE = re.compile(r'^\s*#\s+(?:\S+:\s+)?(netbench|ddbench) (dir=.*)$')
 KV_RE = re.compile(r'(\w+)=([\d.]+)')
+BEGIN_RE = re.compile(r'=== KTEST-SCENARIO (\S+) BEGIN ===')
+END_RE = re.compile(r'=== KTEST-SCENARIO (\S+) END ')
+SKIP_FIRST = re.compile(r'^(Parsing config|ktest|===|\[\S+\] (Parsing|ktest))')
 
-# Linux 6.1 netfront on the same test host (shared/XEN-TEST-HOST.md).
-LINUX = {('tx', 64): '9.1k sent, 0.31 upcalls/pkt',
-         ('tx', 1472): '11.3k sent',
-         ('rx', 64): '4.4k recv, 0.43 upcalls/pkt',
-         ('rx', 1472): '4.2k recv'}
-
-
-GUEST_KEYS = ('size', 'pkts', 'pps', 'hc_per_pkt', 'notify_per_pkt',
-              'irq_per_pkt', 'upcall_per_pkt')
-PEER_KEYS = {'tx': ('received', 'span_us', 'dom0_irqs'),
-             'rx': ('sent', 'ms', 'dom0_irqs')}
+# Who a scenario's measurements belong to.
+OWNER = {'netbench': 'ours', 'netbench-linux': 'linux',
+         'ddbench': 'ours', 'ddbench-dom0': 'linux'}
 
 
-def parse(path):
-    """Measurements by (dir, size); incomplete lines are counted apart."""
-    lines, _ = runner.read_log(path)
-    # Console lines only (the 0xE9 copies are cut at ~110 characters), with
-    # a Xen line that landed inside one taken out as the runner does.
-    console, _ = runner.split_guest_lines(list(enumerate(lines)))
+def segments(lines):
+    """{scenario: [(index, text)]} between its BEGIN and END markers."""
+    segs, cur = {}, None
+    for i, text in enumerate(lines):
+        m = BEGIN_RE.search(text)
+        if m:
+            cur = m.group(1)
+            segs[cur] = []
+            continue
+        if cur and END_RE.search(text) and END_RE.search(text).group(1) == cur:
+            cur = None
+            continue
+        if cur:
+            segs[cur].append((i, text))
+    return segs
+
+
+def parse_rates(segs):
+    """{(tag, owner, dir, size): [(guest kv, peer kv)]}, broken count."""
     runs, broken = {}, 0
-    for _, line in console:
-        m = LINE_RE.match(line)
-        if not m:
+    for scen, seg in segs.items():
+        owner = OWNER.get(scen.split('/')[0])
+        if owner is None:
             continue
-        guest, _, peer = m.group(1).partition(' peer: ')
-        g = {k: float(v) for k, v in KV_RE.findall(guest)}
-        p = {k: float(v) for k, v in KV_RE.findall(peer)}
-        d = guest.split()[0][4:]
-        if (d not in PEER_KEYS or any(k not in g for k in GUEST_KEYS) or
-                any(k not in p for k in PEER_KEYS[d])):
-            broken += 1
-            continue
-        runs.setdefault((d, int(g['size'])), []).append((g, p))
+        console, _ = runner.split_guest_lines(seg)
+        for _, line in console:
+            m = LINE_RE.match(line)
+            if not m:
+                continue
+            guest, _, peer = m.group(2).partition(' peer: ')
+            g = {k: float(v) for k, v in KV_RE.findall(guest)}
+            p = {k: float(v) for k, v in KV_RE.findall(peer)}
+            d = guest.split()[0][4:]
+            if d not in ('tx', 'rx') or 'size' not in g or 'pkts' not in g:
+                broken += 1
+                continue
+            runs.setdefault((m.group(1), owner, d, int(g['size'])), []).append((g, p))
     return runs, broken
 
 
-def med(values):
-    return statistics.median(values) if values else 0.0
+def mmm(values):
+    """(min, median, max) or None."""
+    v = [x for x in values if x is not None]
+    return (min(v), statistics.median(v), max(v)) if v else None
 
 
-def row(key, samples):
-    d, size = key
-    g = [s[0] for s in samples]
-    p = [s[1] for s in samples]
-    pps = med([x['pps'] for x in g])
+def fmt(t, f='%.0f'):
+    if t is None:
+        return 'n/a'
+    if t[0] == t[2]:
+        return f % t[1]
+    return (f + ' (' + f + '-' + f + ')') % (t[1], t[0], t[2])
+
+
+def per_sample(tag, d, g, p):
+    """What one measurement says: sent/s, received/s, lost, dom0 irqs."""
+    sent_n = recv_n = sent_s = recv_s = None
     if d == 'tx':
-        # What dom0 counted over its own arrival span.
-        other = med([q['received'] * 1e6 / q['span_us'] for q in p
-                     if q.get('span_us')])
-        lost = med([1 - q['received'] / x['pkts'] for x, q in zip(g, p)
-                    if x['pkts']])
-        dom0_irq = med([q['dom0_irqs'] / x['pkts'] for x, q in zip(g, p)
-                        if x['pkts']])
+        sent_n, sent_s = g['pkts'], g['us'] / 1e6 if g.get('us') else None
+        recv_n = p.get('received')
+        recv_s = p['span_us'] / 1e6 if p.get('span_us') else None
     else:
-        other = med([q['sent'] * 1000 / q['ms'] for q in p if q.get('ms')])
-        lost = med([1 - x['pkts'] / q['sent'] for x, q in zip(g, p)
-                    if q.get('sent')])
-        dom0_irq = med([q['dom0_irqs'] / x['pkts'] for x, q in zip(g, p)
-                        if x['pkts']])
-    name = 'guest->dom0' if d == 'tx' else 'dom0->guest'
-    return [name, str(size), '%d' % len(samples), '%.0f' % pps,
-            '%.0f' % other, '%.1f%%' % (100 * max(lost, 0)),
-            '%.3f' % med([x['notify_per_pkt'] for x in g]),
-            '%.3f' % med([x['irq_per_pkt'] for x in g]),
-            '%.3f' % dom0_irq,
-            '%.3f' % med([x['upcall_per_pkt'] for x in g]),
-            '%.3f' % med([x['hc_per_pkt'] for x in g]),
-            LINUX.get(key, '')]
+        recv_n, recv_s = g['pkts'], g['us'] / 1e6 if g.get('us') else None
+        sent_n = p.get('sent')
+        if 'ms' in p:
+            sent_s = p['ms'] / 1e3 if p['ms'] else None
+        elif p.get('us'):
+            sent_s = p['us'] / 1e6
+    rate = lambda n, s: n / s if n is not None and s else None  # noqa: E731
+    lost = 1 - recv_n / sent_n if sent_n and recv_n is not None else None
+    # The guest's notifications to the backend, counted in dom0.
+    dom0 = p['dom0_irqs'] / g['pkts'] if 'dom0_irqs' in p and g['pkts'] else None
+    return {'sent': rate(sent_n, sent_s), 'recv': rate(recv_n, recv_s),
+            'lost': None if lost is None else 100 * max(lost, 0.0),
+            'dom0_irq': dom0, 'notify': g.get('notify_per_pkt'),
+            'irq': g.get('irq_per_pkt'), 'upcall': g.get('upcall_per_pkt'),
+            'hcall': g.get('hc_per_pkt')}
+
+
+def summarise(samples, tag, d):
+    per = [per_sample(tag, d, g, p) for g, p in samples]
+    return {k: mmm([x[k] for x in per]) for k in per[0]}, len(per)
+
+
+def ratio(a, b):
+    return '%.2f' % (a[1] / b[1]) if a and b and b[1] else 'n/a'
+
+
+def table(head, rows):
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    for r in [head] + rows:
+        print('  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    print()
+
+
+def rate_tables(runs, tag, title):
+    keys = sorted({(d, s) for (t, _, d, s) in runs if t == tag},
+                  key=lambda k: (k[0] != 'tx', k[1]))
+    if not keys:
+        return False
+    print(title)
+    rows, cost = [], []
+    for d, size in keys:
+        name = 'guest->dom0' if d == 'tx' else 'dom0->guest'
+        if tag == 'ddbench':
+            name = 'linux->backend' if d == 'tx' else 'backend->linux'
+        res = {}
+        for who in ('ours', 'linux'):
+            s = runs.get((tag, who, d, size))
+            res[who] = summarise(s, tag, d) if s else ({}, 0)
+        o, ln = res['ours'][0], res['linux'][0]
+        rows.append([name, str(size), '%d/%d' % (res['ours'][1], res['linux'][1]),
+                     fmt(o.get('recv')), fmt(o.get('lost'), '%.1f'),
+                     fmt(ln.get('recv')), fmt(ln.get('lost'), '%.1f'),
+                     ratio(o.get('recv'), ln.get('recv')),
+                     fmt(o.get('sent')), fmt(ln.get('sent'))])
+        cost.append([name, str(size),
+                     fmt(o.get('dom0_irq'), '%.3f'), fmt(ln.get('dom0_irq'), '%.3f'),
+                     fmt(o.get('irq'), '%.3f'), fmt(ln.get('irq'), '%.3f'),
+                     fmt(o.get('upcall'), '%.3f'), fmt(ln.get('upcall'), '%.3f'),
+                     fmt(o.get('hcall'), '%.3f'), fmt(o.get('notify'), '%.3f')])
+    first = 'ours' if tag == 'netbench' else 'backend=ours'
+    other = 'Linux' if tag == 'netbench' else 'backend=dom0'
+    table(['direction', 'size', 'runs', first + ' recv/s', 'lost %',
+           other + ' recv/s', 'lost %', 'ratio', first + ' sent/s',
+           other + ' sent/s'], rows)
+    if tag == 'netbench':
+        table(['direction', 'size', 'to-backend/pkt ours', 'Linux',
+               'to-guest/pkt ours', 'Linux', 'upcall/pkt ours', 'Linux',
+               'hcall/pkt ours', 'notify/pkt ours (netfront)'], cost)
+    return True
+
+
+def boot_times(lines, times, segs):
+    """{'floor'|'none'|'linux': [(first_line_s, verdict_s)]} since BEGIN."""
+    out = {}
+    if not times:
+        return out
+    for scen, seg in segs.items():
+        m = re.match(r'boot-(floor|none)\d+$', scen)
+        who = m.group(1) if m else ('linux' if scen == 'netbench-linux' else None)
+        if who is None or not seg:
+            continue
+        begin = seg[0][0] - 1
+        console, _ = runner.split_guest_lines(seg)
+        first = next((i for i, t in console if t.strip() and not SKIP_FIRST.match(t)), None)
+        verdict = next((i for i, t in console if t.startswith('Test result:')), None)
+        at = lambda i: times[i] - times[begin] if i is not None and i < len(times) else None  # noqa: E731
+        out.setdefault(who, []).append((at(first), at(verdict)))
+    return out
+
+
+def boot_table(bt):
+    if not bt:
+        return False
+    print('xl create (scenario BEGIN) to the guest\'s first console line and to '
+          'its verdict line, seconds (serial arrival times):')
+    rows = []
+    stats = {w: (mmm([x[0] for x in v]), mmm([x[1] for x in v]), len(v))
+             for w, v in bt.items()}
+    names = {'floor': 'toolstack floor (tests/xen/floor)',
+             'none': 'ours, test=none', 'linux': 'Linux client (netbench-linux)'}
+    for w in ('floor', 'none', 'linux'):
+        if w in stats:
+            f, v, n = stats[w]
+            rows.append([names[w], str(n), fmt(f, '%.2f'), fmt(v, '%.2f')])
+    if 'none' in stats and 'floor' in stats:
+        rows.append(['ratio ours / floor', '', ratio(stats['none'][0], stats['floor'][0]),
+                     ratio(stats['none'][1], stats['floor'][1])])
+    table(['guest', 'runs', 'to first line', 'to verdict'], rows)
+    return True
 
 
 def main(argv):
     if len(argv) != 2:
         raise SystemExit(__doc__)
-    runs, broken = parse(argv[1])
+    lines, times = runner.read_log(argv[1])
+    segs = segments(lines)
+    runs, broken = parse_rates(segs)
     if broken:
         print('bench: %d garbled measurement line(s) skipped' % broken)
-    if not runs:
-        print('bench: no netbench measurements in %s' % argv[1])
+    shown = rate_tables(runs, 'netbench', 'UDP packets per second, our netfront '
+                        'and Linux 6.1 xen-netfront against the same Linux netback '
+                        'and dom0 peer, same boot (median (min-max) over the rounds):')
+    if shown:
+        print('recv/s: what the receiver counted over its first..last arrival '
+              '(dom0 for guest->dom0, the guest for dom0->guest); lost: 1 - '
+              'received / sent; ratio: ours / Linux of the received medians.')
+        print('to-backend/pkt: the interrupts dom0 took on vif<domid>.0* '
+              '(/proc/interrupts), i.e. the guest\'s notifications to netback, '
+              'the same count for both guests; to-guest/pkt: netback\'s '
+              'notifications to the guest (ours: netfront\'s count; Linux: its '
+              'eth0 lines in /proc/interrupts); upcall/pkt: ours all upcalls, '
+              'Linux the HYP line; hcall/pkt: ours only (Xen 4.17 as Debian '
+              'builds it has no perf counters to count Linux\'s).')
+        print()
+    shown |= rate_tables(runs, 'ddbench', 'Issue 8: the Linux client against our '
+                         'driver domain (netback=1, suite netbench_srv) and against '
+                         'dom0 (Linux netback, udp-bench server), same boot:')
+    shown |= boot_table(boot_times(lines, times, segs))
+    if not shown:
+        print('bench: no measurements in %s' % argv[1])
         return 1
-    head = ['direction', 'size', 'runs', 'guest pps', 'dom0 pps', 'lost',
-            'notify/pkt', 'irq/pkt', 'dom0 irq/pkt', 'upcall/pkt',
-            'hcall/pkt', 'Linux guest, same host']
-    rows = [row(k, runs[k]) for k in sorted(runs, key=lambda k: (k[0] != 'tx', k[1]))]
-    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-    for r in [head] + rows:
-        print('  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    print()
-    print('guest pps: tx = datagrams the guest sent per second; rx = datagrams '
-          'it received, over first..last arrival.')
-    print('dom0 pps: tx = what dom0 received per second; rx = what dom0 sent. '
-          'lost = the difference.')
-    print('notify/pkt: our event channel notifications to netback; irq/pkt: '
-          "netback's to us (netfront's counters);")
-    print('dom0 irq/pkt: interrupts dom0 took on vif<domid>.0 (/proc/interrupts), '
-          'measured the same for any guest.')
-    print('upcall/pkt, hcall/pkt: all of the guest\'s upcalls and hypercalls '
-          'in the window, timers included.  Medians over the rounds.')
     return 0
 
 

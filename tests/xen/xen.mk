@@ -20,7 +20,7 @@ XEN_ISO := $(O)/ktest-xen.iso
 XEN_CMDLINE ?= test=all
 SCENARIOS ?=
 XEN_SCRIPTS := $(addprefix tests/xen/,init group.sh mkinitramfs.sh mkconfigs.py \
-	linux/init linux/mkguest.sh)
+	linux/init linux/bench.sh linux/mkguest.sh)
 PYTHON ?= python3
 
 # '+'-joined scenario names; $(call xen_limit,NAMES) is shell text for a

@@ -2,10 +2,11 @@
 # Build the Linux client domU: Debian's Linux 6.1 (the dom0 kernel package of
 # the cache) as an uncompressed vmlinux, and a small busybox initramfs with
 # xen-netfront.ko from the same package, the xenstore tools with their
-# libraries, udp-rtt (tests/peer/udp-rtt.c) and tests/xen/linux/init.
+# libraries, udp-rtt and udp-bench (tests/peer/) and tests/xen/linux/init
+# with bench.sh.
 # Usage: mkguest.sh CACHE OUTDIR UDP_RTT   -> OUTDIR/linux.elf, OUTDIR/linux.cpio.gz
 set -eu
-[ $# -eq 3 ] || { sed -n '2,7p' "$0" >&2; exit 2; }
+[ $# -eq 3 ] || { sed -n '2,8p' "$0" >&2; exit 2; }
 CACHE=$(realpath "$1") OUT=$(realpath -m "$2") UDP=$(realpath "$3")
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$CACHE/root
@@ -40,8 +41,10 @@ cp "$NF" lib/modules/
 install -m 0755 "$SRC/usr/bin/xenstore" usr/bin/xenstore
 for t in read write watch exists list ls rm; do ln -s xenstore usr/bin/xenstore-$t; done
 install -m 0755 "$UDP" usr/bin/udp-rtt
+# make bench's rate tools (tests/peer/udp-bench.c), built beside udp-rtt.
+install -m 0755 "$(dirname "$UDP")/udp-bench" usr/bin/udp-bench
 export LD_LIBRARY_PATH=$SRC/usr/lib/x86_64-linux-gnu:$SRC/lib/x86_64-linux-gnu
-for l in $(ldd usr/bin/xenstore usr/bin/udp-rtt |
+for l in $(ldd usr/bin/xenstore usr/bin/udp-rtt usr/bin/udp-bench |
            awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u); do
     case $l in
     */ld-linux-x86-64.so.2) cp -L "$l" lib64/ ;;
@@ -49,6 +52,7 @@ for l in $(ldd usr/bin/xenstore usr/bin/udp-rtt |
     esac
 done
 install -m 0755 "$HERE/init" init
+install -m 0644 "$HERE/bench.sh" bench.sh
 find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -6 -n > "$OUT/linux.cpio.gz"
 cd "$OUT"
 rm -rf "$STAGE"
