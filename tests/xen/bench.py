@@ -27,7 +27,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runner  # noqa: E402
 
-LINE_RE = re.compile(r'^\s*#\s+(?:\S+:\s+)?(netbench|ddbench) (dir=.*)$')
+# A group's domains print "[DOM] " first.
+LINE_RE = re.compile(r'^(?:\[\S+\] )?\s*#\s+(?:\S+:\s+)?(netbench|ddbench) (dir=.*)$')
+FLOOD_RE = re.compile(r'^\[(\S+)\] # (?:baseline (\d+) round trips/s|under flood (\d+) '
+                      r'round trips/s, baseline (\d+))')
 KV_RE = re.compile(r'(\w+)=([\d.]+)')
 BEGIN_RE = re.compile(r'=== KTEST-SCENARIO (\S+) BEGIN ===')
 END_RE = re.compile(r'=== KTEST-SCENARIO (\S+) END ')
@@ -171,6 +174,29 @@ def rate_tables(runs, tag, title):
     return True
 
 
+def flood_table(segs):
+    """The ddflood group: the Linux client's round trips/s unloaded and
+    while the hostile frontend floods our backend."""
+    seg = segs.get('ddflood')
+    if not seg:
+        return False
+    base = flood = None
+    for _, t in seg:
+        m = FLOOD_RE.match(t)
+        if m and m.group(2):
+            base = int(m.group(2))
+        elif m and m.group(3):
+            flood, base = int(m.group(3)), int(m.group(4))
+    print('Issue 8: the good client (Linux) served by our backend, sequential 64 B '
+          'UDP echo round trips/s for 5 s, with and without the hostile '
+          'frontend flooding (ddflood, one run):')
+    table(['unloaded', 'under flood', 'ratio'],
+          [[str(base) if base is not None else 'n/a',
+            str(flood) if flood is not None else 'n/a',
+            '%.2f' % (flood / base) if base and flood is not None else 'n/a']])
+    return True
+
+
 def boot_times(lines, times, segs):
     """{'floor'|'none'|'linux': [(first_line_s, verdict_s)]} since BEGIN."""
     out = {}
@@ -237,6 +263,7 @@ def main(argv):
     shown |= rate_tables(runs, 'ddbench', 'Issue 8: the Linux client against our '
                          'driver domain (netback=1, suite netbench_srv) and against '
                          'dom0 (Linux netback, udp-bench server), same boot:')
+    shown |= flood_table(segs)
     shown |= boot_table(boot_times(lines, times, segs))
     if not shown:
         print('bench: no measurements in %s' % argv[1])
