@@ -44,7 +44,7 @@ $(O)/peer/udp-rtt: $(call peer_objs,tests/peer/udp-rtt.c)
 	$(Q)$(PEER_CC) -o $@ $^
 
 # make bench's UDP rate tools for Linux (dom0 and the Linux client domU).
-$(O)/peer/udp-bench: $(call peer_objs,tests/peer/udp-bench.c)
+$(O)/peer/udp-bench: $(call peer_objs,tests/peer/udp-bench.c tests/peer/peer_util.c)
 	@mkdir -p $(dir $@)
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^

@@ -23,6 +23,8 @@
  * Exit status 0, 1 when nothing got through, 2 on bad usage or a socket
  * error.
  */
+#include "peer_util.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -50,14 +52,12 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* A decimal argument in [min, max] (peer_util's bounded parser). */
 static int parse_num(const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v;
+	uint32_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (peer_parse_u32(s, strlen(s), (uint32_t)max, &v) || v < min)
 		return -EINVAL;
 	*out = v;
 	return 0;
