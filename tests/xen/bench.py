@@ -198,7 +198,11 @@ def flood_table(segs):
 
 
 def boot_times(lines, times, segs):
-    """{'floor'|'none'|'linux': [(first_line_s, verdict_s)]} since BEGIN."""
+    """{'floor'|'none'|'linux': [(built, first, verdict)]}, seconds since
+    BEGIN (just before xl create): domain built (dom0's "ktest: scenario X
+    domid" line, xl create -p done), the guest's first console line after
+    it (nothing of the guest's comes before: it is unpaused then), and its
+    verdict line."""
     out = {}
     if not times:
         return out
@@ -208,32 +212,37 @@ def boot_times(lines, times, segs):
         if who is None or not seg:
             continue
         begin = seg[0][0] - 1
-        console, _ = runner.split_guest_lines(seg)
+        built = next((i for i, t in seg if t.startswith('ktest: scenario %s domid' % scen)), None)
+        if built is None:
+            continue
+        console, _ = runner.split_guest_lines([x for x in seg if x[0] > built])
         first = next((i for i, t in console if t.strip() and not SKIP_FIRST.match(t)), None)
         verdict = next((i for i, t in console if t.startswith('Test result:')), None)
         at = lambda i: times[i] - times[begin] if i is not None and i < len(times) else None  # noqa: E731
-        out.setdefault(who, []).append((at(first), at(verdict)))
+        out.setdefault(who, []).append((at(built), at(first), at(verdict)))
     return out
 
 
 def boot_table(bt):
     if not bt:
         return False
-    print('xl create (scenario BEGIN) to the guest\'s first console line and to '
-          'its verdict line, seconds (serial arrival times):')
+    print('xl create (scenario BEGIN) to the domain built, to the guest\'s first '
+          'console line and to its verdict line, seconds (serial arrival times), '
+          'median (min-max):')
     rows = []
-    stats = {w: (mmm([x[0] for x in v]), mmm([x[1] for x in v]), len(v))
+    stats = {w: [mmm([x[k] for x in v]) for k in range(3)] + [len(v)]
              for w, v in bt.items()}
     names = {'floor': 'toolstack floor (tests/xen/floor)',
              'none': 'ours, test=none', 'linux': 'Linux client (netbench-linux)'}
     for w in ('floor', 'none', 'linux'):
         if w in stats:
-            f, v, n = stats[w]
-            rows.append([names[w], str(n), fmt(f, '%.2f'), fmt(v, '%.2f')])
+            b, f, v, n = stats[w]
+            rows.append([names[w], str(n), fmt(b, '%.2f'), fmt(f, '%.2f'),
+                         fmt(v, '%.2f')])
     if 'none' in stats and 'floor' in stats:
-        rows.append(['ratio ours / floor', '', ratio(stats['none'][0], stats['floor'][0]),
-                     ratio(stats['none'][1], stats['floor'][1])])
-    table(['guest', 'runs', 'to first line', 'to verdict'], rows)
+        rows.append(['ratio ours / floor', ''] +
+                    [ratio(stats['none'][k], stats['floor'][k]) for k in range(3)])
+    table(['guest', 'runs', 'domain built', 'first line', 'verdict'], rows)
     return True
 
 

@@ -26,6 +26,10 @@ MODE=$BENCH
 ROUNDS=3 MS=2000
 SEQ=0
 
+# The vif's interrupt lines: xen-netfront names them after the device
+# when it connects, before udev could rename it (eth0-q0-tx, -rx, or one
+# eth0 line without split event channels).
+NFIRQ='eth'
 # Sum of the per-CPU columns of the /proc/interrupts lines matching $1.
 irqs() {
     awk -v re="$1" '$0 ~ re { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i }
@@ -70,16 +74,16 @@ traffic_tx() { # size round
     local r out i0 h0
     peer bench-tx 9001; r=$R
     [ "$r" = ready ] || { echo "# netbench: bench-tx: $r"; return 1; }
-    i0=$(irqs eth0); h0=$(irqs '^ *HYP:')
+    i0=$(irqs "$NFIRQ"); h0=$(irqs '^ *HYP:')
     out=$(udp-bench blast 192.0.2.1 9001 "$1" $MS)
-    i1=$(irqs eth0); h1=$(irqs '^ *HYP:')
+    i1=$(irqs "$NFIRQ"); h1=$(irqs '^ *HYP:')
     peer bench-tx-stop; r=$R
     line netbench tx "$1" "$2" "$(val "$out" sent)" "$(val "$out" us)" \
         "$i0" "$i1" "$h0" "$h1" "$r"
 }
 traffic_rx() { # size round
     local r out i0 h0 ip=${IP%/*}
-    i0=$(irqs eth0); h0=$(irqs '^ *HYP:')
+    i0=$(irqs "$NFIRQ"); h0=$(irqs '^ *HYP:')
     udp-bench sink 9002 $((MS + 8000)) >/tmp/sink &
     sleep 0.2
     # Only the command now: no xenstore polling while the datagrams come
@@ -87,7 +91,7 @@ traffic_rx() { # size round
     SEQ=$((SEQ + 1))
     xenstore-write data/ktest-net/cmd "$SEQ bench-rx $ip 9002 $1 $MS"
     wait
-    i1=$(irqs eth0); h1=$(irqs '^ *HYP:')
+    i1=$(irqs "$NFIRQ"); h1=$(irqs '^ *HYP:')
     peer_result; r=$R
     out=$(cat /tmp/sink)
     line netbench rx "$1" "$2" "$(val "$out" received)" "$(val "$out" span_us)" \
@@ -95,9 +99,9 @@ traffic_rx() { # size round
 }
 server_run() { # dir size round server
     local out i0 h0 n us
-    i0=$(irqs eth0); h0=$(irqs '^ *HYP:')
+    i0=$(irqs "$NFIRQ"); h0=$(irqs '^ *HYP:')
     out=$(udp-bench "$1" "$4" 9000 "$2" $MS) || { echo "# ddbench: $out"; return 1; }
-    i1=$(irqs eth0); h1=$(irqs '^ *HYP:')
+    i1=$(irqs "$NFIRQ"); h1=$(irqs '^ *HYP:')
     if [ "$1" = tx ]; then n=$(val "$out" sent); us=$(echo "$out" | sed -n 's/.* us=\([0-9]*\).*/\1/p')
     else n=$(val "$out" received); us=$(val "$out" span_us); fi
     line ddbench "$1" "$2" "$3" "$n" "$us" "$i0" "$i1" "$h0" "$h1" \
@@ -105,10 +109,14 @@ server_run() { # dir size round server
 }
 
 N=0 FAIL=0
+# What the counters are read from, once (the figures' provenance).
+dump_irqs() { grep -E "$NFIRQ|HYP:" /proc/interrupts | sed 's/^ */# interrupts: /'; }
+
 res() { N=$((N + 1)); if [ "$2" = 0 ]; then echo "ok $N $1"; else echo "not ok $N $1"; FAIL=$((FAIL + 1)); fi; }
 case $MODE in
 traffic)
     echo "1..2"
+    dump_irqs
     wait_peer || echo "# netbench: no traffic peer in dom0"
     for s in 64 1472; do
         rc=0
@@ -120,6 +128,7 @@ traffic)
     done ;;
 server:*)
     echo "1..2"
+    dump_irqs
     SRV=${MODE#server:}
     for s in 64 1472; do
         rc=0
