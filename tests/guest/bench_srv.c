@@ -42,6 +42,7 @@ struct srv {
 	uint16_t from_port;
 	uint16_t sink_port;
 	uint64_t received, first_ns, last_ns;
+	uint64_t qfull0; /* the stack's queue-full drops at "tx" */
 	unsigned int served;
 };
 
@@ -85,6 +86,14 @@ static bool num(const char **s, uint32_t max, uint32_t *out)
 	return true;
 }
 
+static uint64_t queue_full(void)
+{
+	struct net_stats st;
+
+	net_get_stats(&st);
+	return st.rx_queue_full;
+}
+
 static void counters(uint64_t *hc, uint64_t *up)
 {
 	struct evtchn_stats e;
@@ -126,6 +135,7 @@ static void serve_req(void)
 		if (srv.sink_port)
 			net_udp_unbind(srv.sink_port);
 		srv.received = 0;
+		srv.qfull0 = queue_full();
 		srv.sink_port =
 		    net_udp_bind((uint16_t)a, on_sink, NULL) ? 0 : (uint16_t)a;
 		snprintf(res, sizeof(res), srv.sink_port ? "ready" : "fail");
@@ -133,7 +143,10 @@ static void serve_req(void)
 		snprintf(res, sizeof(res), "received=%lu span_us=%lu",
 			 (unsigned long)srv.received,
 			 (unsigned long)((srv.last_ns - srv.first_ns) / 1000));
-		ktest_diag("netbench_srv tx %s", res);
+		/* Where a datagram that reached us was lost: the stack's
+		 * receive queue (netback fills it faster than we poll). */
+		ktest_diag("netbench_srv tx %s queue_full=%lu", res,
+			   (unsigned long)(queue_full() - srv.qfull0));
 	} else if (!strncmp(s, "rx ", 3) && (s += 3, num(&s, 65535, &a)) &&
 		   num(&s, MAX_SIZE, &b) && num(&s, MAX_RX_MS, &c) && !*s) {
 		blast((uint16_t)a, b, c, res, sizeof(res));
