@@ -64,5 +64,7 @@ struct evtchn_port_stats {
 	bool backed_off;   /* masked by a back-off right now */
 };
 void evtchn_get_port_stats(evtchn_port_t port, struct evtchn_port_stats *st);
+/* The XSA-391 budget as handler runs per second per port. */
+unsigned int evtchn_storm_budget_per_s(void);
 
 #endif

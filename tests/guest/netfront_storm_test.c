@@ -5,8 +5,11 @@
  * empty events, so the handler finds work often enough that a run of 64
  * spurious events never happens.  What must bound the peer then is the
  * per-port budget of handler invocations, whatever they found: the port is
- * backed off, the handler runs at most 5000 times a second, and the kernel
- * stays responsive.
+ * backed off, the handler runs at most the budget's rate, and the kernel
+ * stays responsive.  The scenario lowers the budget (evtchn.storm_budget=):
+ * dom0's peer on this emulated host averages about 3300 handler runs a
+ * second, under the default 5000, and trips it only in bursts, which a
+ * loaded host may never give.
  */
 #include "kernel/time.h"
 #include "kernel/timer.h"
@@ -14,8 +17,6 @@
 #include "kernel/xen/xenstore/xenstore.h"
 #include "tests/guest/netfront_test.h"
 
-/* evtchn.c's budget: 100 invocations per 20 ms window. */
-#define BUDGET_PER_S 5000
 #define MEASURE_NS   (1000 * NFT_MS)
 #define STORM_END_NS (90000 * NFT_MS)
 
@@ -64,17 +65,19 @@ KTEST(netfront, mixed_storm)
 	netfront_get_state(&nb);
 	evtchn_get_port_stats(nf_port, &p1);
 	rate = (p1.events - p0.events) * 1000 / (ms ? ms : 1);
-	ktest_diag("%lu ms: %lu handler runs (%lu/s), %lu spurious, %lu RX "
-		   "frames, %lu back-offs, %lu ticks",
-		   ms, p1.events - p0.events, rate, p1.spurious - p0.spurious,
-		   b.rx_packets - a.rx_packets, p1.storms - p0.storms, ticks);
+	ktest_diag("%lu ms: %lu handler runs (%lu/s, budget %u/s), %lu "
+		   "spurious, %lu RX frames, %lu back-offs, %lu ticks",
+		   ms, p1.events - p0.events, rate, evtchn_storm_budget_per_s(),
+		   p1.spurious - p0.spurious, b.rx_packets - a.rx_packets,
+		   p1.storms - p0.storms, ticks);
 	/* A mixed storm indeed: valid frames among the empty events. */
 	KT_EXPECT(b.rx_packets > a.rx_packets);
 	KT_EXPECT(b.spurious > a.spurious);
 	/* Backed off again and again, whatever the handler found. */
 	KT_EXPECT(p1.storms > p0.storms);
 	/* The bound on what the peer makes us do (two windows of slack). */
-	KT_EXPECT(p1.events - p0.events <= BUDGET_PER_S * ms / 1000 + 200);
+	KT_EXPECT(p1.events - p0.events <=
+		  (uint64_t)evtchn_storm_budget_per_s() * ms / 1000 + 200);
 	/* Responsive: the 5 ms ticker ran (5% of nominal, as evtchn.storm). */
 	KT_EXPECT(ticks >= 1 + ms / 100);
 	KT_EXPECT_EQ(xs_read_u64(XS_TXN_NIL, "domid", &v), 0);
