@@ -9,7 +9,7 @@
 # advisory; the whole serial log and its parts (Xen and dom0's boot, Xen's
 # lines, the guests' 0xE9 copies) are files under $(RUN_DIR), named at the
 # end with $(O)/report.md and $(O)/run-junit.xml.
-.PHONY: run-advisories test-report
+.PHONY: run-advisories run-build test-report
 
 # report.py's verdicts on made-up logs, with the runner's own unit tests.
 test-report:
@@ -38,21 +38,29 @@ $(RUN_TABLE): xen-force
 
 # One recipe from the first build to the last line, so the wall time it
 # reports is the whole of it.
-run-advisories: setup
-	$(Q)t0=$$(date +%s); mkdir -p $(RUN_DIR); blog=$(RUN_DIR)/build.log; \
+# Everything make run boots, built quietly (make run-build alone builds it
+# without booting, e.g. before taking the Xen test host's lock).
+run-build:
+	$(Q)mkdir -p $(RUN_DIR); blog=$(RUN_DIR)/build.log; \
 	echo "== building the kernel, the BUGGY= kernels ($(words $(run_rules))) and dom0's initramfs (log: $$blog)"; \
 	{ $(MAKE) --no-print-directory $(KERNEL) $(RUN_TABLE) && \
 	for r in $(run_rules); do \
 		$(MAKE) --no-print-directory O=$(BUGGY_DIR)/$$r BUGGY=$$r \
 			$(BUGGY_DIR)/$$r/kernel.elf || exit 1; \
-	done; } >$$blog 2>&1 || { tail -20 $$blog; exit 1; }; \
+	done && \
+	$(MAKE) --no-print-directory O=$(RUN_DIR) XEN_TABLE=$(abspath $(RUN_TABLE)) \
+		XEN_GUEST=$(abspath $(KERNEL)) SCENARIOS="$(strip $(run_names))" \
+		XEN_EXTRA_GUESTS="$(foreach r,$(run_rules),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
+		$(RUN_DIR)/xen/dom0-initrd.gz; } >$$blog 2>&1 || { tail -20 $$blog; exit 1; }
+
+# One recipe from the first build to the last line, so the wall time it
+# reports is the whole of it.
+run-advisories: setup
+	$(Q)t0=$$(date +%s); \
+	$(MAKE) --no-print-directory run-build || exit 1; \
+	echo "== built in $$(( $$(date +%s) - t0 )) s"; \
 	names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
 		$(run_names)) || exit 1; \
-	$(MAKE) --no-print-directory O=$(RUN_DIR) XEN_TABLE=$(abspath $(RUN_TABLE)) \
-		XEN_GUEST=$(abspath $(KERNEL)) SCENARIOS="$$names" \
-		XEN_EXTRA_GUESTS="$(foreach r,$(run_rules),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
-		$(RUN_DIR)/xen/dom0-initrd.gz >>$$blog 2>&1 || { tail -20 $$blog; exit 1; }; \
-	echo "== built in $$(( $$(date +%s) - t0 )) s"; \
 	plus=$$(echo $$names | tr ' ' '+'); \
 	tests/xen/boot.sh -c $(XEN_CACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$plus" \
 		-o $(RUN_DIR)/serial.log -l -x 'ktest.jobs=$(RUN_JOBS)' \
