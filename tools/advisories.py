@@ -7,7 +7,8 @@
                                      `table` prints; --write rewrites it
   advisories.py rows [--buggy]       the default-table scenario rows (or the
                                      buggy-scenarios rows) the advisories name
-  advisories.py switches             the BUGGY= rules they name
+  advisories.py switches             the BUGGY= rules they name that have
+                                     a row in tests/xen/buggy-scenarios
 
 make check-layering runs `check` and `readme README.md`; make run uses
 `rows` and tests/xen/report.py uses load().
@@ -348,7 +349,10 @@ def main(argv):
         write = '--write' in argv
         return readme([x for x in argv[2:] if x != '--write'][0], advs, write)
     if cmd == 'switches':
-        print(' '.join(dict.fromkeys(r for a in advs for r in a.switch)))
+        # Those make run boots: with a row in tests/xen/buggy-scenarios.
+        booted = [read_table(BUGGY_TABLE)[r].xl.get('guest') for a in advs
+                  for t, r in map(table_row, a.buggy) if t is None]
+        print(' '.join(dict.fromkeys(r for a in advs for r in a.switch if r in booted)))
         return 0
     if cmd == 'rows':
         buggy = '--buggy' in argv
