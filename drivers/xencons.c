@@ -29,15 +29,10 @@
 #define CONS_POLL_NS 10000000ULL
 
 /*
- * BUGGY=msa03 (MirageOS MSA03, Solo5's console writer): the producer is
+ * BUGGY(MSA03) (MirageOS MSA03, Solo5's console writer): the producer is
  * read back from the page and a wait lasts as long as the consumer index
  * keeps moving, so a backend that keeps moving it holds us forever.
  */
-#ifdef KTEST_BUGGY_MSA03
-#define XENCONS_BUGGY_MSA03 1
-#else
-#define XENCONS_BUGGY_MSA03 0
-#endif
 
 static struct xencons_interface *ring;
 static evtchn_port_t port;
@@ -49,7 +44,7 @@ static const char *broken;	   /* why the ring was given up */
 
 static XENCONS_RING_IDX producer(void)
 {
-	return XENCONS_BUGGY_MSA03 ? READ_ONCE(ring->out_prod) : prod;
+	return BUGGY(MSA03) ? READ_ONCE(ring->out_prod) : prod;
 }
 
 static bool give_up(const char *why, XENCONS_RING_IDX cons)
@@ -78,7 +73,7 @@ static bool wait_moved(XENCONS_RING_IDX seen)
 	uint64_t start = time_now_ns();
 
 	/* BUGGY: each wait starts afresh, so any movement resets it. */
-	if (XENCONS_BUGGY_MSA03)
+	if (BUGGY(MSA03))
 		waited_ns = 0;
 	while (READ_ONCE(ring->out_cons) == seen) {
 		if (waited_ns + (time_now_ns() - start) > CONS_WAIT_NS)

@@ -20,6 +20,22 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __maybe_unused __attribute__((unused))
 
+/*
+ * BUGGY(RULE): 1 in a kernel built with BUGGY=<rule> (the Makefile defines
+ * KTEST_BUGGY_<RULE>=1: upper case, '-' as '_'), 0 otherwise; a constant
+ * usable in C (if (BUGGY(MSA00))) and in #if.  The one way a source
+ * switches an advisory rule off for test-buggy: make check-layering checks
+ * that every RULE named here is in tests/xen/buggy.mk's BUGGY_RULES and
+ * that each of those is used.  (The placeholder trick of Linux's
+ * IS_ENABLED(): "KTEST_BUGGY_X" expands to 1 only when defined so.)
+ */
+#define BUGGY(rule)			 ktest_buggy_is_1_(KTEST_BUGGY_##rule)
+#define ktest_buggy_is_1_(v)		 ktest_buggy_paste_(v)
+#define ktest_buggy_paste_(v)		 ktest_buggy_pick_(ktest_buggy_placeholder_##v)
+#define ktest_buggy_placeholder_1	 0,
+#define ktest_buggy_pick_(arg)		 ktest_buggy_second_(arg 1, 0, 0)
+#define ktest_buggy_second_(x, val, ...) val
+
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

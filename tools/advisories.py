@@ -245,7 +245,7 @@ def check(advs):
             u = r.upper().replace('-', '_')
             if not re.search(r'KTEST_BUGGY_%s\b|\bBUGGY\(\s*(%s|%s)\s*\)' % (u, u, re.escape(r)),
                              code_src, re.I):
-                err(a, 'switch: no source tests KTEST_BUGGY_%s' % u)
+                err(a, 'switch: no source tests BUGGY(%s)' % u)
         if a.switch and not a.buggy:
             err(a, 'switch: %s but no buggy: rows' % ' '.join(a.switch))
         booted = set()

@@ -11,7 +11,7 @@
 #   4. No hand-written Xen ABI outside tests/host/fake*: no definition of
 #      a struct, union or enum, and no #define, whose name the Xen public
 #      headers (/usr/include/xen) define; no __HYPERVISOR_* numbers.
-#   5. No hypercall page (XSA-466): outside the BUGGY=xsa466 block, no
+#   5. No hypercall page (XSA-466): outside the BUGGY(XSA466) block, no
 #      kernel source asks Xen for one (an MSR write: x86_wrmsr() calls,
 #      the ELF note XEN_ELFNOTE_HYPERCALL_PAGE) or names one.
 #   6. A subsystem's private header (<folder>/*_priv.h) is included only
@@ -25,6 +25,10 @@
 #   8. One interrupts-off helper: arch_irq_save()/arch_irq_restore() in
 #      kernel/arch.h.  No other file reads the flag and then turns
 #      interrupts off (a copy of the helper), save the fakes in tests/host/.
+#   9. One spelling of a BUGGY= switch, BUGGY(RULE) (lib/compiler.h): each
+#      RULE the kernel's sources name is in tests/xen/buggy.mk's BUGGY_RULES
+#      (lower case, '_' as '-') and each of those is named; no other
+#      KTEST_BUGGY_<RULE> test and no <SUBSYS>_BUGGY_<RULE> macro.
 # Prints every violation as file:line and exits 1 if there is any.
 set -eu
 cd "$(dirname "$0")/.."
@@ -122,14 +126,14 @@ xargs -r grep -nE "$def_re" <"$tmp/abi-scope" |
 	report "Xen ABI constant defined by hand: include the Xen public header instead" ||
 	true
 
-# 5. No hypercall page.  Lines inside "#ifdef KTEST_BUGGY_XSA466" up to
+# 5. No hypercall page.  Lines inside "#if BUGGY(XSA466)" up to
 # its #else/#endif are the switch that brings the old way back for the
 # tests; everything else is checked.
 sources lib kernel drivers arch boot | xargs -r awk '
 	FNR == 1 { skip = 0; depth = 0 }
 	/^[ \t]*#[ \t]*if/ {
 		if (skip) depth++
-		else if ($0 ~ /KTEST_BUGGY_XSA466/) { skip = 1; depth = 0; next }
+		else if ($0 ~ /BUGGY\(XSA466\)/) { skip = 1; depth = 0; next }
 	}
 	skip && /^[ \t]*#[ \t]*(else|elif|endif)/ {
 		if (depth == 0) { skip = 0; next }
@@ -189,6 +193,29 @@ sources lib kernel drivers arch | grep -vx 'kernel/arch\.h' | xargs -r awk '
 	}' |
 	report "interrupts off and back: use arch_irq_save()/arch_irq_restore() (kernel/arch.h), not a copy" ||
 	true
+
+# 9. BUGGY(RULE) against BUGGY_RULES, both ways.  The kernel's sources
+# (what BUGGY= builds); lib/compiler.h defines the macro itself.
+sources lib kernel drivers arch boot tests/guest | grep -v '^lib/compiler\.h$' >"$tmp/buggy-src"
+xargs -r grep -noE '\bBUGGY\([A-Za-z0-9_]+\)' <"$tmp/buggy-src" >"$tmp/buggy-uses" || true
+sed -n '/^BUGGY_RULES ?=/,/[^\\]$/p' tests/xen/buggy.mk | sed 's/^BUGGY_RULES ?=//; s/\\$//' |
+	tr ' \t' '\n\n' | grep . | sort -u >"$tmp/buggy-rules"
+[ -s "$tmp/buggy-rules" ] || echo "tests/xen/buggy.mk:1: no BUGGY_RULES ?= list found" |
+	report "BUGGY_RULES must be readable" || true
+awk -F: -v list="$tmp/buggy-rules" '
+	BEGIN { while ((getline r < list) > 0) rules[r] = 1 }
+	{
+		r = $3; sub(/^BUGGY\(/, "", r); sub(/\)$/, "", r)
+		r = tolower(r); gsub(/_/, "-", r)
+		if (!(r in rules))
+			print $1 ":" $2 ":" $3 " (rule " r ")"
+	}' "$tmp/buggy-uses" |
+	report "BUGGY(RULE): the rule is not in tests/xen/buggy.mk BUGGY_RULES" || true
+sed 's/^[^:]*:[0-9]*:BUGGY(//; s/)$//' "$tmp/buggy-uses" | tr 'A-Z_' 'a-z-' | sort -u >"$tmp/buggy-used"
+comm -23 "$tmp/buggy-rules" "$tmp/buggy-used" | sed 's|^|tests/xen/buggy.mk:1: |' |
+	report "BUGGY_RULES names a rule no source switches with BUGGY(RULE)" || true
+xargs -r grep -nE 'KTEST_BUGGY_|\b[A-Z][A-Z0-9]*_BUGGY_[A-Z0-9_]+\b' <"$tmp/buggy-src" |
+	report "one spelling of a BUGGY= switch: write BUGGY(RULE) (lib/compiler.h)" || true
 
 if [ -s "$tmp/violations" ]; then
 	echo "check-layering: $(wc -l <"$tmp/violations") violation(s)" >&2

@@ -13,7 +13,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#ifdef KTEST_BUGGY_XSA466
+#if BUGGY(XSA466)
 /*
  * XSA-466 switched back on, for the tests to show failing: what older
  * guests did, asking Xen for a hypercall page (the MSR CPUID leaf base+2

@@ -44,17 +44,12 @@
 #define NB_MAX_EXTRAS	XEN_NETIF_EXTRA_TYPE_MAX
 #define NB_FDB_SIZE	64
 
-#ifdef KTEST_BUGGY_XSA155_NB
 /*
- * XSA-155's producer rule switched off at the backend (BUGGY=xsa155-nb):
+ * BUGGY(XSA155_NB), XSA-155's producer rule switched off at the backend:
  * req_prod is believed however far it runs ahead of our responses, so a
  * frontend makes us consume slots it never filled.  Only this rule: the
  * copy-once and the size/offset bounds stay.
  */
-#define NETBACK_BUGGY_PROD 1
-#else
-#define NETBACK_BUGGY_PROD 0
-#endif
 
 enum nb_state {
 	NB_FREE = 0,  /* slot unused */

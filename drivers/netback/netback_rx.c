@@ -23,7 +23,7 @@ int nb_rx_avail(struct nb_vif *v)
 	 * XSA-155: at most a ring of requests we have not answered; beyond
 	 * that the frontend is lying about its producer.
 	 */
-	if (!NETBACK_BUGGY_PROD &&
+	if (!BUGGY(XSA155_NB) &&
 	    prod - v->rx.rsp_prod_pvt > RING_SIZE(&v->rx)) {
 		nb_vif_break(v, "RX req_prod more than a ring ahead");
 		return -EPROTO;

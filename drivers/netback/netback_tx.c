@@ -151,7 +151,7 @@ unsigned int nb_tx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
 	 * XSA-155: the frontend may have at most a ring of requests we have
 	 * not answered; more is a producer from nowhere.
 	 */
-	if (!NETBACK_BUGGY_PROD &&
+	if (!BUGGY(XSA155_NB) &&
 	    prod - v->tx.rsp_prod_pvt > RING_SIZE(&v->tx)) {
 		nb_vif_break(v, "TX req_prod more than a ring ahead");
 		return 0;

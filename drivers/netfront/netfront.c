@@ -208,7 +208,7 @@ static int connect_once(uint64_t timeout_ns)
 	if (rc)
 		return rc;
 	/* Issue 9: a backend that keeps our pages mapped gets no more. */
-	if (!NETFRONT_BUGGY_DRAIN &&
+	if (!BUGGY(DRAIN) &&
 	    gnttab_quarantined_for(xb.be_id) >= NETFRONT_QUARANTINE_MAX) {
 		pr_err("netfront: backend %u still maps %u of our pages: not "
 		       "connecting\n",

@@ -152,7 +152,7 @@ bool netfront_slot_end(struct netfront *nf, struct netfront_slot *s)
 	 * maps; one that does would cost us a page per request.  Break the
 	 * device, as Linux netfront does since its 2021 hardening.
 	 */
-	if (rc == -EBUSY && !NETFRONT_BUGGY_DRAIN)
+	if (rc == -EBUSY && !BUGGY(DRAIN))
 		netfront_broken(nf, NETFRONT_ERR_STILL_MAPPED,
 				"grant %u answered while still mapped", s->ref);
 	s->page = NULL;

@@ -36,7 +36,7 @@ void netfront_ids_init(struct netfront_ids *ids, unsigned int size)
  */
 static int buggy_alloc(struct netfront_ids *ids)
 {
-	uint16_t id = (uint16_t)(ids->buggy_next++ % NETFRONT_BUGGY_IDS);
+	uint16_t id = (uint16_t)(ids->buggy_next++ % NETFRONT_MSA00_OFF_IDS);
 
 	ids->state[id] = NETFRONT_ID_INFLIGHT;
 	return id;
@@ -46,7 +46,7 @@ int netfront_id_alloc(struct netfront_ids *ids)
 {
 	uint16_t id;
 
-	if (NETFRONT_BUGGY_MSA00)
+	if (BUGGY(MSA00))
 		return buggy_alloc(ids);
 	if (!ids->nfree)
 		return -ENOSPC;
@@ -64,7 +64,7 @@ int netfront_id_alloc(struct netfront_ids *ids)
 enum netfront_err netfront_id_check(const struct netfront_ids *ids, uint32_t id)
 {
 	/* BUGGY=msa00: any id goes (netfront_id_slot() folds it in). */
-	if (NETFRONT_BUGGY_MSA00)
+	if (BUGGY(MSA00))
 		return NETFRONT_ERR_NONE;
 	/* MSA00: a response names a request of ours that is in flight. */
 	if (id >= ids->size)
@@ -81,7 +81,7 @@ enum netfront_err netfront_id_check(const struct netfront_ids *ids, uint32_t id)
 
 void netfront_id_release(struct netfront_ids *ids, uint16_t id)
 {
-	if (NETFRONT_BUGGY_MSA00) {
+	if (BUGGY(MSA00)) {
 		ids->state[id] = NETFRONT_ID_ANSWERED;
 		return;
 	}

@@ -26,42 +26,17 @@
 /* Free pages kept for reuse; more are given back to the allocator. */
 #define NETFRONT_POOL_MAX 64
 
-#ifdef KTEST_BUGGY_MSA00
-/* MSA00 switched off: ids from a small counter, owners never checked. */
-#define NETFRONT_BUGGY_MSA00 1
-#else
-#define NETFRONT_BUGGY_MSA00 0
-#endif
-#ifdef KTEST_BUGGY_MSA01_ZERO
 /*
- * MSA01's netfront half switched off (BUGGY=msa01-zero): pages granted
- * with whatever they held before, TX past the frame and RX whole.
+ * netfront's BUGGY= switches (lib/compiler.h), each one rule off:
+ * BUGGY(MSA00): ids from a small counter, owners never checked.
+ * BUGGY(MSA01_ZERO): MSA01's netfront half: pages granted with whatever
+ *   they held before, TX past the frame and RX whole.
+ * BUGGY(DRAIN): the drain switched back on (issue 9): a buffer answered
+ *   while still mapped is quarantined and the device goes on; no bound on
+ *   reconnects.
+ * BUGGY(XSA155): an RX response's offset and length read twice.
+ * BUGGY(XSA403): TX grants the caller's buffer's page itself.
  */
-#define NETFRONT_BUGGY_MSA01 1
-#else
-#define NETFRONT_BUGGY_MSA01 0
-#endif
-#ifdef KTEST_BUGGY_DRAIN
-/*
- * The drain switched back on (issue 9): a buffer answered while still
- * mapped is quarantined and the device goes on; no bound on reconnects.
- */
-#define NETFRONT_BUGGY_DRAIN 1
-#else
-#define NETFRONT_BUGGY_DRAIN 0
-#endif
-#ifdef KTEST_BUGGY_XSA155
-/* XSA-155 switched off: an RX response's offset and length read twice. */
-#define NETFRONT_BUGGY_XSA155 1
-#else
-#define NETFRONT_BUGGY_XSA155 0
-#endif
-#ifdef KTEST_BUGGY_XSA403
-/* XSA-403 switched off: TX grants the caller's buffer's page itself. */
-#define NETFRONT_BUGGY_XSA403 1
-#else
-#define NETFRONT_BUGGY_XSA403 0
-#endif
 /*
  * Issue 9: the device does not (re)connect while the grant quarantine
  * holds this many references granted to its backend.  With what one
@@ -73,8 +48,8 @@
 	(2 + NETFRONT_RX_TARGET + NETFRONT_TX_RING_SIZE)
 #define NETFRONT_QUARANTINE_BOUND                                              \
 	(NETFRONT_QUARANTINE_MAX + NETFRONT_CONN_GRANTS_MAX)
-/* The buggy allocator's id space: smaller than what can be in flight. */
-#define NETFRONT_BUGGY_IDS 32
+/* BUGGY(MSA00)'s id space: smaller than what can be in flight. */
+#define NETFRONT_MSA00_OFF_IDS 32
 
 enum netfront_id_state {
 	NETFRONT_ID_IDLE = 0, /* not issued since the rings were set up */
@@ -109,7 +84,7 @@ enum netfront_err netfront_id_check(const struct netfront_ids *ids,
 static inline uint16_t netfront_id_slot(const struct netfront_ids *ids,
 					uint32_t id)
 {
-	return (uint16_t)(NETFRONT_BUGGY_MSA00 ? id % ids->size : id);
+	return (uint16_t)(BUGGY(MSA00) ? id % ids->size : id);
 }
 /* The response for in-flight `id` was taken: free it. */
 void netfront_id_release(struct netfront_ids *ids, uint16_t id);

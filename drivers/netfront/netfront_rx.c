@@ -30,7 +30,7 @@ static bool rx_post_one(struct netfront *nf)
 	if (!page)
 		return false;
 	/* MSA01, XSA-403: no byte of an earlier use reaches the backend. */
-	if (!NETFRONT_BUGGY_MSA01)
+	if (!BUGGY(MSA01_ZERO))
 		memset(page, 0, PAGE_SIZE);
 	if (nf->ops->grant(nf->ctx, page, false, &ref)) {
 		nf->st.grant_fails++;
@@ -131,7 +131,7 @@ static void rx_extent(struct netfront *nf, const netif_rx_response_t *rsp,
 {
 	const volatile netif_rx_response_t *slot;
 
-	if (NETFRONT_BUGGY_XSA155) {
+	if (BUGGY(XSA155)) {
 		slot = RING_GET_RESPONSE(&nf->rx, cons);
 		*off = slot->offset;
 		*len = slot->status;

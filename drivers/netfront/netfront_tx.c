@@ -35,7 +35,7 @@ static void *tx_page(struct netfront *nf, const void *frame, size_t len)
 	 * MSA01, XSA-403: the backend may read the whole page; everything
 	 * but this frame is zero, never a previous frame's bytes.
 	 */
-	if (!NETFRONT_BUGGY_MSA01)
+	if (!BUGGY(MSA01_ZERO))
 		memset(page + len, 0, PAGE_SIZE - len);
 	return page;
 }
@@ -103,7 +103,7 @@ static int tx_locked(struct netfront *nf, const void *frame, size_t len)
 		return -EAGAIN;
 	}
 	/* XSA-403: never the caller's page; a bounce page of our own. */
-	if (NETFRONT_BUGGY_XSA403) {
+	if (BUGGY(XSA403)) {
 		page = tx_borrow(frame, len, &off);
 		borrowed = page != NULL;
 	}

@@ -22,7 +22,7 @@ struct mm_state mm_state = {.opts = MM_OPT_CHECK_POISON};
  * BUGGY=msa01-scrub switches the scrub off, to show that the test
  * guarding MSA01's allocator half (mm.scrub_on_reuse) fails without it.
  */
-#ifdef KTEST_BUGGY_MSA01_SCRUB
+#if BUGGY(MSA01_SCRUB)
 #define MM_SCRUB_ENABLED 0
 #else
 #define MM_SCRUB_ENABLED 1

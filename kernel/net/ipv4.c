@@ -147,7 +147,7 @@ int net_ip_output(uint32_t dst, uint8_t proto, uint8_t *frame, size_t len)
 	 * earlier frame left in this buffer; every byte is written.
 	 */
 	if (total < ETH_ZLEN) {
-		if (!NET_BUGGY_MSA01)
+		if (!BUGGY(MSA01_PAD))
 			memset(frame + total, 0, ETH_ZLEN - total);
 		total = ETH_ZLEN;
 	}

@@ -14,17 +14,12 @@
 /* Shortest Ethernet frame (no FCS): shorter ones are padded with zeros. */
 #define ETH_ZLEN 60
 
-#ifdef KTEST_BUGGY_MSA01_PAD
 /*
- * MSA01's stack half switched off (BUGGY=msa01-pad): runts are padded by
+ * BUGGY(MSA01_PAD), MSA01's stack half switched off: runts are padded by
  * length only, assuming the buffer past the frame is zero, so whatever an
  * earlier use left there goes on the wire (msa01.no_canary_on_wire and
  * the host's net_eth.runt_padding_is_zero must fail).
  */
-#define NET_BUGGY_MSA01 1
-#else
-#define NET_BUGGY_MSA01 0
-#endif
 
 #define ETH_P_IPV4    0x0800
 #define ETH_P_ARP     0x0806

@@ -53,12 +53,7 @@
 #define BACKOFF_MAX_NS	 1000000000ULL
 #define BITS_PER_WORD	 (sizeof(xen_ulong_t) * 8)
 
-/* BUGGY=xsa391: no back-off at all, a storming peer gets every event. */
-#ifdef KTEST_BUGGY_XSA391
-#define EVTCHN_BUGGY_XSA391 1
-#else
-#define EVTCHN_BUGGY_XSA391 0
-#endif
+/* BUGGY(XSA391): no back-off at all, a storming peer gets every event. */
 
 struct port_state {
 	evtchn_handler_t fn;
@@ -196,7 +191,7 @@ static bool storm_check(evtchn_port_t port, struct port_state *s)
 	 * Xen emulates RDTSC every read is a VM exit, and this is the hottest
 	 * path of a storm.
 	 */
-	if (EVTCHN_BUGGY_XSA391 || ++s->window_events <= storm_budget)
+	if (BUGGY(XSA391) || ++s->window_events <= storm_budget)
 		return false;
 	now = time_now_ns();
 	if (now - s->window_start > STORM_WINDOW_NS) {
@@ -218,7 +213,7 @@ void evtchn_note_spurious(evtchn_port_t port)
 		return;
 	s->spurious++;
 	s->noted = true;
-	if (++s->spurious_run >= SPURIOUS_LIMIT && !EVTCHN_BUGGY_XSA391) {
+	if (++s->spurious_run >= SPURIOUS_LIMIT && !BUGGY(XSA391)) {
 		uint64_t now = time_now_ns();
 
 		/* XSA-391: a run of empty events is a storm, back off. */

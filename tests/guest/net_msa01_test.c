@@ -12,7 +12,7 @@
  * from a stale buffer, Etherleak style).
  *
  * On a BUGGY=msa01-pad kernel the stack pads runts by length only
- * (NET_BUGGY_MSA01) and the canary shows on the wire: the test fails.
+ * (BUGGY(MSA01_PAD)) and the canary shows on the wire: the test fails.
  * The driver's half of the rule (a granted page is zero past the frame)
  * cannot show here: Linux netback copies only a request's bytes, so on
  * BUGGY=msa01-zero this test passes.  That half is proven at the backend

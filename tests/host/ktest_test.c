@@ -108,6 +108,17 @@ static int failing_init(void)
  */
 KTEST_SUITE(ktest_init_fails, .init = failing_init, .by_name = true);
 
+/*
+ * BUGGY(RULE) (lib/compiler.h) is 1 exactly when KTEST_BUGGY_<RULE> is
+ * defined to 1 (what make BUGGY=<rule> passes), in C and in #if.
+ */
+#define KTEST_BUGGY_KTEST_SELF 1
+_Static_assert(BUGGY(KTEST_SELF) == 1, "BUGGY() of a defined rule");
+_Static_assert(BUGGY(KTEST_NOT_DEFINED) == 0, "BUGGY() of another rule");
+#if !BUGGY(KTEST_SELF) || BUGGY(KTEST_NOT_DEFINED)
+#error "BUGGY() in #if"
+#endif
+
 KTEST(ktest_init_fails, body_not_run)
 {
 	ktest_diag("the body ran");

@@ -1,6 +1,9 @@
 # The advisory tests must fail when their rule is switched off.  Each rule
-# gets its own kernel built with BUGGY=<rule> (-DKTEST_BUGGY_<RULE>=1
-# re-introduces the old bug); one boot of the Xen test host runs them all
+# gets its own kernel built with BUGGY=<rule>: the sources' BUGGY(RULE)
+# (lib/compiler.h; RULE is <rule> in upper case, '-' as '_') becomes 1 and
+# re-introduces the old bug.  BUGGY_RULES lists every rule the sources
+# switch, no more (make check-layering checks both ways).  One boot of the
+# Xen test host runs them all
 # from tests/xen/buggy-scenarios, whose xfail= lists the tests that must
 # FAIL, and the runner fails the target if any of them passes.
 #
@@ -10,7 +13,7 @@
 .PHONY: test-buggy
 
 BUGGY_RULES ?= msa00 msa01-zero msa01-pad msa01-scrub msa02 xsa300 xsa155-nb \
-	xsa155 xsa396 xsa403 xsa466 drain msa03 xsa391
+	xsa155 xsa396 xsa403 xsa466 drain msa03 xsa391 xs-ring-index xs-reply-len
 BUGGY_DIR := $(O)/buggy
 # Names of the buggy-scenarios rows that boot one of $(BUGGY_RULES).
 buggy_scenarios = $(shell awk -F'|' -v rules='$(BUGGY_RULES)' \

@@ -184,7 +184,7 @@ uint32_t gnttab_table_quarantined_for(const struct gnttab_table *t,
 	return i < 0 ? 0 : t->q_peer[i].refs;
 }
 
-#ifdef KTEST_BUGGY_DRAIN
+#if BUGGY(DRAIN)
 /* The drain switched back on: the quarantine grows without a bound. */
 int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid)
 {
@@ -244,7 +244,7 @@ int gnttab_table_grant(struct gnttab_table *t, domid_t domid, uint64_t gfn,
 	return 0;
 }
 
-#ifdef KTEST_BUGGY_MSA02
+#if BUGGY(MSA02)
 /*
  * MSA02 switched back on, for the tests to show failing: the old Mini-OS
  * / mirage-xen behaviour of reporting success whatever Xen says, so a
@@ -278,7 +278,7 @@ int gnttab_entry_try_end(grant_entry_v1_t *e)
 
 void (*gnttab_test_end_hook)(grant_ref_t ref);
 
-#ifdef KTEST_BUGGY_XSA396
+#if BUGGY(XSA396)
 /*
  * XSA-396 switched back on, for the tests to show failing: Linux's
  * frontends before the fix asked whether the peer still mapped the page

@@ -28,7 +28,7 @@ uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid)
 	return domid < DOMID_FIRST_RESERVED ? q->count[domid] : 0;
 }
 
-#ifdef KTEST_BUGGY_XSA300
+#if BUGGY(XSA300)
 /*
  * XSA-300 switched back on, for the tests to show failing: like Linux
  * before the fix, no bound on what one domain, or all of them, may map.

@@ -38,19 +38,10 @@
 #include "kernel/xen/xenstore/xenstore.h"
 
 /*
- * BUGGY= switches (see Makefile): each turns one untrusted-input rule off
- * so the host test that guards it can be seen failing.
+ * BUGGY(XS_RING_INDEX), BUGGY(XS_REPLY_LEN) (lib/compiler.h): each turns
+ * one untrusted-input rule off so the host test that guards it can be
+ * seen failing.
  */
-#ifdef KTEST_BUGGY_XS_RING_INDEX
-#define XS_BUGGY_RING_INDEX 1
-#else
-#define XS_BUGGY_RING_INDEX 0
-#endif
-#ifdef KTEST_BUGGY_XS_REPLY_LEN
-#define XS_BUGGY_REPLY_LEN 1
-#else
-#define XS_BUGGY_REPLY_LEN 0
-#endif
 
 /* ---- xs_ring.c ---- */
 

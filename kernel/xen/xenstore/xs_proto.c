@@ -24,7 +24,7 @@ static bool rx_complete(const struct xs_rx *rx)
 /* The length field sizes our copy: it must fit before anything uses it. */
 static bool len_ok(uint32_t len)
 {
-	return XS_BUGGY_REPLY_LEN || len <= XENSTORE_PAYLOAD_MAX;
+	return BUGGY(XS_REPLY_LEN) || len <= XENSTORE_PAYLOAD_MAX;
 }
 
 int xs_rx_pull(struct xs_rx *rx, struct xs_ring *r)

@@ -16,7 +16,7 @@
 static bool idx_ok(XENSTORE_RING_IDX base, XENSTORE_RING_IDX last,
 		   XENSTORE_RING_IDX idx, XENSTORE_RING_IDX limit)
 {
-	if (XS_BUGGY_RING_INDEX)
+	if (BUGGY(XS_RING_INDEX))
 		return true;
 	return idx - base <= limit && idx - base >= last - base;
 }
