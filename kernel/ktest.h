@@ -62,6 +62,23 @@ struct ktest_suite {
 	static const struct ktest_suite ktest_suite_##suite __used __section(  \
 	    "ktest_suites") __aligned(8) = {.name = #suite, __VA_ARGS__}
 
+/*
+ * The tests' one pseudo-random generator, xorshift64*: small, fast, the
+ * same sequence on every host and in the kernel.  Seed it with a fixed
+ * nonzero value and print the seed, so a failure can be replayed.
+ */
+struct ktest_rng {
+	uint64_t x;
+};
+
+static inline uint64_t ktest_rand(struct ktest_rng *r)
+{
+	r->x ^= r->x >> 12;
+	r->x ^= r->x << 25;
+	r->x ^= r->x >> 27;
+	return r->x * 0x2545f4914f6cdd1dULL;
+}
+
 /* The row of the running KTEST_PARAM case (NULL in a plain case). */
 const void *ktest_param(void);
 

@@ -108,12 +108,11 @@ KTEST(lib, bitmap_find_boundaries)
 	KT_EXPECT_EQ(bitmap_find_next_set(map, 0, 0), 0);
 }
 
-static uint32_t rng_state;
+static struct ktest_rng rng_state;
 
 static uint32_t rng(void)
 {
-	rng_state = rng_state * 1103515245u + 12345u;
-	return rng_state >> 8;
+	return (uint32_t)ktest_rand(&rng_state);
 }
 
 static size_t ref_find(const bool *ref, size_t nbits, size_t start, bool v)
@@ -132,7 +131,7 @@ KTEST(lib, bitmap_random_vs_model)
 	bool ref[NBITS];
 	size_t round, s, i, weight;
 
-	rng_state = 42;
+	rng_state.x = 42;
 	bitmap_zero(map, NBITS);
 	memset(ref, 0, sizeof(ref));
 	for (round = 0; round < 200; round++) {

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "kernel/arch.h"
+#include "kernel/ktest.h"
 #include "kernel/mm/mm_priv.h"
 #include "kernel/printk.h"
 #include "tests/host/bench.h"
@@ -70,14 +71,11 @@ struct load {
 };
 
 static void *slots[WSET];
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static struct ktest_rng rng = {0x2545f4914f6cdd1dULL};
 
 static inline unsigned int rnd_slot(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (rng * 0x2545f4914f6cdd1dULL) >> 54; /* 0 .. WSET - 1 */
+	return ktest_rand(&rng) >> 54; /* 0 .. WSET - 1 */
 }
 
 static inline void *get(const struct load *l, enum which w)

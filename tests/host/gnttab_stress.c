@@ -28,7 +28,7 @@
 enum { EMPTY, GRANTED, QUARANTINED };
 
 static struct {
-	uint64_t rng;
+	struct ktest_rng rng;
 	struct fake_gnttab *f;
 	struct {
 		grant_ref_t ref;
@@ -42,13 +42,7 @@ static struct {
 
 static uint64_t rnd(void)
 {
-	uint64_t x = s.rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	s.rng = x;
-	return x * 0x2545f4914f6cdd1dULL;
+	return ktest_rand(&s.rng);
 }
 
 static bool mapped(grant_ref_t ref)
@@ -169,7 +163,7 @@ KTEST(gnttab_stress, hostile_peer_random)
 
 	mm_get_stats(&before);
 	memset(&s, 0, sizeof(s));
-	s.rng = SEED;
+	s.rng.x = SEED;
 	s.f = fake_gnttab_new(1);
 	ktest_diag("seed %#lx, %u operations", (unsigned long)SEED, OPS);
 	for (unsigned int n = 0; n < OPS && !ktest_failed(); n++) {

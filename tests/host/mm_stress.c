@@ -41,22 +41,15 @@ struct phase {
 };
 
 static struct {
-	uint64_t rng;
+	struct ktest_rng rng;
 	struct slot slot[SLOTS];
 	unsigned long allocs, frees, fails, refused;
 	bool ok;
 } stress;
 
-/* xorshift64*: small, fast, and the same sequence on every host. */
 static uint64_t rnd(void)
 {
-	uint64_t x = stress.rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	stress.rng = x;
-	return x * 0x2545f4914f6cdd1dULL;
+	return ktest_rand(&stress.rng);
 }
 
 /* Order o with probability ~ 3/4^(o+1): mostly small blocks. */
@@ -218,7 +211,7 @@ KTEST(mm, stress_random)
 	struct mm_stats a, b;
 
 	memset(&stress, 0, sizeof(stress));
-	stress.rng = SEED;
+	stress.rng.x = SEED;
 	stress.ok = true;
 	ktest_diag("seed %#llx", (unsigned long long)SEED);
 	mm_heap_trim();

@@ -15,14 +15,11 @@
 
 #define ROUNDS 20000
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static struct ktest_rng rng = {0x9e3779b97f4a7c15ULL};
 
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
+	return (uint32_t)ktest_rand(&rng);
 }
 
 /* One valid frame of a random kind into buf; its length. */
