@@ -64,6 +64,24 @@ bool expect_maptrack_full(void)
 	return maptrack_full;
 }
 
+/* ---- gnttab.expect_holder=0|1 ---- */
+
+static bool holder;
+
+static int set_expect_holder(const char *v)
+{
+	if (strcmp(v, "0") && strcmp(v, "1"))
+		return -EINVAL;
+	holder = v[0] == '1';
+	return 0;
+}
+KPARAM("gnttab.expect_holder", set_expect_holder);
+
+bool expect_grant_holder(void)
+{
+	return holder;
+}
+
 /* ---- netback.hostile_modes=M0,M1,... ---- */
 
 static char hostile_modes[128];

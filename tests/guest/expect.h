@@ -9,6 +9,7 @@
  *                                 detaching and attaching the vif
  *   gnttab.expect_maptrack_full=1 Xen's maptrack is tiny
  *                                 (max_maptrack_frames=1)
+ *   gnttab.expect_holder=1        dom0's grant-holder runs beside us
  *   netback.hostile_modes=M0,M1   the mode each hostile frontend's vif
  *                                 (devid 0, 1, ...) runs, for netback's
  *                                 suite
@@ -24,6 +25,8 @@ const char *expect_netfront(void);
 bool expect_netfront_mode(const char *mode);
 /* Did the command line say Xen's maptrack is small? */
 bool expect_maptrack_full(void);
+/* Did the command line say dom0's grant-holder runs beside us? */
+bool expect_grant_holder(void);
 /*
  * The mode netback.hostile_modes= names for a hostile frontend's vif
  * `devid`, into buf: 0, -ENOENT, -ERANGE.

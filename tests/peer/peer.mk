@@ -93,7 +93,7 @@ test-peer: $(O)/peer-obj/peer-selftest $(O)/peer-obj/mkhang
 #
 #   make test-peer-xen [PEER_SELFTESTS="gh nb:good ..."]
 .PHONY: test-peer-xen
-PEER_XEN := $(O)/peer-xen
+PEER_XEN := $(O)/peer-xen$(if $(filter-out 4.17,$(XEN)),-$(XEN))
 PEER_SELFTESTS ?=
 ST_SRCS := tests/peer/selftest.c tests/peer/selftest_nb.c \
 	tests/peer/peer_util.c
@@ -114,11 +114,11 @@ test-peer-xen: $(O)/peer-obj/peer-selftest $(PEER_XEN)/hang.elf
 	$(Q)cp $(PEERS) $(O)/peer-obj/peer-selftest $(PEER_XEN)/peer/
 	$(Q)echo 'peerself | memory=4 timeout=150 | | - | exec peer-selftest $(PEER_SELFTESTS)' \
 		> $(PEER_XEN)/scenarios
-	$(Q)tests/xen/fetch.sh $(XEN_CACHE)
+	$(Q)tests/xen/fetch.sh $(XEN_CACHE) $(XEN)
 	@echo "  INITRD  $(PEER_XEN)/initrd.gz"
-	$(Q)tests/xen/mkinitramfs.sh $(XEN_CACHE) $(PEER_XEN)/initrd.gz \
+	$(Q)tests/xen/mkinitramfs.sh $(XEN_VCACHE) $(PEER_XEN)/initrd.gz \
 		$(PEER_XEN)/hang.elf $(PEER_XEN)/scenarios $(PEER_XEN)/peer
-	$(Q)tests/xen/boot.sh -c $(XEN_CACHE) -i $(PEER_XEN)/initrd.gz \
+	$(Q)tests/xen/boot.sh -c $(XEN_VCACHE) -i $(PEER_XEN)/initrd.gz \
 		-s peerself -o $(PEER_XEN)/serial.log -t 260 || true
 	$(Q)grep -E '(grant-holder|hostile-netback|peer-selftest):' \
 		$(PEER_XEN)/serial.log | sed 's/^/    /'

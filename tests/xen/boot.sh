@@ -1,5 +1,6 @@
 #!/bin/bash
-# Boot Xen 4.17 + the Debian dom0 in QEMU (TCG) and save the serial log.
+# Boot Debian's Xen (4.17 or 4.20, whichever CACHE holds) + its dom0 in QEMU
+# (TCG) and save the serial log.
 # Usage: boot.sh [options]
 #   -c CACHE      unpacked packages (fetch.sh)     default $XEN_CACHE or ~/.cache/pvh-ktest-xen
 #   -i INITRD     dom0 initramfs (mkinitramfs.sh)  required unless -I
@@ -30,16 +31,19 @@ done
 
 # Numbers from XEN-TEST-HOST.md: plain -cpu max kills dom0 (SMAP emulation),
 # EPYC has no MWAIT, Intel models have no VMX under TCG.
-QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -machine q35 -smp 2 -m 2048
+# XEN_TCG_THREAD=single: one host thread for both emulated CPUs (see
+# tests/xen/README.md, "Several guests at once").
+QEMU=(qemu-system-x86_64 -accel tcg,thread=${XEN_TCG_THREAD:-multi} -machine q35 -smp 2 -m 2048
       -cpu max,-smap -nographic -monitor none -serial stdio -no-reboot -net none)
 
 if [ -n "$ISO" ]; then
     QEMU+=(-cdrom "$ISO" -boot d)
 else
-    XENGZ=$CACHE/root/boot/xen-4.17-amd64.gz
+    # The one Xen of the cache (fetch.sh): xen-4.17-amd64.gz or xen-4.20-amd64.gz.
+    XENGZ=$(ls "$CACHE"/root/boot/xen-*-amd64.gz | head -n1)
     VMLINUZ=$(ls "$CACHE"/root/boot/vmlinuz-* | head -n1)
     # QEMU's multiboot loader takes the ELF, not the gzip.
-    XEN=$(dirname "$LOG")/xen-4.17-amd64
+    XEN=$(dirname "$LOG")/$(basename "$XENGZ" .gz)
     [ "$XEN" -nt "$XENGZ" ] || gunzip -c "$XENGZ" > "$XEN"
     . "$HERE/args.sh"
     DOM0ARGS="$DOM0_ARGS ktest.scenarios=$SCEN $EXTRA"

@@ -34,7 +34,7 @@ TEST_NAME_RE = re.compile(r'^[A-Za-z0-9_.*?\[\]-]+$')
 # "exec hostile-netback" when empty; the generator appends MODE to both.
 HOSTILE_PEERS = {'hostile-netback': 'netfront.expect', 'hostile-console': 'msa03.peer'}
 # Keys for dom0, not xl: of every domain line, and of a group's header line.
-DOMAIN_KEYS = ('start', 'stop', 'wait', 'stopwait', 'retry')
+DOMAIN_KEYS = ('start', 'stop', 'wait', 'stopwait', 'retry', 'alone')
 GROUP_KEYS = ('phases', 'timeout')
 # A group (several domains) with no timeout= on its header line.
 DEFAULT_GROUP_TIMEOUT = 300
@@ -178,7 +178,7 @@ def groups(path, lines):
     for s in out:
         if s.domains is not None and not s.domains:
             fail(path, s.lineno, 'group %r has no domains' % s.name)
-        if s.domains is None and (s.dom0.keys() - {'retry'} or 'phases' in s.xl):
+        if s.domains is None and (s.dom0.keys() - {'retry', 'alone'} or 'phases' in s.xl):
             fail(path, s.lineno, '%r: start=, stop=, wait=, stopwait=, phases= are for groups'
                  % s.name)
     return out
@@ -288,8 +288,10 @@ def write_domain(outdir, s, kernel):
         f.write(xl_config(s, kernel))
     with open(os.path.join(outdir, s.xl_name() + '.env'), 'w') as f:
         f.write('TIMEOUT=%d\nPEER=%s\nRETRY=%d\nSTART=%s\nSTOP=%s\nWAIT=%s\nSTOPWAIT=%s\n'
+                'ALONE=%s\n'
                 % (s.timeout, shlex.quote(s.peer), s.retry, s.dom0.get('start', ''),
-                   s.dom0.get('stop', ''), s.dom0.get('wait', ''), s.dom0.get('stopwait', '')))
+                   s.dom0.get('stop', ''), s.dom0.get('wait', ''), s.dom0.get('stopwait', ''),
+                   '1' if s.dom0.get('alone', '0') not in ('', '0') else ''))
 
 
 if __name__ == '__main__':

@@ -11,7 +11,10 @@ abs() { realpath -m "$1"; }
 CACHE=$(abs "$1") OUT=$(abs "$2") GUEST=$(abs "$3") TABLE=$(abs "$4") PEERDIR=${5:+$(abs "$5")}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$CACHE/root
-XENBIN=usr/lib/xen-4.17/bin
+. "$HERE/rootlibs.sh"
+# The one Xen the cache holds (fetch.sh): usr/lib/xen-4.17 or xen-4.20.
+XENBIN=$(cd "$SRC" && ls -d usr/lib/xen-*/bin | head -n1)
+[ -n "$XENBIN" ] || { echo "mkinitramfs: no usr/lib/xen-*/bin in $SRC" >&2; exit 1; }
 STAGE=$OUT.root   # not *.d: the top Makefile includes every *.d under $(O)
 
 [ -r "$GUEST" ] || { echo "mkinitramfs: no guest kernel $GUEST" >&2; exit 1; }
@@ -57,16 +60,14 @@ cp -a "$SRC/etc/xen/scripts" etc/xen/
 echo 'autoballoon="off"' > etc/xen/xl.conf
 
 # Kernel modules, dependencies first; modinfo reads .modinfo, no depmod needed.
-KVER=$(basename "$(ls -d "$SRC"/lib/modules/*/ | head -n1)")
-MODDIR=$SRC/lib/modules/$KVER
+MODDIR=$(root_moddir "$SRC")
 ORDER=""
 add_mod() {
     local f dep
     case " $ORDER " in *" $1 "*) return ;; esac
-    f=$(find "$MODDIR/kernel" -name "$1.ko" -o -name "$(echo "$1" | tr _ -).ko" | head -n1)
-    [ -n "$f" ] || { echo "mkinitramfs: module $1 not found in $MODDIR" >&2; exit 1; }
+    f=$(root_mod "$MODDIR" "$1" "lib/modules/$1.ko") ||
+        { echo "mkinitramfs: module $1 not found in $MODDIR" >&2; exit 1; }
     for dep in $(modinfo -F depends "$f" | tr , ' '); do add_mod "$dep"; done
-    cp "$f" "lib/modules/$1.ko"
     ORDER="$ORDER $1"
 }
 for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-netback llc stp bridge; do
@@ -97,16 +98,11 @@ if [ -n "$PEERDIR" ] && [ -d "$PEERDIR" ]; then
     done
 fi
 
-# Shared libraries: Xen's from the unpacked tree first, the rest from the host.
-export LD_LIBRARY_PATH=$SRC/usr/lib/x86_64-linux-gnu:$SRC/lib/x86_64-linux-gnu
-libs=$(for e in $ELFS; do ldd "$e" 2>/dev/null || true; done |
-       awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
-if for e in $ELFS; do ldd "$e" 2>&1; done | grep -q 'not found'; then
-    for e in $ELFS; do ldd "$e" | sed -n "s|^|$e: |; /not found/p"; done >&2
-    exit 1
-fi
+# Shared libraries: Xen's from the unpacked tree first, the rest from the
+# host, or all from the tree when it has its own C library (rootlibs.sh).
+libs=$(root_libs "$SRC" $ELFS) || { echo "mkinitramfs: libraries not found" >&2; exit 1; }
 # glibc loads libgcc_s with dlopen for pthread_cancel: ldd cannot see it.
-libs="$libs $(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')"
+libs="$libs $(root_libgcc "$SRC")"
 for l in $libs; do
     case $l in
     */ld-linux-x86-64.so.2) cp -L "$l" lib64/ld-linux-x86-64.so.2 ;;

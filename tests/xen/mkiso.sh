@@ -13,7 +13,9 @@ ISODIR=$OUT.tree   # not *.d: the top Makefile includes every *.d under $(O)
 rm -rf "$ISODIR"
 mkdir -p "$ISODIR/boot/grub"
 # GRUB decompresses xen.gz itself; no need for the ELF that QEMU -kernel wants.
-cp "$CACHE/root/boot/xen-4.17-amd64.gz" "$ISODIR/boot/xen.gz"
+XENGZ=$(ls "$CACHE"/root/boot/xen-*-amd64.gz | head -n1)
+XV=$(basename "$XENGZ" -amd64.gz)
+cp "$XENGZ" "$ISODIR/boot/xen.gz"
 cp "$(ls "$CACHE"/root/boot/vmlinuz-* | head -n1)" "$ISODIR/boot/vmlinuz"
 cp "$INITRD" "$ISODIR/boot/initrd.gz"
 cat > "$ISODIR/boot/grub/grub.cfg" <<CFG
@@ -21,7 +23,7 @@ serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
 set timeout=0
-menuentry "ktest: Xen 4.17 + dom0, scenarios $SCEN" {
+menuentry "ktest: $XV + dom0, scenarios $SCEN" {
     multiboot2 /boot/xen.gz $XEN_ARGS
     module2 /boot/vmlinuz $DOM0_ARGS ktest.scenarios=$SCEN
     module2 /boot/initrd.gz

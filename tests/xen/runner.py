@@ -36,6 +36,8 @@ DOMID_RE = re.compile(r'^ktest: scenario (\S+) domid (\d+)$')
 # Lines Xen itself puts on the serial line: its own, and guests' 0xE9 echo.
 XENLINE_RE = re.compile(r'\((XEN|d\d+)\) ')
 E9_RE = re.compile(r'^\(d(\d+)\) ?(.*)$')
+# Which Xen the log is from (make test boots 4.17 and 4.20): named per row.
+XEN_VERSION_RE = re.compile(r'\(XEN\) Xen version (\d+\.\d+)')
 
 HEADER_RE = re.compile(r'^KTAP version (\d+)$')
 PLAN_RE = re.compile(r'^1\.\.(\d+)$')
@@ -242,11 +244,17 @@ def judge(res, lines, scen, xfail):
         if m and m.group(1) == res.name:
             res.domid = int(m.group(2))
     console, e9 = split_guest_lines(seg)
-    if res.domain:
-        # Only this domain's lines, without their "[DOM] " prefix.
-        console = [(i, PREFIX_RE.match(t).group(2)) for i, t in console
-                   if PREFIX_RE.match(t) and PREFIX_RE.match(t).group(1) == res.domain]
-    e9 = [(i, t) for i, d, t in e9 if d != 0 and (res.domid is None or d == res.domid)]
+    # A domain of a group, or a scenario run beside others (ktest.jobs=N):
+    # only its own lines, without their "[NAME] " prefix.
+    own = res.domain or res.name
+    mine = [(i, PREFIX_RE.match(t)) for i, t in console]
+    mine = [(i, m.group(2)) for i, m in mine if m and m.group(1) == own]
+    if res.domain or mine:
+        console = mine
+    # Without a domid, every domain's 0xE9 lines would do only if this
+    # scenario ran alone: not when others ran beside it (prefixed lines).
+    e9 = [(i, t) for i, d, t in e9 if d != 0 and (d == res.domid or
+                                                  (res.domid is None and not mine))]
     k = Ktap(console)
     res.source = 'console'
     # source=0xE9: a scenario whose peer breaks the PV console on purpose.
@@ -489,16 +497,24 @@ def timings(lines, times, results):
     return [(a, b) for a, b in out if b is not None]
 
 
-def write_junit(path, results):
-    suites = ET.Element('testsuites', name='xen')
+def xen_version(lines):
+    m = next((XEN_VERSION_RE.search(x) for x in lines if XEN_VERSION_RE.search(x)), None)
+    return m.group(1) if m else '?'
+
+
+def write_junit(path, results, xen='?'):
+    """Suites xen-VERSION.SCENARIO: the same scenario on 4.17 and 4.20 are
+    two rows of a report."""
+    suites = ET.Element('testsuites', name='xen-' + xen)
     for r in results:
         k = r.ktap
         tests = k.tests if k else []
-        s = ET.SubElement(suites, 'testsuite', name='xen.' + r.name,
+        suite = 'xen-%s.%s' % (xen, r.name)
+        s = ET.SubElement(suites, 'testsuite', name=suite, hostname='xen-' + xen,
                           time='%.2f' % (r.seconds or 0))
         nfail = 0
         for t in tests:
-            c = ET.SubElement(s, 'testcase', classname='xen.' + r.name,
+            c = ET.SubElement(s, 'testcase', classname=suite,
                               name=t.name or str(t.num))
             expected = any(fnmatch.fnmatchcase(t.name, p) for p in r.xfail)
             if t.status == 'skip':
@@ -512,7 +528,7 @@ def write_junit(path, results):
                 ET.SubElement(c, 'failure', message='expected to fail, passed')
             elif t.status == 'fail':
                 ET.SubElement(c, 'system-out').text = 'expected failure\n' + '\n'.join(t.diags)
-        c = ET.SubElement(s, 'testcase', classname='xen.' + r.name, name='verdict')
+        c = ET.SubElement(s, 'testcase', classname=suite, name='verdict')
         if r.problems:
             nfail += 1
             f = ET.SubElement(c, 'failure', message='%s: %s' % (r.verdict, r.problems[0]))
@@ -528,15 +544,16 @@ def write_junit(path, results):
     tree.write(path, encoding='utf-8', xml_declaration=True)
 
 
-def report(results, times_out, quiet):
-    rows = [('scenario', 'passed', 'failed', 'skipped', 'verdict', 'reason', 'seconds', 'result')]
+def report(results, times_out, quiet, xen='?'):
+    rows = [('scenario', 'passed', 'failed', 'skipped', 'verdict', 'reason', 'seconds',
+             'result', 'xen')]
     for r in results:
         k = r.ktap
         rows.append((r.name,
                      str(k.count('pass')) if k else '-', str(k.count('fail')) if k else '-',
                      str(k.count('skip')) if k else '-', r.verdict, r.reason,
                      '%.2f' % r.seconds if r.seconds is not None else '-',
-                     'FAIL' if r.problems else ('ok' if not r.xfail else 'ok (xfail)')))
+                     'FAIL' if r.problems else ('ok' if not r.xfail else 'ok (xfail)'), xen))
     w = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print('  '.join(c.ljust(w[i]) for i, c in enumerate(row)).rstrip())
@@ -594,11 +611,12 @@ def main(argv=None):
     if not results:
         print('runner: no scenarios to judge', file=sys.stderr)
         return 2
-    report(results, timings(lines, times, results) if a.timings else [], a.quiet)
+    xen = xen_version(lines)
+    report(results, timings(lines, times, results) if a.timings else [], a.quiet, xen)
     if a.junit:
-        write_junit(a.junit, results)
+        write_junit(a.junit, results, xen)
     bad = [r.name for r in results if r.problems]
-    print('xen: %d scenario(s), %s' % (len(results),
+    print('xen %s: %d scenario(s), %s' % (xen, len(results),
           'all as expected' if not bad else 'FAILED: ' + ' '.join(bad)))
     return 1 if bad else 0
 

@@ -197,7 +197,7 @@ class RunnerTest(unittest.TestCase):
         self.assertRegex(self.out, r'(?m)^g\s+4\s+1\s+0\s+SUCCESS')
         self.assertIn('DESTROYED', self.out)
         names = [x.get('name') for x in self.junit.findall('testsuite')]
-        self.assertEqual(names, ['xen.g/g-b', 'xen.g/g-c', 'xen.g/g-h', 'xen.g'])
+        self.assertEqual(names, ['xen-4.17.g/g-b', 'xen-4.17.g/g-c', 'xen-4.17.g/g-h', 'xen-4.17.g'])
 
     def test_group_lines_stay_with_their_domain(self):
         doms = self.good_group()
@@ -248,6 +248,28 @@ class RunnerTest(unittest.TestCase):
                  scenario('r', ktap()))
         self.assertEqual(self.run_log(lines, ['r']), 0, self.out)
         self.assertIn('r: note: retry 1', self.out)
+
+    def test_side_by_side_scenarios(self):
+        # ktest.jobs=N: a and c overlap, each console line "[NAME] "-prefixed.
+        a = ['[a] ' + x for x in ktap()]
+        c = ['[c] ' + x for x in ktap(('ok 1 s.one', 'not ok 2 s.two'), final='FAILURE')]
+        lines = ['=== KTEST-SCENARIO a BEGIN ===', 'ktest: scenario a domid 1',
+                 '=== KTEST-SCENARIO c BEGIN ===', 'ktest: scenario c domid 2']
+        for x, y in zip(a, c):
+            lines += [x, y]
+        lines += ['=== KTEST-SCENARIO a END reason=poweroff seconds=1.50 ===',
+                  '=== KTEST-SCENARIO c END reason=crash seconds=1.50 ===']
+        self.assertEqual(self.run_log(lines, ['a', 'c']), 0, self.out)
+        # c's failure is c's alone: a with c's verdict would fail.
+        lines[-1] = '=== KTEST-SCENARIO c END reason=poweroff seconds=1.50 ==='
+        self.assertEqual(self.run_log(lines, ['a', 'c']), 1)
+        self.assertIn('c: FAIL: shutdown reason poweroff', self.out)
+        self.assertNotIn('a: FAIL', self.out)
+
+    def test_xen_version_per_row(self):
+        self.run_log(scenario('a', ktap()), ['a'])
+        self.assertRegex(self.out, r'(?m)^a\s.*\sok\s+4\.17$')
+        self.assertIsNotNone(self.junit.find(".//testsuite[@name='xen-4.17.a']"))
 
     def test_ran_and_passed(self):
         # ran=: a result line, ok or not ok; a SKIP or no line is not one.

@@ -12,14 +12,25 @@
 .PHONY: test-xen run-xen iso test-iso xen-fetch xen-initramfs test-xen-runner
 
 XEN_CACHE ?= $(HOME)/.cache/pvh-ktest-xen
+# Which Debian Xen boots: 4.17 (bookworm) or 4.20 (trixie, its own dom0
+# kernel and C library).  4.17 keeps the paths it
+# always had, 4.20 has its own cache and output folders.
+XEN ?= 4.17
+# test-xen-all's versions: 4.20 joins when its rows pass (tests/xen/README.md).
+XEN_VERSIONS ?= 4.17
+xen_sfx = $(if $(filter-out 4.17,$(1)),-$(1))
+XEN_VCACHE := $(XEN_CACHE)$(if $(filter-out 4.17,$(XEN)),/$(XEN))
 XEN_GUEST ?= $(O)/kernel.elf
-XEN_DIR := $(O)/xen
+XEN_DIR := $(O)/xen$(call xen_sfx,$(XEN))
+XEN_JUNIT := $(O)/xen$(call xen_sfx,$(XEN))-junit.xml
 XEN_TABLE := tests/xen/scenarios
 XEN_INITRD := $(XEN_DIR)/dom0-initrd.gz
-XEN_ISO := $(O)/ktest-xen.iso
+XEN_ISO := $(O)/ktest-xen$(call xen_sfx,$(XEN)).iso
 XEN_CMDLINE ?= test=all
+# Plain scenarios dom0 runs at once (ktest.jobs=; tests/xen/README.md).
+XEN_JOBS ?= 1
 SCENARIOS ?=
-XEN_SCRIPTS := $(addprefix tests/xen/,init group.sh mkinitramfs.sh mkconfigs.py \
+XEN_SCRIPTS := $(addprefix tests/xen/,init group.sh mkinitramfs.sh rootlibs.sh mkconfigs.py \
 	linux/init linux/bench.sh linux/mkguest.sh)
 PYTHON ?= python3
 
@@ -35,8 +46,8 @@ XEN_RUNNER = $(PYTHON) tests/xen/runner.py --table $(XEN_TABLE) --timings \
 
 # fetch.sh is quick when everything is cached, and rewrites the versions
 # file only when a package changed: that is what the initramfs depends on.
-xen-fetch $(XEN_CACHE)/versions: xen-force
-	$(Q)tests/xen/fetch.sh $(XEN_CACHE)
+xen-fetch $(XEN_VCACHE)/versions: xen-force
+	$(Q)tests/xen/fetch.sh $(XEN_CACHE) $(XEN)
 .PHONY: xen-force
 xen-force:
 
@@ -51,13 +62,13 @@ $(XEN_DIR)/guests.want: xen-force
 	$(Q)g='$(shell $(PYTHON) tests/xen/mkconfigs.py guests $(XEN_TABLE) $(SCENARIOS))'; \
 	echo "$$g" | cmp -s - $@ || echo "$$g" > $@
 
-$(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(XEN_CACHE)/versions \
+$(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(XEN_VCACHE)/versions \
 		$(XEN_DIR)/guests.want \
 		$(foreach g,$(XEN_EXTRA_GUESTS),$(lastword $(subst =, ,$(g))))
 	@mkdir -p $(XEN_DIR)
 	@echo "  INITRD  $@"
 	$(Q)XEN_WANT_GUESTS="$$(cat $(XEN_DIR)/guests.want)" \
-		tests/xen/mkinitramfs.sh $(XEN_CACHE) $@ $(XEN_GUEST) $(XEN_TABLE) $(O)/peer
+		tests/xen/mkinitramfs.sh $(XEN_VCACHE) $@ $(XEN_GUEST) $(XEN_TABLE) $(O)/peer
 
 xen-initramfs: $(XEN_INITRD)
 
@@ -67,16 +78,17 @@ test-xen-runner:
 
 test-xen: test-xen-runner $(XEN_INITRD)
 	$(Q)names='$(xen_names)'; test -n "$$names" || exit 1; \
-	echo "  XEN     scenarios $$names"; \
-	tests/xen/boot.sh -c $(XEN_CACHE) -i $(XEN_INITRD) -s "$$names" \
+	echo "  XEN     $(XEN): scenarios $$names"; \
+	tests/xen/boot.sh -c $(XEN_VCACHE) -i $(XEN_INITRD) -s "$$names" \
 		-o $(XEN_DIR)/serial.log -t $(call xen_limit,"$$names") \
+		-x 'ktest.jobs=$(XEN_JOBS)' \
 		$(if $(XEN_LIVE),-l) || echo "test-xen: QEMU exited with status $$?"; \
 	$(XEN_RUNNER) $(XEN_DIR)/serial.log --scenarios "$$names" \
-		--junit $(O)/xen-junit.xml
+		--junit $(XEN_JUNIT)
 
 # One guest with the console streamed live; the verdict table follows.
 run-xen: $(XEN_INITRD)
-	$(Q)tests/xen/boot.sh -c $(XEN_CACHE) -i $(XEN_INITRD) -s run -L \
+	$(Q)tests/xen/boot.sh -c $(XEN_VCACHE) -i $(XEN_INITRD) -s run -L \
 		-o $(XEN_DIR)/run.log -t $(if $(XEN_SHELL),3600 -S,$(call xen_limit,run)) \
 		-x '$(xen_run_arg)' || true
 	@echo
@@ -90,7 +102,7 @@ $(XEN_DIR)/iso.scenarios: xen-force
 
 $(XEN_ISO): $(XEN_INITRD) $(XEN_DIR)/iso.scenarios tests/xen/mkiso.sh tests/xen/args.sh
 	@echo "  ISO     $@"
-	$(Q)tests/xen/mkiso.sh $(XEN_CACHE) $(XEN_INITRD) "$$(cat $(XEN_DIR)/iso.scenarios)" $@
+	$(Q)tests/xen/mkiso.sh $(XEN_VCACHE) $(XEN_INITRD) "$$(cat $(XEN_DIR)/iso.scenarios)" $@
 
 iso: $(XEN_ISO)
 
@@ -100,4 +112,4 @@ test-iso: $(XEN_ISO)
 		-t $$(( $(call xen_limit,"$$names") + 30 )) $(if $(XEN_LIVE),-l) || \
 		echo "test-iso: QEMU exited with status $$?"; \
 	$(XEN_RUNNER) $(XEN_DIR)/iso-serial.log --scenarios "$$names" \
-		--junit $(O)/xen-iso-junit.xml
+		--junit $(O)/xen$(call xen_sfx,$(XEN))-iso-junit.xml

@@ -1,9 +1,9 @@
 #!/bin/bash
-# Build the Linux client domU: Debian's Linux 6.1 (the dom0 kernel package of
-# the cache) as an uncompressed vmlinux, and a small busybox initramfs with
-# xen-netfront.ko from the same package, the xenstore tools with their
-# libraries, udp-rtt and udp-bench (tests/peer/) and tests/xen/linux/init
-# with bench.sh.
+# Build the Linux client domU: Debian's Linux (6.1; trixie's 6.12 for Xen
+# 4.20), the dom0 kernel package of the cache, as an uncompressed vmlinux,
+# and a small busybox initramfs with xen-netfront.ko from the same package,
+# the xenstore tools with their libraries, udp-rtt and udp-bench
+# (tests/peer/) and tests/xen/linux/init with bench.sh.
 # Usage: mkguest.sh CACHE OUTDIR UDP_RTT   -> OUTDIR/linux.elf, OUTDIR/linux.cpio.gz
 set -eu
 [ $# -eq 3 ] || { sed -n '2,8p' "$0" >&2; exit 2; }
@@ -12,17 +12,24 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$CACHE/root
 mkdir -p "$OUT"
 
-# libxc would decompress the xz bzImage at every domain build (about 6 s
-# under TCG, measured); the ELF inside it boots as is.
+# libxc would decompress the bzImage at every domain build (about 6 s
+# under TCG, measured); the ELF inside it boots as is.  bookworm's is xz,
+# trixie's zstd (the zstd tool: Python 3.11 has no zstd module).
 python3 - "$(ls "$SRC"/boot/vmlinuz-* | head -n1)" "$OUT/linux.elf" <<'PY'
-import lzma, sys
+import lzma, subprocess, sys
 data = open(sys.argv[1], 'rb').read()
-at = data.find(b'\xfd7zXZ\x00')
-if at < 0:
-    sys.exit('mkguest: no xz stream in %s' % sys.argv[1])
-elf = lzma.LZMADecompressor().decompress(data[at:])
+xz, zst = data.find(b'\xfd7zXZ\x00'), data.find(b'\x28\xb5\x2f\xfd')
+if xz >= 0:
+    elf = lzma.LZMADecompressor().decompress(data[xz:])
+elif zst >= 0:
+    # The frame is followed by the bzImage's trailer: zstd complains about
+    # it after writing the frame's output, so its status is not used.
+    elf = subprocess.run(['zstd', '-dcq'], input=data[zst:], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL).stdout
+else:
+    sys.exit('mkguest: no xz or zstd stream in %s' % sys.argv[1])
 if elf[:4] != b'\x7fELF':
-    sys.exit('mkguest: the xz stream of %s is not an ELF' % sys.argv[1])
+    sys.exit('mkguest: the compressed stream of %s is not an ELF' % sys.argv[1])
 open(sys.argv[2], 'wb').write(elf)
 PY
 
@@ -34,18 +41,18 @@ cp /bin/busybox bin/busybox
 for a in $(bin/busybox --list-full); do
     [ -e "$a" ] || [ -L "$a" ] || ln -s /bin/busybox "$a"
 done
-KVER=$(basename "$(ls -d "$SRC"/lib/modules/*/ | head -n1)")
-NF=$(find "$SRC/lib/modules/$KVER/kernel" -name xen-netfront.ko | head -n1)
+. "$HERE/../rootlibs.sh"
+NF=$(root_mod "$(root_moddir "$SRC")" xen-netfront lib/modules/xen-netfront.ko) ||
+    { echo "mkguest: no xen-netfront module in $SRC" >&2; exit 1; }
 [ -z "$(modinfo -F depends "$NF")" ] || { echo "mkguest: xen-netfront has dependencies" >&2; exit 1; }
-cp "$NF" lib/modules/
 install -m 0755 "$SRC/usr/bin/xenstore" usr/bin/xenstore
 for t in read write watch exists list ls rm; do ln -s xenstore usr/bin/xenstore-$t; done
 install -m 0755 "$UDP" usr/bin/udp-rtt
 # make bench's rate tools (tests/peer/udp-bench.c), built beside udp-rtt.
 install -m 0755 "$(dirname "$UDP")/udp-bench" usr/bin/udp-bench
-export LD_LIBRARY_PATH=$SRC/usr/lib/x86_64-linux-gnu:$SRC/lib/x86_64-linux-gnu
-for l in $(ldd usr/bin/xenstore usr/bin/udp-rtt usr/bin/udp-bench |
-           awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u); do
+libs=$(root_libs "$SRC" usr/bin/xenstore usr/bin/udp-rtt usr/bin/udp-bench) ||
+    { echo "mkguest: libraries not found" >&2; exit 1; }
+for l in $libs; do
     case $l in
     */ld-linux-x86-64.so.2) cp -L "$l" lib64/ ;;
     *) cp -L "$l" lib/x86_64-linux-gnu/ ;;
