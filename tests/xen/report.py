@@ -151,7 +151,7 @@ def show(text, current, tests, pending):
         diags, pending[who] = pending.get(who, []), []
         skip = (r.group(4) or '').upper().startswith('SKIP')
         if r.group(1) == 'not ok':
-            for d in diags[-8:]:
+            for d in telling(diags, (r.group(3) or '').strip()):
                 print(tag + '  ' + d)
             print(tag + inner, flush=True)
         elif not skip and (r.group(3) or '').strip() in tests:
@@ -219,6 +219,13 @@ def live(log):
             continue
         show(text, current, tests, pending)
     return 0
+
+
+def telling(diags, name, n=8):
+    """The last n diagnostics of a failed test, preferring those that name
+    it or a source line (a test's bulk output, e.g. filler, says nothing)."""
+    key = [d for d in diags if (name and name in d) or re.search(r'\.[ch]:\d+:', d)]
+    return (key or diags)[-n:]
 
 
 def git(*args):
@@ -325,7 +332,8 @@ def write_md(path, verdicts, by, xen, commit, wall, nran):
                 for t in mine:
                     if t.status == 'fail':
                         out.append('  - `not ok %s`:' % t.name)
-                        out += ['    `%s`' % d for d in t.diags[-8:]] or ['    (no diagnostics)']
+                        out += ['    `%s`' % d for d in telling(t.diags, t.name)] or \
+                            ['    (no diagnostics)']
                 if died_in(r):
                     out.append('  - died in `%s` (%s)' % (died_in(r), r.verdict))
     with open(path, 'w') as f:
