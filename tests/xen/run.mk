@@ -43,12 +43,12 @@ $(RUN_TABLE): xen-force
 run-build:
 	$(Q)mkdir -p $(RUN_DIR); blog=$(RUN_DIR)/build.log; \
 	echo "== building the kernel, the BUGGY= kernels ($(words $(run_rules))) and dom0's initramfs (log: $$blog)"; \
-	{ $(MAKE) --no-print-directory $(KERNEL) $(RUN_TABLE) && \
+	{ $(MAKE) -j2 --no-print-directory $(KERNEL) $(RUN_TABLE) && \
 	for r in $(run_rules); do \
-		$(MAKE) --no-print-directory O=$(BUGGY_DIR)/$$r BUGGY=$$r \
+		$(MAKE) -j2 --no-print-directory O=$(BUGGY_DIR)/$$r BUGGY=$$r \
 			$(BUGGY_DIR)/$$r/kernel.elf || exit 1; \
 	done && \
-	$(MAKE) --no-print-directory O=$(RUN_DIR) XEN_TABLE=$(abspath $(RUN_TABLE)) \
+	$(MAKE) -j2 --no-print-directory O=$(RUN_DIR) XEN_TABLE=$(abspath $(RUN_TABLE)) \
 		XEN_GUEST=$(abspath $(KERNEL)) SCENARIOS="$(strip $(run_names))" \
 		XEN_EXTRA_GUESTS="$(foreach r,$(run_rules),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
 		$(RUN_DIR)/xen/dom0-initrd.gz; } >$$blog 2>&1 || { tail -20 $$blog; exit 1; }
