@@ -17,7 +17,9 @@ test-report:
 test-xen-runner: test-report
 
 RUN_DIR := $(O)/run
-RUN_TABLE := $(RUN_DIR)/scenarios
+# Both tables as one (tests/xen/buggy.mk), whose names check-layering keeps
+# apart.
+RUN_TABLE := $(XEN_ALL_TABLE)
 # Scenarios at once in dom0 (ktest.jobs=): 1, since side-by-side guests
 # have corrupted dom0's memory here (tests/xen/README.md).
 RUN_JOBS ?= 1
@@ -29,25 +31,13 @@ run_adv = ADVISORIES='$(ADVISORIES)' $(PYTHON) tools/advisories.py
 run_rules = $(shell $(run_adv) switches)
 run_names = $(shell $(run_adv) rows) $(shell $(run_adv) rows --buggy)
 
-# The run's table: both tables, whose names check-layering keeps apart.
-# Rewritten only when it changes, so the initramfs is not rebuilt for nothing.
-$(RUN_TABLE): xen-force
-	@mkdir -p $(RUN_DIR)
-	$(Q)cat tests/xen/scenarios tests/xen/buggy-scenarios | cmp -s - $@ || \
-		cat tests/xen/scenarios tests/xen/buggy-scenarios > $@
-
-# One recipe from the first build to the last line, so the wall time it
-# reports is the whole of it.
 # Everything make run boots, built quietly (make run-build alone builds it
 # without booting, e.g. before taking the Xen test host's lock).
 run-build:
 	$(Q)mkdir -p $(RUN_DIR); blog=$(RUN_DIR)/build.log; \
 	echo "== building the kernel, the BUGGY= kernels ($(words $(run_rules))) and dom0's initramfs (log: $$blog)"; \
 	{ $(MAKE) -j2 --no-print-directory $(KERNEL) $(RUN_TABLE) && \
-	for r in $(run_rules); do \
-		$(MAKE) -j2 --no-print-directory O=$(BUGGY_DIR)/$$r BUGGY=$$r \
-			$(BUGGY_DIR)/$$r/kernel.elf || exit 1; \
-	done && \
+	$(MAKE) -j2 --no-print-directory $(foreach r,$(run_rules),$(BUGGY_DIR)/$(r)/kernel.elf) && \
 	$(MAKE) -j2 --no-print-directory O=$(RUN_DIR) XEN_TABLE=$(abspath $(RUN_TABLE)) \
 		XEN_GUEST=$(abspath $(KERNEL)) SCENARIOS="$(strip $(run_names))" \
 		XEN_EXTRA_GUESTS="$(foreach r,$(run_rules),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
@@ -62,7 +52,7 @@ run-advisories: setup
 	names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
 		$(run_names)) || exit 1; \
 	plus=$$(echo $$names | tr ' ' '+'); \
-	tests/xen/boot.sh -c $(XEN_CACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$plus" \
+	tests/xen/boot.sh -c $(XEN_VCACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$plus" \
 		-o $(RUN_DIR)/serial.log -l -x 'ktest.jobs=$(RUN_JOBS)' \
 		-t $$($(PYTHON) tests/xen/mkconfigs.py timeout $(RUN_TABLE) $$names) \
 		2>$(RUN_DIR)/qemu.log | \
