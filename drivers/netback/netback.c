@@ -26,7 +26,12 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-struct nb nb_glue;
+/*
+ * The backend's state (vifs, frame pool, switch table: 46 KiB) exists only
+ * in the backend role: allocated when netback=1 starts, so every other
+ * guest's image and memory is that much smaller (issue 11, footprint).
+ */
+struct nb *nb_glue;
 static struct netdev port;
 static bool enabled, ready, busy;
 
@@ -201,7 +206,7 @@ void nb_release(struct nb *n, struct nb_vif *v)
 
 static int port_xmit(struct netdev *dev, const void *frame, size_t len)
 {
-	return nb_switch_from_stack(&nb_glue, frame, len);
+	return nb_switch_from_stack(nb_glue, frame, len);
 }
 
 static void port_poll(struct netdev *dev)
@@ -259,15 +264,18 @@ static int netback_kinit(void)
 		pr_err("netback: no Xen or no xenstore: backend role off\n");
 		return -ENODEV;
 	}
+	nb_glue = mm_zalloc(sizeof(*nb_glue));
 	bounce = mm_page_alloc_zeroed(0);
-	if (!bounce)
-		return -ENOMEM;
-	nb_init(&nb_glue, &xen_ops, bounce, port_mac);
+	if (!nb_glue || !bounce) {
+		pr_err("netback: no memory for the backend's state\n");
+		rc = -ENOMEM;
+		goto fail;
+	}
+	nb_init(nb_glue, &xen_ops, bounce, port_mac);
 	rc = nb_vifs_start();
 	if (rc) {
 		pr_err("netback: cannot watch backend/vif (%d)\n", rc);
-		mm_page_free(bounce, 0);
-		return rc;
+		goto fail;
 	}
 	port.name = "netback0";
 	memcpy(port.mac, port_mac, ETH_ALEN);
@@ -277,6 +285,12 @@ static int netback_kinit(void)
 	netdev_register(&port);
 	pr_info("netback: backend role: serving backend/vif\n");
 	return 0;
+fail:
+	if (bounce)
+		mm_page_free(bounce, 0);
+	mm_free(nb_glue);
+	nb_glue = NULL;
+	return rc;
 }
 KINIT(KINIT_DEVICES, netback_kinit);
 
@@ -286,9 +300,9 @@ bool netback_vif_get(unsigned int i, struct netback_vif_info *o)
 {
 	const struct nb_vif *v;
 
-	if (i >= NETBACK_MAX_VIFS)
+	if (i >= NETBACK_MAX_VIFS || !nb_glue)
 		return false;
-	v = &nb_glue.vif[i];
+	v = &nb_glue->vif[i];
 	memset(o, 0, sizeof(*o));
 	o->used = v->state != NB_FREE;
 	o->connected = nb_vif_up(v);
@@ -319,7 +333,7 @@ bool netback_vif_get(unsigned int i, struct netback_vif_info *o)
 	o->teardowns = v->st.teardowns;
 	o->break_logs = v->st.break_logs;
 	for (unsigned int k = 0; k < NETBACK_MAX_VIFS; k++)
-		for (const struct nb_frame *f = nb_glue.vif[k].q_head; f;
+		for (const struct nb_frame *f = nb_glue->vif[k].q_head; f;
 		     f = f->next)
 			if (f->src == v)
 				o->mapped++;
@@ -328,12 +342,16 @@ bool netback_vif_get(unsigned int i, struct netback_vif_info *o)
 
 void netback_get_stats(struct netback_stats *st)
 {
-	*st = nb_glue.st;
+	if (!nb_glue) { /* not the backend role */
+		memset(st, 0, sizeof(*st));
+		return;
+	}
+	*st = nb_glue->st;
 	st->vifs = st->connected = 0;
 	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++) {
-		st->vifs += nb_glue.vif[i].state != NB_FREE;
-		st->connected += nb_vif_up(&nb_glue.vif[i]);
+		st->vifs += nb_glue->vif[i].state != NB_FREE;
+		st->connected += nb_vif_up(&nb_glue->vif[i]);
 	}
-	st->frames_free = nb_glue.nr_free;
+	st->frames_free = nb_glue->nr_free;
 	st->frames_total = NB_FRAMES;
 }

@@ -198,7 +198,7 @@ void nb_release(struct nb *nb, struct nb_vif *v);
 /*
  * ---- Kernel only (netback.c, netback_vifs.c) ----
  */
-extern struct nb nb_glue;
+extern struct nb *nb_glue;
 int nb_vifs_start(void);
 void nb_vifs_service(void);
 bool nb_vifs_kicked(void);

@@ -37,7 +37,7 @@ static void fe_changed(const char *path, const char *token, void *arg)
 
 static void token_of(const struct nb_vif *v, char *buf, size_t len)
 {
-	snprintf(buf, len, "nb-fe-%u", (unsigned int)(v - nb_glue.vif));
+	snprintf(buf, len, "nb-fe-%u", (unsigned int)(v - nb_glue->vif));
 }
 
 static void watch_fe(struct nb_vif *v)
@@ -67,7 +67,7 @@ static void unwatch_fe(struct nb_vif *v)
 static struct nb_vif *find(domid_t fe, uint32_t dev)
 {
 	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++) {
-		struct nb_vif *v = &nb_glue.vif[i];
+		struct nb_vif *v = &nb_glue->vif[i];
 
 		if (v->state != NB_FREE && v->fe_id == fe && v->devid == dev)
 			return v;
@@ -78,7 +78,7 @@ static struct nb_vif *find(domid_t fe, uint32_t dev)
 static void add(domid_t fe, uint32_t dev)
 {
 	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++) {
-		struct nb_vif *v = &nb_glue.vif[i];
+		struct nb_vif *v = &nb_glue->vif[i];
 
 		if (v->state != NB_FREE)
 			continue;
@@ -107,7 +107,7 @@ static void scan(void)
 	const char *f, *d;
 	uint64_t fe, dev;
 
-	nb_glue.st.scans++;
+	nb_glue->st.scans++;
 	if (xs_directory(XS_TXN_NIL, BE_DIR, fes, sizeof(fes), &nfe) < 0)
 		return;
 	for (f = fes; nfe--; f += strlen(f) + 1) {
@@ -168,7 +168,7 @@ int nb_vifs_start(void)
 static void step_all(void)
 {
 	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++) {
-		struct nb_vif *v = &nb_glue.vif[i];
+		struct nb_vif *v = &nb_glue->vif[i];
 
 		if (v->state == NB_FREE)
 			continue;
@@ -176,7 +176,7 @@ static void step_all(void)
 		    !(v->broken && v->state == NB_CONNECTED))
 			continue;
 		v->be_event = v->fe_event = false;
-		(void)nb_xb_step(&nb_glue, v);
+		(void)nb_xb_step(nb_glue, v);
 		if (v->state == NB_FREE)
 			unwatch_fe(v);
 		else
@@ -189,21 +189,21 @@ static bool data_round(void)
 {
 	bool more = false;
 
-	nb_glue.rr = (nb_glue.rr + 1) % NETBACK_MAX_VIFS;
+	nb_glue->rr = (nb_glue->rr + 1) % NETBACK_MAX_VIFS;
 	for (unsigned int k = 0; k < NETBACK_MAX_VIFS; k++) {
 		struct nb_vif *v =
-		    &nb_glue.vif[(nb_glue.rr + k) % NETBACK_MAX_VIFS];
+		    &nb_glue->vif[(nb_glue->rr + k) % NETBACK_MAX_VIFS];
 
 		int tx_more, rx_more;
 
 		if (!nb_vif_up(v))
 			continue;
 		v->kick = false;
-		if (nb_tx_round(&nb_glue, v, NB_TX_BUDGET) == NB_TX_BUDGET)
+		if (nb_tx_round(nb_glue, v, NB_TX_BUDGET) == NB_TX_BUDGET)
 			more = true;
-		if (nb_rx_round(&nb_glue, v, NB_RX_BUDGET) == NB_RX_BUDGET)
+		if (nb_rx_round(nb_glue, v, NB_RX_BUDGET) == NB_RX_BUDGET)
 			more = true;
-		nb_push(&nb_glue, v);
+		nb_push(nb_glue, v);
 		if (!nb_vif_up(v))
 			continue;
 		/*
@@ -232,8 +232,10 @@ void nb_vifs_service(void)
 
 bool nb_vifs_kicked(void)
 {
+	if (!nb_glue) /* not the backend role */
+		return false;
 	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++)
-		if (READ_ONCE(nb_glue.vif[i].kick))
+		if (READ_ONCE(nb_glue->vif[i].kick))
 			return true;
 	return false;
 }

@@ -103,7 +103,9 @@ static int charge(domid_t domid)
 	int rc = gnttab_quota_charge(&quota, domid);
 	uint64_t n = quota.refused_quota + quota.refused_cap;
 
-	if (rc && log_this(n))
+	if (rc == -ENOMEM)
+		pr_warn("gnttab: map for domain %u refused (%d)\n", domid, rc);
+	else if (rc && log_this(n))
 		pr_warn("gnttab: map for domain %u refused: %s (it holds %u, "
 			"all domains %u)\n",
 			domid,

@@ -115,7 +115,9 @@ void gnttab_unlock(bool was_on);
  */
 struct gnttab_quota {
 	uint32_t quota, cap, total;
-	uint16_t count[DOMID_FIRST_RESERVED];
+	/* DOMID_FIRST_RESERVED counters (64 KiB), from the heap at the first
+	 * charge: a guest that never maps pays nothing for them. */
+	uint16_t *count;
 	uint64_t refused_quota, refused_cap;
 };
 /* The per-domain counter bounds any quota; the window is far smaller. */
@@ -123,9 +125,10 @@ struct gnttab_quota {
 
 void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap);
 /*
- * Count one more mapping of `domid`'s pages: 0, -ENOSPC (counted why), or
+ * Count one more mapping of `domid`'s pages: 0, -ENOSPC (counted why),
  * -EINVAL for a reserved domid (DOMID_SELF and above: Xen maps from a
- * named domain only).
+ * named domain only), or -ENOMEM when the first charge finds no memory
+ * for the counters.  `q` starts zeroed (static) before the first init.
  */
 int __must_check gnttab_quota_charge(struct gnttab_quota *q, domid_t domid);
 /* Undo a charge: 0, or -EINVAL if `domid` holds none (logged). */

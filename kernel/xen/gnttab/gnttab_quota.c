@@ -9,8 +9,10 @@
  * the caller's choosing would let one domain with many devices, or many
  * labels, take many quotas.  One counter per possible domid (64 KiB):
  * there is no table to fill, so frontends that come and go, or many at
- * once, never lock out a new one.
+ * once, never lock out a new one.  The counters come from the heap at the
+ * first charge, not the image: most guests never map a foreign page.
  */
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "kernel/xen/gnttab/gnttab_priv.h"
 #include "lib/errno.h"
@@ -18,6 +20,7 @@
 
 void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap)
 {
+	mm_free(q->count);
 	memset(q, 0, sizeof(*q));
 	q->quota = MIN(quota, GNTTAB_QUOTA_MAX);
 	q->cap = cap;
@@ -25,7 +28,7 @@ void gnttab_quota_init(struct gnttab_quota *q, uint32_t quota, uint32_t cap)
 
 uint32_t gnttab_quota_count(const struct gnttab_quota *q, domid_t domid)
 {
-	return domid < DOMID_FIRST_RESERVED ? q->count[domid] : 0;
+	return domid < DOMID_FIRST_RESERVED && q->count ? q->count[domid] : 0;
 }
 
 #if BUGGY(XSA300)
@@ -61,6 +64,9 @@ int gnttab_quota_charge(struct gnttab_quota *q, domid_t domid)
 
 	if (domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
+	if (!q->count &&
+	    !(q->count = mm_zalloc(DOMID_FIRST_RESERVED * sizeof(*q->count))))
+		return -ENOMEM;
 	rc = check_limits(q, q->count[domid]);
 	if (rc)
 		return rc;
@@ -73,7 +79,8 @@ int gnttab_quota_charge(struct gnttab_quota *q, domid_t domid)
 
 int gnttab_quota_uncharge(struct gnttab_quota *q, domid_t domid)
 {
-	if (domid >= DOMID_FIRST_RESERVED || !q->count[domid] || !q->total) {
+	if (domid >= DOMID_FIRST_RESERVED || !q->count || !q->count[domid] ||
+	    !q->total) {
 		pr_err("gnttab: unmap accounting: domain %u holds no mapping\n",
 		       domid);
 		return -EINVAL;
