@@ -15,6 +15,7 @@
  * sender of a packet aimed at us.  Senders outside our subnet, with a
  * group MAC, or claiming our own address are refused and counted.
  */
+#include "kernel/mm/mm.h"
 #include "kernel/net/net_priv.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -39,7 +40,9 @@ struct arp_entry {
 	uint8_t tries;	/* requests sent while INCOMPLETE */
 	uint64_t stamp; /* REACHABLE: confirmed at; INCOMPLETE: last request */
 	uint16_t pending_len;
-	uint8_t pending[ETH_FRAME_MAX];
+	/* The one waiting frame (ETH_FRAME_MAX bytes): from the heap while a
+	 * frame waits, not 1.5 KiB in each of the entries (issue 11). */
+	uint8_t *pending;
 };
 
 static struct arp_entry cache[ARP_ENTRIES];
@@ -53,11 +56,18 @@ static struct arp_entry *find(uint32_t ip)
 	return NULL;
 }
 
+static void drop_pending(struct arp_entry *e)
+{
+	mm_free(e->pending);
+	e->pending = NULL;
+	e->pending_len = 0;
+}
+
 static void drop_entry(struct arp_entry *e)
 {
 	if (e->pending_len)
 		net_state.st.arp_pending_dropped++;
-	e->pending_len = 0;
+	drop_pending(e);
 	e->state = ARP_FREE;
 }
 
@@ -77,7 +87,7 @@ static struct arp_entry *alloc_entry(uint32_t ip)
 	net_state.st.arp_evicted++;
 	drop_entry(victim);
 found:
-	memset(victim, 0, offsetof(struct arp_entry, pending));
+	memset(victim, 0, sizeof(*victim)); /* its buffer went with it */
 	victim->ip = ip;
 	return victim;
 }
@@ -120,12 +130,10 @@ static void confirm(struct arp_entry *e, const uint8_t *mac)
 	e->tries = 0;
 	e->stamp = net_now();
 	if (e->pending_len) {
-		size_t len = e->pending_len;
-
-		e->pending_len = 0;
 		memcpy(e->pending, mac, ETH_ALEN); /* Ethernet destination */
-		(void)net_xmit(e->pending, len);
+		(void)net_xmit(e->pending, e->pending_len);
 	}
+	drop_pending(e);
 }
 
 void net_arp_input(const uint8_t *pkt, size_t len)
@@ -219,9 +227,15 @@ int net_arp_output(uint32_t ip, uint8_t *frame, size_t len)
 	}
 	if (e->pending_len)
 		net_state.st.arp_pending_dropped++;
-	net_eth_header(frame, bcast_mac, ETH_P_IPV4);
-	memcpy(e->pending, frame, len);
-	e->pending_len = len;
+	if (!e->pending && !(e->pending = mm_alloc(ETH_FRAME_MAX))) {
+		/* No memory: this frame is lost, as a replaced one would be. */
+		net_state.st.arp_pending_dropped++;
+		e->pending_len = 0;
+	} else {
+		net_eth_header(frame, bcast_mac, ETH_P_IPV4);
+		memcpy(e->pending, frame, len);
+		e->pending_len = len;
+	}
 	if (!e->tries)
 		send_request(e);
 	return 0;
@@ -270,7 +284,7 @@ int net_arp_lookup(uint32_t ip, uint8_t mac[ETH_ALEN])
 void net_arp_flush(void)
 {
 	for (unsigned int i = 0; i < ARP_ENTRIES; i++) {
-		cache[i].pending_len = 0;
+		drop_pending(&cache[i]);
 		cache[i].state = ARP_FREE;
 	}
 }
