@@ -159,6 +159,17 @@ void nb_kick(struct nb *nb);
 void nb_rx_frame(const struct nb *nb, unsigned int seq,
 		 uint8_t buf[NB_RX_FRAME_LEN]);
 
+/*
+ * The bytes of a whole granted @page outside [@off, @off + @len): how many
+ * are not zero, the first of them, how many are NB_CANARY.  The one
+ * counter behind both looks at a page (MSA01's scan, tx-scan's verdict).
+ */
+struct nb_outside {
+	unsigned int dirty, first, canary;
+};
+struct nb_outside nb_page_outside(const uint8_t *page, unsigned int off,
+				  unsigned int len);
+
 /* Scenario hooks (nb_scenario.c), called by the ring code (nb_ring.c). */
 struct nb_tx_rsp {
 	uint16_t id;

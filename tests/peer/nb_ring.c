@@ -63,7 +63,7 @@ void nb_rx_frame(const struct nb *nb, unsigned int seq,
 static void nb_scan(struct nb *nb, struct nb_scan *sc, const char *ring,
 		    uint32_t ref, unsigned int off, unsigned int len)
 {
-	unsigned int i, dirty = 0, canary = 0;
+	struct nb_outside o;
 	const uint8_t *p;
 
 	if (!nb->ops->peek)
@@ -75,22 +75,17 @@ static void nb_scan(struct nb *nb, struct nb_scan *sc, const char *ring,
 				 ref);
 		return;
 	}
-	for (i = 0; i < NB_PAGE_SIZE; i++) {
-		if (i >= off && i - off < len)
-			continue;
-		dirty += p[i] != 0;
-		canary += p[i] == NB_CANARY;
-	}
+	o = nb_page_outside(p, off, len);
 	nb->ops->unpeek(nb->ctx, p);
 	sc->pages++;
-	sc->canary += canary;
-	if (!dirty)
+	sc->canary += o.canary;
+	if (!o.dirty)
 		return;
 	/* One line per page would flood under load: the first ten. */
 	if (sc->dirty++ < 10)
 		peer_log("%s scan: gref %u: %u non-zero byte(s) (%u canary) "
 			 "outside offset %u size %u",
-			 ring, ref, dirty, canary, off, len);
+			 ring, ref, o.dirty, o.canary, off, len);
 }
 
 int nb_scan_format(const struct nb *nb, char *buf, size_t len)

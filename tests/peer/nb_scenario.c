@@ -51,23 +51,38 @@ const char *nb_mode_name(enum nb_mode mode)
 	return (unsigned int)mode < NB_MODE_COUNT ? nb_mode_names[mode] : "?";
 }
 
-/* Is @id among the TX requests the frontend posted but we did not take? */
-static bool nb_tx_id_posted(struct nb *nb, uint16_t id)
+/*
+ * Is @id among the requests the frontend posted at [@cons, *@req_prod)
+ * that we did not take?  @id_at reads one request's id (TX and RX
+ * requests are different types on different rings).  Bounded by the ring
+ * (@size): a wild req_prod was refused before this.
+ */
+static bool nb_id_posted(struct nb *nb, const RING_IDX *req_prod,
+			 RING_IDX cons, unsigned int size, uint16_t id,
+			 uint16_t (*id_at)(struct nb *nb, RING_IDX i))
 {
-	netif_tx_back_ring_t *r = &nb->tx;
-	RING_IDX i,
-	    prod = __atomic_load_n(&r->sring->req_prod, __ATOMIC_RELAXED);
-	struct netif_tx_request req;
+	RING_IDX i, prod = __atomic_load_n(req_prod, __ATOMIC_RELAXED);
 
 	xen_rmb(); /* pairs with the frontend's wmb before req_prod */
-	/* Bounded by the ring: a wild req_prod was refused before this. */
-	for (i = r->req_cons; i != prod && i - r->req_cons < RING_SIZE(r);
-	     i++) {
-		RING_COPY_REQUEST(r, i, &req);
-		if (req.id == id)
+	for (i = cons; i != prod && i - cons < size; i++)
+		if (id_at(nb, i) == id)
 			return true;
-	}
 	return false;
+}
+
+/* The id of TX request @i, from one copy (the frontend may rewrite it). */
+static uint16_t nb_tx_req_id(struct nb *nb, RING_IDX i)
+{
+	struct netif_tx_request req;
+
+	RING_COPY_REQUEST(&nb->tx, i, &req);
+	return req.id;
+}
+
+static bool nb_tx_id_posted(struct nb *nb, uint16_t id)
+{
+	return nb_id_posted(nb, &nb->tx.sring->req_prod, nb->tx.req_cons,
+			    RING_SIZE(&nb->tx), id, nb_tx_req_id);
 }
 
 /* An id in the ring's range that is not in flight: never issued. */
@@ -176,29 +191,40 @@ void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx)
 		 idx, slot->id, NB_RX_OVERFLOW_OFFSET, NB_RX_OVERFLOW_LEN);
 }
 
+struct nb_outside nb_page_outside(const uint8_t *page, unsigned int off,
+				  unsigned int len)
+{
+	struct nb_outside o = {0};
+	unsigned int i;
+
+	for (i = 0; i < NB_PAGE_SIZE; i++) {
+		if (i >= off && i - off < len)
+			continue;
+		if (page[i] && !o.dirty++)
+			o.first = i;
+		o.canary += page[i] == NB_CANARY;
+	}
+	return o;
+}
+
 bool nb_scn_tx_dirty(struct nb *nb, uint32_t gref, uint16_t off, uint16_t len)
 {
 	static uint8_t page[NB_PAGE_SIZE];
-	unsigned int i, dirty = 0, first = 0;
+	struct nb_outside o;
 
 	if (nb->mode != NB_TX_SCAN)
 		return false;
 	/* The whole page, as any backend may read it (XSA-403). */
 	if (nb->ops->copy_from(nb->ctx, gref, 0, page, NB_PAGE_SIZE))
 		return false;
-	for (i = 0; i < NB_PAGE_SIZE; i++) {
-		if (i >= off && i - off < len)
-			continue;
-		if (page[i] && !dirty++)
-			first = i;
-	}
-	if (!dirty)
+	o = nb_page_outside(page, off, len);
+	if (!o.dirty)
 		return false;
 	nb->dirty_pages++;
 	peer_log(
 	    "tx-scan: gref %u: %u byte(s) outside the frame (offset %u "
 	    "length %u) are not zero, first at %u: 0x%02x; answering ERROR",
-	    gref, dirty, off, len, first, page[first]);
+	    gref, o.dirty, off, len, o.first, page[o.first]);
 	return true;
 }
 
@@ -292,22 +318,20 @@ void nb_scn_tx_publish(struct nb *nb, bool *notify)
 	nb->dead = true;
 }
 
+/* The id of RX request @i, from one copy. */
+static uint16_t nb_rx_req_id(struct nb *nb, RING_IDX i)
+{
+	struct netif_rx_request req;
+
+	RING_COPY_REQUEST(&nb->rx, i, &req);
+	return req.id;
+}
+
 /* Is @id among the RX buffers the frontend posted and we did not take? */
 static bool nb_rx_id_posted(struct nb *nb, uint16_t id)
 {
-	netif_rx_back_ring_t *r = &nb->rx;
-	RING_IDX i,
-	    prod = __atomic_load_n(&r->sring->req_prod, __ATOMIC_RELAXED);
-	struct netif_rx_request req;
-
-	xen_rmb(); /* pairs with the frontend's wmb before req_prod */
-	for (i = r->req_cons; i != prod && i - r->req_cons < RING_SIZE(r);
-	     i++) {
-		RING_COPY_REQUEST(r, i, &req);
-		if (req.id == id)
-			return true;
-	}
-	return false;
+	return nb_id_posted(nb, &nb->rx.sring->req_prod, nb->rx.req_cons,
+			    RING_SIZE(&nb->rx), id, nb_rx_req_id);
 }
 
 /* An RX id in the ring's range that names no posted buffer. */

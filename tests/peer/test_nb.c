@@ -483,6 +483,22 @@ KTEST(peer_nb, tx_scan)
 	KT_EXPECT(nb.dirty_pages == 1);
 }
 
+/* The one page counter of both scans: the request's bytes are skipped. */
+KTEST(peer_nb, page_outside)
+{
+	static uint8_t page[NB_PAGE_SIZE];
+	struct nb_outside o;
+
+	memset(page + 100, 0x11, 60);
+	o = nb_page_outside(page, 100, 60);
+	KT_EXPECT(o.dirty == 0 && o.canary == 0);
+	page[160] = NB_CANARY; /* one past the request */
+	page[99] = 7;	       /* one before it */
+	o = nb_page_outside(page, 100, 60);
+	KT_EXPECT(o.dirty == 2 && o.first == 99 && o.canary == 1);
+	KT_EXPECT(nb_page_outside(page, 0, 0).dirty == 62);
+}
+
 KTEST(peer_nb, close_mid)
 {
 	setup(NB_CLOSE_MID);
