@@ -65,7 +65,7 @@ static void sample(void *arg)
 /* Phases baseline and flood, once, whichever flood test runs first. */
 static void run_flood(void)
 {
-	struct gnttab_map_stats g;
+	struct gnttab_map_limits l;
 
 	if (f.flooded)
 		return;
@@ -76,8 +76,8 @@ static void run_flood(void)
 	if (nbt_wait_phase("flood"))
 		return;
 	f.baseline_ok = true;
-	gnttab_map_get_stats(&g);
-	f.quota = g.quota;
+	gnttab_map_get_limits(&l);
+	f.quota = l.quota;
 	mm_get_stats(&f.before);
 	f.min_free = f.before.free_pages;
 	f.max_heap = f.before.heap_bytes;

@@ -118,7 +118,7 @@ static unsigned int flood(unsigned int max, int *rc)
 	return ok;
 }
 
-static struct gnttab_map_stats limits(void)
+static struct gnttab_map_stats stats(void)
 {
 	struct gnttab_map_stats st;
 
@@ -126,24 +126,33 @@ static struct gnttab_map_stats limits(void)
 	return st;
 }
 
+static struct gnttab_map_limits limits(void)
+{
+	struct gnttab_map_limits l;
+
+	gnttab_map_get_limits(&l);
+	return l;
+}
+
 KTEST(xsa300, per_peer_quota)
 {
-	struct gnttab_map_stats a = limits(), b;
+	struct gnttab_map_stats a = stats(), b;
+	struct gnttab_map_limits l = limits();
 	uint64_t used;
 	unsigned int n;
 	int rc;
 
 	if (!xen_present())
 		KT_SKIP("not running under Xen");
-	if (a.quota > a.cap)
+	if (l.quota > l.cap)
 		KT_SKIP("quota above the cap: the cap is tested instead");
-	if (!setup(a.quota + EXTRA + 1))
+	if (!setup(l.quota + EXTRA + 1))
 		return;
 	/* After the grants: the table may have grown into the window. */
 	used = xen_window_used();
-	n = flood(a.quota + EXTRA, &rc);
-	b = limits();
-	KT_EXPECT_EQ(n, a.quota);
+	n = flood(l.quota + EXTRA, &rc);
+	b = stats();
+	KT_EXPECT_EQ(n, l.quota);
 	KT_EXPECT_EQ(rc, -ENOSPC);
 	KT_EXPECT_EQ(b.refused_quota, a.refused_quota + 1 + EXTRA);
 	KT_EXPECT_EQ(b.refused_xen, a.refused_xen);
@@ -154,38 +163,39 @@ KTEST(xsa300, per_peer_quota)
 	KT_EXPECT_EQ(gnttab_unmap(&x.m[n - 1]), 0);
 	KT_EXPECT_EQ(gnttab_map(x.self, x.refs[n - 1], false, &x.m[n - 1]), 0);
 	KT_EXPECT_EQ(flood(1, &rc), 0);
-	ktest_diag("quota %u: %u mapped, then %d", a.quota, n, rc);
+	ktest_diag("quota %u: %u mapped, then %d", l.quota, n, rc);
 	teardown();
 	KT_EXPECT_EQ(xen_window_used(), used);
 }
 
 KTEST(xsa300, global_cap)
 {
-	struct gnttab_map_stats a = limits(), b;
-	uint32_t cap = a.cap;
+	struct gnttab_map_stats a = stats(), b;
+	struct gnttab_map_limits l = limits();
+	uint32_t cap = l.cap;
 	unsigned int n;
 	int rc;
 
 	if (!xen_present())
 		KT_SKIP("not running under Xen");
 	/* One granting domain reaches the cap only below its quota. */
-	if (cap >= a.quota)
-		cap = a.quota / 2;
+	if (cap >= l.quota)
+		cap = l.quota / 2;
 	if (!cap)
 		KT_SKIP("quota of 1: no cap below it to show");
 	if (!setup(cap + EXTRA + 1))
 		return;
-	gnttab_map_set_limits(a.quota, cap);
+	gnttab_map_set_limits(l.quota, cap);
 	n = flood(cap + EXTRA, &rc);
-	b = limits();
-	gnttab_map_set_limits(a.quota, a.cap);
+	b = stats();
+	gnttab_map_set_limits(l.quota, l.cap);
 	KT_EXPECT_EQ(n, cap);
 	KT_EXPECT_EQ(rc, -ENOSPC);
 	KT_EXPECT_EQ(b.refused_cap, a.refused_cap + 1 + EXTRA);
 	KT_EXPECT_EQ(b.refused_quota, a.refused_quota);
 	KT_EXPECT_EQ(b.mapped, a.mapped + cap);
 	ktest_diag("cap %u (configured %u, quota %u): %u mapped, then %d", cap,
-		   a.cap, a.quota, n, rc);
+		   l.cap, l.quota, n, rc);
 	teardown();
 }
 
@@ -201,7 +211,8 @@ KTEST(xsa300, global_cap)
  */
 KTEST(xsa300, maptrack_full)
 {
-	struct gnttab_map_stats a = limits(), b;
+	struct gnttab_map_stats a = stats(), b;
+	struct gnttab_map_limits l = limits();
 	struct gnttab_mapping one = {0};
 	uint64_t used;
 	unsigned int na, nb, bound = xen_info.window_frames;
@@ -211,7 +222,7 @@ KTEST(xsa300, maptrack_full)
 		return;
 	used = xen_window_used();
 	na = flood(bound, &rca);
-	b = limits();
+	b = stats();
 	if (b.refused_quota == a.refused_quota &&
 	    b.refused_cap == a.refused_cap) {
 		ktest_fail_at(__FILE__, __LINE__,
@@ -229,8 +240,8 @@ KTEST(xsa300, maptrack_full)
 	}
 	gnttab_map_set_limits(bound, bound);
 	nb = flood(bound, &rcb);
-	b = limits();
-	gnttab_map_set_limits(a.quota, a.cap);
+	b = stats();
+	gnttab_map_set_limits(l.quota, l.cap);
 	KT_EXPECT_EQ(rcb, -ENOSPC);
 	KT_EXPECT_EQ(b.xen_no_space, a.xen_no_space + 1 + EXTRA);
 	KT_EXPECT_EQ(b.mapped, a.mapped + na + nb);
@@ -243,7 +254,7 @@ KTEST(xsa300, maptrack_full)
 	KT_EXPECT_EQ(gnttab_unmap(&x.m[0]), 0);
 	gnttab_map_set_limits(bound, bound);
 	KT_EXPECT_EQ(gnttab_map(x.self, x.refs[x.next_ref], false, &one), 0);
-	gnttab_map_set_limits(a.quota, a.cap);
+	gnttab_map_set_limits(l.quota, l.cap);
 	if (one.mapped)
 		KT_EXPECT_EQ(gnttab_unmap(&one), 0);
 	teardown();

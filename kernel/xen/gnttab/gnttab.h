@@ -160,9 +160,17 @@ static inline void *gnttab_mapping_addr(const struct gnttab_mapping *m)
 	return (void *)(uintptr_t)(m->gfn << PAGE_SHIFT);
 }
 
+/*
+ * What every map is checked against: configuration (cmdline, or a test's
+ * gnttab_map_set_limits()), not a counter, so apart from the stats.
+ */
+struct gnttab_map_limits {
+	uint32_t quota; /* per-peer limit */
+	uint32_t cap;	/* global limit */
+};
+void gnttab_map_get_limits(struct gnttab_map_limits *l);
+
 struct gnttab_map_stats {
-	uint32_t quota;		 /* per-peer limit */
-	uint32_t cap;		 /* global limit */
 	uint32_t mapped;	 /* mappings held now, all peers */
 	uint64_t maps;		 /* successful */
 	uint64_t unmaps;	 /* successful */

@@ -226,11 +226,14 @@ int gnttab_unmap(struct gnttab_mapping *m)
 	return 0;
 }
 
+void gnttab_map_get_limits(struct gnttab_map_limits *l)
+{
+	*l = (struct gnttab_map_limits){.quota = quota.quota, .cap = quota.cap};
+}
+
 void gnttab_map_get_stats(struct gnttab_map_stats *st)
 {
 	*st = (struct gnttab_map_stats){
-	    .quota = quota.quota,
-	    .cap = quota.cap,
 	    .mapped = mapped_now,
 	    .maps = nr_maps,
 	    .unmaps = nr_unmaps,
