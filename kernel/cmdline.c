@@ -86,6 +86,14 @@ const char *cmdline_test_filter(void)
 	return have_test ? test_filter : NULL;
 }
 
+int cmdline_bool(const char *value, bool *out)
+{
+	if (strcmp(value, "0") && strcmp(value, "1"))
+		return -EINVAL;
+	*out = value[0] == '1';
+	return 0;
+}
+
 static int set_test(const char *v)
 {
 	if (!*v)

@@ -70,6 +70,21 @@ KTEST(boot, cmdline_rejects_unknown)
 	KT_EXPECT_EQ(cmdline_errors(), before + 3);
 }
 
+/* KPARAM_BOOL's parser: exactly "0" or "1", nothing else changes it. */
+KTEST(boot, cmdline_bool_strict)
+{
+	bool b = false;
+
+	KT_EXPECT_EQ(cmdline_bool("1", &b), 0);
+	KT_EXPECT(b);
+	KT_EXPECT_EQ(cmdline_bool("0", &b), 0);
+	KT_EXPECT(!b);
+	KT_EXPECT_EQ(cmdline_bool("yes", &b), -EINVAL);
+	KT_EXPECT_EQ(cmdline_bool("10", &b), -EINVAL);
+	KT_EXPECT_EQ(cmdline_bool("", &b), -EINVAL);
+	KT_EXPECT(!b);
+}
+
 KTEST(boot, bad_magic_rejected)
 {
 	static struct hvm_start_info si;

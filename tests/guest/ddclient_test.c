@@ -48,15 +48,7 @@
 static enum dd_phase phase;
 /* ddclient.linux=0: this scenario has no Linux client (dd-linux). */
 static bool with_linux = true;
-
-static int set_linux(const char *v)
-{
-	if (strcmp(v, "0") && strcmp(v, "1"))
-		return -EINVAL;
-	with_linux = v[0] == '1';
-	return 0;
-}
-KPARAM("ddclient.linux", set_linux);
+KPARAM_BOOL("ddclient.linux", with_linux);
 
 static int in_dd = -1; /* unknown yet */
 static uint64_t baseline_rate;

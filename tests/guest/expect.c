@@ -49,15 +49,7 @@ bool expect_netfront_mode(const char *mode)
 /* ---- gnttab.expect_maptrack_full=0|1 ---- */
 
 static bool maptrack_full;
-
-static int set_expect_mt_full(const char *v)
-{
-	if (strcmp(v, "0") && strcmp(v, "1"))
-		return -EINVAL;
-	maptrack_full = v[0] == '1';
-	return 0;
-}
-KPARAM("gnttab.expect_maptrack_full", set_expect_mt_full);
+KPARAM_BOOL("gnttab.expect_maptrack_full", maptrack_full);
 
 bool expect_maptrack_full(void)
 {
