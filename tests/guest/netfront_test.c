@@ -229,6 +229,18 @@ bool nft_wait_quarantine(uint32_t pages, uint64_t timeout_ns)
 	}
 }
 
+void nft_disconnect_clean(struct netfront_stats *st)
+{
+	struct netfront_state ns;
+
+	KT_EXPECT_EQ(netfront_disconnect(), 0);
+	netfront_get_stats(st);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.up);
+	KT_EXPECT_EQ(st->pages_held, 0);
+	KT_EXPECT_EQ(st->grants_held, 0);
+}
+
 /* The device up at boot (before the misbehaviour), else why not. */
 int nft_hostile_up(void)
 {
@@ -295,12 +307,7 @@ KTEST(netfront, reconnect)
 
 	NFT_NEED_GOOD();
 	netfront_get_stats(&before);
-	KT_EXPECT_EQ(netfront_disconnect(), 0);
-	netfront_get_stats(&st);
-	netfront_get_state(&ns);
-	KT_EXPECT(!ns.up);
-	KT_EXPECT_EQ(st.pages_held, 0);
-	KT_EXPECT_EQ(st.grants_held, 0);
+	nft_disconnect_clean(&st);
 	KT_EXPECT_EQ(st.disconnects, before.disconnects + 1);
 	KT_EXPECT(read_fe("state", &v) == 0 && v == XenbusStateClosed);
 	KT_EXPECT(nft_send_test(60, 1) < 0); /* down: refused */

@@ -63,6 +63,9 @@ bool nft_tx_idle(void *arg);
 /* The device up (connecting if it is neither up nor broken): 0/-errno. */
 int nft_hostile_up(void);
 
+/* Disconnect; expect it down with no page or grant held (stats in *st). */
+void nft_disconnect_clean(struct netfront_stats *st);
+
 /* A 60-byte test frame to nowhere (ethertype 0x88b5), fill `fill`. */
 int nft_send_test(size_t len, uint8_t fill);
 /*
