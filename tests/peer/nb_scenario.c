@@ -79,12 +79,6 @@ static uint16_t nb_tx_req_id(struct nb *nb, RING_IDX i)
 	return req.id;
 }
 
-static bool nb_tx_id_posted(struct nb *nb, uint16_t id)
-{
-	return nb_id_posted(nb, &nb->tx.sring->req_prod, nb->tx.req_cons,
-			    RING_SIZE(&nb->tx), id, nb_tx_req_id);
-}
-
 /* An id in the ring's range that is not in flight: never issued. */
 static uint16_t nb_stale_id(struct nb *nb, const struct nb_tx_rsp *rsp,
 			    unsigned int n)
@@ -96,7 +90,9 @@ static uint16_t nb_stale_id(struct nb *nb, const struct nb_tx_rsp *rsp,
 		id = (uint16_t)((rsp[0].id + size / 2 + k) % size);
 		for (i = 0; i < n && rsp[i].id != id; i++)
 			;
-		if (i == n && !nb_tx_id_posted(nb, id))
+		if (i == n && !nb_id_posted(nb, &nb->tx.sring->req_prod,
+					    nb->tx.req_cons, size, id,
+					    nb_tx_req_id))
 			return id;
 	}
 	/* Every id is in flight: the ring is full; use the opposite one. */
@@ -327,13 +323,6 @@ static uint16_t nb_rx_req_id(struct nb *nb, RING_IDX i)
 	return req.id;
 }
 
-/* Is @id among the RX buffers the frontend posted and we did not take? */
-static bool nb_rx_id_posted(struct nb *nb, uint16_t id)
-{
-	return nb_id_posted(nb, &nb->rx.sring->req_prod, nb->rx.req_cons,
-			    RING_SIZE(&nb->rx), id, nb_rx_req_id);
-}
-
 /* An RX id in the ring's range that names no posted buffer. */
 static uint16_t nb_rx_stale_id(struct nb *nb, uint16_t real)
 {
@@ -343,7 +332,8 @@ static uint16_t nb_rx_stale_id(struct nb *nb, uint16_t real)
 	for (k = 0; k < size; k++) {
 		id = (uint16_t)((real + size / 2 + k) % size);
 		if (id != real && id != nb->rx_first_id &&
-		    !nb_rx_id_posted(nb, id))
+		    !nb_id_posted(nb, &nb->rx.sring->req_prod, nb->rx.req_cons,
+				  size, id, nb_rx_req_id))
 			return id;
 	}
 	return (uint16_t)((real + size / 2) % size);
