@@ -16,11 +16,9 @@ void panic(const char *fmt, ...)
 	if (in_panic)
 		arch_halt();
 	in_panic = true;
-	cons_printf("\n[PANIC] ");
 	va_start(ap, fmt);
-	cons_vprintf(fmt, ap);
+	cons_panic_vprintf(fmt, ap);
 	va_end(ap);
-	cons_printf("\n");
 	arch_backtrace();
 	power_off_panic();
 }

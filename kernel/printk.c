@@ -60,6 +60,13 @@ void cons_flush(void)
 			k->flush();
 }
 
+void cons_panic_vprintf(const char *fmt, va_list ap)
+{
+	cons_printf("\n[PANIC] ");
+	cons_vprintf(fmt, ap);
+	cons_printf("\n");
+}
+
 void cons_vprintf(const char *fmt, va_list ap)
 {
 	int n = vsnprintf(fmt_buf, sizeof(fmt_buf), fmt, ap);

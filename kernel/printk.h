@@ -25,6 +25,9 @@ __printf(2, 3) void printk(int level, const char *fmt, ...);
 __printf(1, 2) void cons_printf(const char *fmt, ...);
 void cons_vprintf(const char *fmt, va_list ap);
 void cons_write(const char *s, size_t len);
+/* panic()'s line, "\n[PANIC] <message>\n": one spelling for the kernel's
+ * panic and the host build's (tests/host/fake_kernel.c). */
+void cons_panic_vprintf(const char *fmt, va_list ap);
 
 /* A console sink; registered sinks receive every byte written. */
 struct cons_sink {

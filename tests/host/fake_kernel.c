@@ -15,11 +15,9 @@ void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	cons_printf("\n[PANIC] ");
 	va_start(ap, fmt);
-	cons_vprintf(fmt, ap);
+	cons_panic_vprintf(fmt, ap);
 	va_end(ap);
-	cons_printf("\n");
 	arch_backtrace();
 	cons_flush();
 	abort();
