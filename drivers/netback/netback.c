@@ -34,15 +34,7 @@
 struct nb *nb_glue;
 static struct netdev port;
 static bool enabled, ready, busy;
-
-static int set_enabled(const char *v)
-{
-	if (strcmp(v, "0") && strcmp(v, "1"))
-		return -EINVAL;
-	enabled = v[0] == '1';
-	return 0;
-}
-KPARAM("netback", set_enabled);
+KPARAM_BOOL("netback", enabled);
 
 bool netback_enabled(void)
 {
