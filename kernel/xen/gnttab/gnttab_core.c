@@ -308,23 +308,34 @@ int gnttab_table_end_entry(struct gnttab_table *t, grant_ref_t ref)
 }
 #endif
 
+bool gnttab_table_granted(struct gnttab_table *t, grant_ref_t ref)
+{
+	if (gnttab_table_ref_state(t, ref) == GNTTAB_REF_GRANTED)
+		return true;
+	t->st.bad_refs++;
+	return false;
+}
+
+void gnttab_table_ended(struct gnttab_table *t, grant_ref_t ref)
+{
+	t->st.refs_granted--;
+	t->st.ends++;
+	gnttab_table_put_ref(t, ref);
+}
+
 int gnttab_table_end(struct gnttab_table *t, grant_ref_t ref)
 {
 	bool irq = gnttab_lock();
 	int rc = -EINVAL;
 
-	if (gnttab_table_ref_state(t, ref) != GNTTAB_REF_GRANTED) {
-		t->st.bad_refs++;
+	if (!gnttab_table_granted(t, ref))
 		goto out;
-	}
 	rc = gnttab_table_end_entry(t, ref);
 	if (rc) {
 		t->st.end_busy++;
 		goto out;
 	}
-	t->st.refs_granted--;
-	t->st.ends++;
-	gnttab_table_put_ref(t, ref);
+	gnttab_table_ended(t, ref);
 out:
 	gnttab_unlock(irq);
 	return rc;

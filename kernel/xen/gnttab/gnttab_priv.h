@@ -80,6 +80,13 @@ struct gnttab_ref_meta *gnttab_table_meta(struct gnttab_table *t,
 int __must_check gnttab_entry_try_end(grant_entry_v1_t *e);
 /* Append a reference to the free list (lock held). */
 void gnttab_table_put_ref(struct gnttab_table *t, grant_ref_t ref);
+/*
+ * The two steps both ends share (lock held): is `ref` one we granted and
+ * not yet ended (a false is counted in bad_refs), and, once Xen's entry
+ * is ended, count it and put the reference back on the free list.
+ */
+bool gnttab_table_granted(struct gnttab_table *t, grant_ref_t ref);
+void gnttab_table_ended(struct gnttab_table *t, grant_ref_t ref);
 /* May `domid` be granted one more reference?  0 or -ENOSPC (counted). */
 int gnttab_table_q_admit(struct gnttab_table *t, domid_t domid);
 uint32_t gnttab_table_quarantined_for(const struct gnttab_table *t,

@@ -50,10 +50,8 @@ int gnttab_table_end_and_free(struct gnttab_table *t, grant_ref_t ref,
 	bool irq = gnttab_lock();
 	int rc = -EINVAL;
 
-	if (gnttab_table_ref_state(t, ref) != GNTTAB_REF_GRANTED) {
-		t->st.bad_refs++;
+	if (!gnttab_table_granted(t, ref))
 		goto out;
-	}
 	rc = gnttab_table_end_entry(t, ref);
 	if (rc == -EBUSY) {
 		/* MSA02: still mapped, so no free and no reuse. */
@@ -61,9 +59,7 @@ int gnttab_table_end_and_free(struct gnttab_table *t, grant_ref_t ref,
 		quarantine(t, ref, page);
 		goto out;
 	}
-	t->st.refs_granted--;
-	t->st.ends++;
-	gnttab_table_put_ref(t, ref);
+	gnttab_table_ended(t, ref);
 	if (page)
 		t->ops->free_page(t->ctx, page);
 out:
