@@ -59,15 +59,7 @@ bool expect_maptrack_full(void)
 /* ---- gnttab.expect_holder=0|1 ---- */
 
 static bool holder;
-
-static int set_expect_holder(const char *v)
-{
-	if (strcmp(v, "0") && strcmp(v, "1"))
-		return -EINVAL;
-	holder = v[0] == '1';
-	return 0;
-}
-KPARAM("gnttab.expect_holder", set_expect_holder);
+KPARAM_BOOL("gnttab.expect_holder", holder);
 
 bool expect_grant_holder(void)
 {
