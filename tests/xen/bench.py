@@ -265,7 +265,7 @@ def main(argv):
               '(/proc/interrupts), i.e. the guest\'s notifications to netback, '
               'the same count for both guests; to-guest/pkt: netback\'s '
               'notifications to the guest (ours: netfront\'s count; Linux: its '
-              'eth0 lines in /proc/interrupts); upcall/pkt: ours all upcalls, '
+              'xen-dyn event lines in /proc/interrupts, an upper bound); upcall/pkt: ours all upcalls, '
               'Linux the HYP line; hcall/pkt: ours only (Xen 4.17 as Debian '
               'builds it has no perf counters to count Linux\'s).')
         print()
