@@ -14,6 +14,11 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
+/*
+ * BUGGY(XSA485): the lengths the loader hands over (command line, memory
+ * map entries, modules) are used as they come.
+ */
+
 #define MAX_MEMMAP  128
 #define MAX_MODULES 16
 #define LOW_MEM_END 0x100000ULL
@@ -68,7 +73,8 @@ static int parse_memmap(const struct hvm_start_info *si, struct boot_info *bi)
 		       si->version);
 		return -EINVAL;
 	}
-	if (si->memmap_entries > MAX_MEMMAP) {
+	/* XSA-485 class: a count from the loader is bounded before use. */
+	if (!BUGGY(XSA485) && si->memmap_entries > MAX_MEMMAP) {
 		pr_err("boot: memory map has %u entries, limit %d\n",
 		       si->memmap_entries, MAX_MEMMAP);
 		return -EINVAL;
@@ -94,10 +100,17 @@ static int parse_memmap(const struct hvm_start_info *si, struct boot_info *bi)
 	return bi->nr_ram ? 0 : -EINVAL;
 }
 
+/*
+ * XSA-485 class (a length handed over by the hypervisor or toolstack used
+ * unbounded): the loader's string is measured only up to one byte past
+ * our limit, so the copy fits and cmdline_parse() sees it is too long.
+ */
 static void copy_cmdline(const struct hvm_start_info *si, struct boot_info *bi)
 {
 	const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
-	size_t n = src ? strnlen(src, CMDLINE_MAX + 1) : 0;
+	size_t n = !src		   ? 0
+		   : BUGGY(XSA485) ? strlen(src)
+				   : strnlen(src, CMDLINE_MAX + 1);
 
 	if (n)
 		memcpy(bi->cmdline_buf, src, n);
@@ -128,7 +141,8 @@ static int compute_free(const struct hvm_start_info *si, uintptr_t pa,
 				 si->memmap_paddr +
 				     si->memmap_entries *
 					 sizeof(struct hvm_memmap_table_entry));
-	if (si->nr_modules > MAX_MODULES) {
+	/* XSA-485 class: the module count, before the list is read. */
+	if (!BUGGY(XSA485) && si->nr_modules > MAX_MODULES) {
 		pr_err("boot: %u modules, limit %d\n", si->nr_modules,
 		       MAX_MODULES);
 		return -EINVAL;
@@ -163,6 +177,7 @@ int bootinfo_parse(uintptr_t pa, struct boot_info *bi)
 	bi->version = si->version;
 	bi->flags = si->flags;
 	bi->rsdp = si->rsdp_paddr;
+	bi->start_info = pa;
 	copy_cmdline(si, bi);
 	rc = parse_memmap(si, bi);
 	if (!rc)

@@ -20,6 +20,7 @@ struct boot_info {
 	uint32_t version;
 	uint32_t flags;
 	uint64_t rsdp;
+	uint64_t start_info; /* where the loader put it (XSA-464 diagnostic) */
 	const char *cmdline; /* = cmdline_buf, NUL-terminated */
 	/* One byte over the limit, so cmdline_parse() sees and rejects it. */
 	char cmdline_buf[CMDLINE_MAX + 2];

@@ -276,6 +276,14 @@ static void backend_changed(void)
 {
 	int st = netfront_xb_backend_state(&xb);
 
+	/*
+	 * XSA-465 (a backend that removed the device crashed netfront): a
+	 * backend whose state node is gone is a closed one.  Tear down
+	 * without waiting for it, release what it held, and connect again
+	 * once a backend is back in InitWait, whenever that happens.
+	 */
+	if (BUGGY(XSA465) && st < 0)
+		return;
 	if (nf.rings_up && st != XenbusStateConnected &&
 	    st != XenbusStateInitWait) {
 		pr_info("netfront: backend %s is %s: closing\n", xb.be,

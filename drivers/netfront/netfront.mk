@@ -15,6 +15,7 @@ NETFRONT_GUEST_TESTS := tests/guest/msa00_test.c tests/guest/msa01_test.c \
 	tests/guest/xsa155_test.c tests/guest/xsa403_test.c \
 	tests/guest/netfront_test.c tests/guest/netfront_hostile_test.c \
 	tests/guest/netfront_drain_test.c tests/guest/netfront_storm_test.c \
+	tests/guest/netfront_cycles_test.c tests/guest/netfront_vanish_test.c \
 	tests/guest/netfront_teardown_test.c
 
 KERNEL_SRCS += $(NETFRONT_SRCS) $(NETFRONT_GUEST_TESTS)

@@ -36,6 +36,8 @@
  *   reconnects.
  * BUGGY(XSA155): an RX response's offset and length read twice.
  * BUGGY(XSA403): TX grants the caller's buffer's page itself.
+ * BUGGY(XSA457): the page pool is forgotten at teardown, not freed.
+ * BUGGY(XSA465): a backend whose state node vanished is ignored.
  */
 /*
  * Issue 9: the device does not (re)connect while the grant quarantine

@@ -85,6 +85,15 @@ void netfront_rings_release(struct netfront *nf)
 		netfront_grant_free(nf, nf->rx_ring_ref, nf->rx.sring);
 		nf->tx.sring = NULL;
 		nf->rx.sring = NULL;
+		/*
+		 * XSA-457 (netfront leaked memory on cleanup): every page the
+		 * connection took goes back to the allocator, so connect and
+		 * close cycles cost nothing.
+		 */
+		if (BUGGY(XSA457)) {
+			nf->st.pages_held -= nf->st.pool_pages;
+			nf->st.pool_pages = 0;
+		}
 		while (nf->st.pool_pages) {
 			mm_page_free(nf->pool[--nf->st.pool_pages], 0);
 			nf->st.pages_held--;

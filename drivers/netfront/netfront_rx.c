@@ -86,7 +86,11 @@ static bool rx_valid(struct netfront *nf, const netif_rx_response_t *rsp)
 	enum netfront_err e = netfront_id_check(&nf->rx_ids, rsp->id);
 	unsigned int off = rsp->offset, len;
 
-	/* MSA00: the id must name a buffer of ours that is posted. */
+	/*
+	 * MSA00, XSA-405: the id must name a buffer of ours that is posted;
+	 * one answered already, never posted or out of range was given up
+	 * (or never ours) and is never touched.
+	 */
 	if (e) {
 		netfront_broken(nf, e, "rx response for id %u (%s)", rsp->id,
 				netfront_err_name(e));

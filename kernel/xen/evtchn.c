@@ -55,6 +55,12 @@
 
 /* BUGGY(XSA391): no back-off at all, a storming peer gets every event. */
 
+/*
+ * BUGGY(XSA441): closing a port waits until no handler runs, as Linux's
+ * event-channel rwlock made a close wait for its readers: a handler that
+ * closes a port then waits for itself, for ever.
+ */
+
 struct port_state {
 	evtchn_handler_t fn;
 	void *arg;
@@ -66,6 +72,8 @@ struct port_state {
 };
 
 static struct port_state ports[NR_PORTS];
+/* A handler is running (only BUGGY=xsa441 waits on it). */
+static volatile bool in_handler;
 static struct evtchn_stats stats;
 static struct timer backoff_timer;
 static uint64_t storm_budget = STORM_BUDGET;
@@ -249,7 +257,9 @@ static void dispatch(evtchn_port_t port)
 	s->events++;
 	stats.events++;
 	s->noted = false;
+	in_handler = true;
 	s->fn(port, s->arg);
+	in_handler = false;
 	/* Useful work ends a run of spurious events, not the budget. */
 	if (!s->noted)
 		s->spurious_run = 0;
@@ -324,10 +334,19 @@ int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg)
 	return 0;
 }
 
+/*
+ * XSA-441 class (Linux deadlocked closing a port while an event handler
+ * held the lock the close needed): nothing here waits for anyone, so a
+ * handler may close its own port or another one, and mask or re-arm any,
+ * while events keep arriving.  dispatch() reads the table entry afresh
+ * for each port, so a port closed meanwhile gets no call.
+ */
 void evtchn_unbind(evtchn_port_t port)
 {
 	if (port >= NR_PORTS)
 		return;
+	while (BUGGY(XSA441) && in_handler)
+		arch_pause();
 	evtchn_mask(port);
 	ports[port].fn = NULL;
 	ports[port].backed_off = false;

@@ -28,6 +28,10 @@ int __must_check evtchn_bind_interdomain(domid_t remote, evtchn_port_t rport,
 int __must_check evtchn_bind_virq(uint32_t virq, evtchn_port_t *port);
 int evtchn_close(evtchn_port_t port);
 int evtchn_send(evtchn_port_t port);
+/* Xen's view of one of our ports: EVTCHNSTAT_* (>= 0) or -errno. */
+int evtchn_status(evtchn_port_t port);
+/* Ports below `limit` that Xen has open for us (not EVTCHNSTAT_closed). */
+unsigned int evtchn_ports_open(evtchn_port_t limit);
 
 /*
  * Called by a handler whose event brought no work: a run of these is an

@@ -1,6 +1,7 @@
 /*
- * Event-channel hypercalls: allocate, bind, close, send.  The bottom of
- * evtchn: nothing here looks at the shared info page (evtchn.c does).
+ * Event-channel hypercalls: allocate, bind, close, send, status.  The
+ * bottom of evtchn: nothing here looks at the shared info page (evtchn.c
+ * does).
  */
 #include "kernel/xen/evtchn.h"
 #include "kernel/xen/hypercall.h"
@@ -49,4 +50,27 @@ int evtchn_send(evtchn_port_t port)
 	evtchn_send_t op = {.port = port};
 
 	return xen_event_channel_op(EVTCHNOP_send, &op);
+}
+
+int evtchn_status(evtchn_port_t port)
+{
+	evtchn_status_t op = {.dom = DOMID_SELF, .port = port};
+	int rc = xen_event_channel_op(EVTCHNOP_status, &op);
+
+	return rc ? rc : (int)op.status;
+}
+
+unsigned int evtchn_ports_open(evtchn_port_t limit)
+{
+	unsigned int n = 0;
+
+	for (evtchn_port_t p = 1; p < limit; p++) {
+		int st = evtchn_status(p);
+
+		/* Past the domain's last port: nothing more to count. */
+		if (st < 0)
+			break;
+		n += st != EVTCHNSTAT_closed;
+	}
+	return n;
 }

@@ -122,6 +122,42 @@ KTEST(boot, bad_memmap_rejected)
 	mm_free(bi);
 }
 
+/*
+ * XSA-485 class: a command line three times our limit and a module count
+ * of 1000 in a start info of our own making (the real toolstack hands us
+ * sane ones): the copy stops one byte past CMDLINE_MAX, the rest of the
+ * boot info is untouched, the modules are refused before their list is
+ * read.
+ */
+KTEST(boot, start_info_lengths_bounded)
+{
+	static struct hvm_start_info si;
+	static struct hvm_memmap_table_entry m[1];
+	static struct hvm_modlist_entry mods[2];
+	static char line[3 * CMDLINE_MAX];
+	struct boot_info *bi = mm_zalloc(sizeof(*bi));
+
+	KT_ASSERT(bi);
+	memset(&si, 0, sizeof(si));
+	si.magic = XEN_HVM_START_MAGIC_VALUE;
+	si.version = 1;
+	si.memmap_paddr = (uintptr_t)m;
+	si.memmap_entries = 1;
+	m[0] = (struct hvm_memmap_table_entry){16 << 20, 16 << 20,
+					       XEN_HVM_MEMMAP_TYPE_RAM, 0};
+	memset(line, 'x', sizeof(line) - 1);
+	si.cmdline_paddr = (uintptr_t)line;
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), 0);
+	KT_EXPECT_EQ(strnlen(bi->cmdline_buf, sizeof(bi->cmdline_buf)),
+		     CMDLINE_MAX + 1);
+	KT_EXPECT_EQ(bi->nr_ram, 1);
+	KT_EXPECT_EQ(bi->ram[0].start, 16 << 20);
+	si.nr_modules = 1000;
+	si.modlist_paddr = (uintptr_t)mods;
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
+	mm_free(bi);
+}
+
 KTEST(boot, ranges_remove_splits)
 {
 	struct boot_range r[4] = {{0x1000, 0x9000}};

@@ -20,7 +20,7 @@ static const char *const modes[] = {
     "bad-status",  "prod-jump",	  "prod-rewind", "storm",	"hold-tx-grant",
     "close-mid",   "reattach",	  "rx-dup-id",	 "rx-stale-id", "rx-bad-id",
     "hold-rx-all", "hold-tx-all", "hold-cycle",	 "rx-rewrite",	"tx-scan",
-    "mixed-storm",
+    "mixed-storm", "vanish",
 };
 
 static int set_expect(const char *value)

@@ -2,8 +2,10 @@
 # The test-only command-line keys (netfront.expect= and the like).
 KERNEL_SRCS += tests/guest/expect.c
 KERNEL_SRCS += tests/guest/arch_test.c tests/guest/boot_test.c \
-	tests/guest/xen_test.c tests/guest/xsa466_test.c \
-	tests/guest/bench_xen.c tests/guest/msa03_test.c
+	tests/guest/xen_test.c tests/guest/evtchn_reentry_test.c \
+	tests/guest/xsa464_test.c tests/guest/xsa466_test.c \
+	tests/guest/bench_xen.c tests/guest/msa03_test.c \
+	tests/guest/xsclient_test.c
 # The driver-domain scenario (issue 8, tests/guest/dd_phase.h): suite
 # ddclient (the good kernel frontend, domain dd-fe) and suite hostile_fe
 # (a raw hostile frontend, domain dd-hostile).  Both SKIP outside it.

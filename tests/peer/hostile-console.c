@@ -26,7 +26,6 @@
 #include "peer_util.h"
 #include "peer_xs.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,31 +41,6 @@
 
 static pid_t consoled;
 static char home[64];
-
-/* xenconsoled's pid from /proc, or 0. */
-static pid_t find_xenconsoled(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	pid_t pid = 0;
-
-	while (d && !pid && (e = readdir(d))) {
-		char path[300], comm[64] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) &&
-		    !strcmp(comm, "xenconsoled\n"))
-			pid = (pid_t)atoi(e->d_name);
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return pid;
-}
 
 static void release_consoled(void)
 {
@@ -188,7 +162,7 @@ int main(int argc, char **argv)
 		state(xs, "error %s", "map");
 		return 1;
 	}
-	consoled = find_xenconsoled();
+	consoled = peer_find_pid("xenconsoled");
 	if (consoled <= 0 || kill(consoled, SIGSTOP)) {
 		peer_log("cannot stop xenconsoled");
 		state(xs, "error %s", "xenconsoled");

@@ -180,7 +180,41 @@ struct nb_main {
 	struct nb_conn conn;
 	uint8_t mac[6];
 	char scan[160]; /* ktest-scan as last written */
+	/* vanish: 1 removed with TX in flight, 2 back, 3 removed mid-connect,
+	 * 4 back for good */
+	int vanish;
 };
+
+/*
+ * vanish (XSA-465): the backend directory goes away under the frontend
+ * with its 1st TX packet unanswered; once the frontend is Closed it comes
+ * back in InitWait; when the frontend connects to it, it goes away again
+ * before Connected; once the frontend is Closed again it comes back for
+ * good.  Returns true when it handled the frontend's state.
+ */
+static bool vanish_step(struct nb_main *m, int fe)
+{
+	int rc = 0;
+
+	if (m->a.mode != NB_VANISH || m->vanish == 0 || m->vanish == 4)
+		return false;
+	if ((m->vanish == 1 || m->vanish == 3) && fe == XenbusStateClosed) {
+		rc = nb_xb_return(&m->xb);
+		peer_log("vanish: backend back in InitWait (%s)",
+			 rc ? strerror(-rc) : "ok");
+		m->vanish++;
+	} else if (m->vanish == 2 && (fe == XenbusStateInitialised ||
+				      fe == XenbusStateConnected)) {
+		rc = nb_xb_vanish(&m->xb);
+		peer_log("vanish: backend removed while the frontend connects "
+			 "(%s)",
+			 rc ? strerror(-rc) : "ok");
+		m->vanish = 3;
+	} else if (m->vanish == 2) {
+		return false;
+	}
+	return true;
+}
 
 static void set_state(struct nb_main *m, enum xenbus_state s)
 {
@@ -200,7 +234,12 @@ static void do_connect(struct nb_main *m)
 
 	rc = nb_xb_read_frontend(&m->xb, &fe);
 	if (!rc)
-		rc = nb_conn_up(&m->conn, &fe, m->a.mode, m->a.storm, m->mac);
+		rc = nb_conn_up(&m->conn, &fe,
+				/* vanish, back for good: a good backend */
+				m->a.mode == NB_VANISH && m->vanish == 4
+				    ? NB_GOOD
+				    : m->a.mode,
+				m->a.storm, m->mac);
 	if (rc) {
 		peer_log("connect failed: %s", strerror(-rc));
 		set_state(m, XenbusStateClosing);
@@ -220,6 +259,8 @@ static void frontend_changed(struct nb_main *m)
 	int fe = nb_xb_fe_state(&m->xb);
 
 	peer_log("frontend state %d (backend %d)", fe, m->xb.state);
+	if (vanish_step(m, fe))
+		return;
 	switch (fe) {
 	case XenbusStateInitialising:
 		/* A frontend starting over after we closed: offer again. */
@@ -289,8 +330,19 @@ static void publish_scan(struct nb_main *m)
 static void tick(struct nb_main *m)
 {
 	struct nb_conn *c = &m->conn;
+	int rc;
 
-	if (c->close_requested && m->xb.state == XenbusStateConnected) {
+	if (c->close_requested && m->xb.state == XenbusStateConnected &&
+	    m->a.mode == NB_VANISH) {
+		/* Gone without a word: no Closing, no rings, no port. */
+		c->close_requested = false;
+		nb_conn_down(c);
+		rc = nb_xb_vanish(&m->xb);
+		peer_log(
+		    "vanish: backend removed with a TX packet in flight (%s)",
+		    rc ? strerror(-rc) : "ok");
+		m->vanish = 1;
+	} else if (c->close_requested && m->xb.state == XenbusStateConnected) {
 		/* close-mid: the frontend answers with Closing/Closed. */
 		c->close_requested = false;
 		set_state(m, XenbusStateClosing);

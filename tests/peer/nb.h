@@ -32,7 +32,6 @@
 
 #include "nb_mailbox.h"
 
-
 #define NB_PAGE_SIZE 4096
 /* Slots of one TX packet we accept; what every netback must accept. */
 #define NB_MAX_SLOTS XEN_NETIF_NR_SLOTS_MIN
@@ -76,8 +75,9 @@ enum nb_mode {
 	NB_HOLD_TX_ALL,	  /* every TX grant mapped, kept, answered OKAY */
 	NB_HOLD_CYCLE,	  /* hold-rx-all, mappings kept across reconnects */
 	NB_RX_REWRITE,	  /* RX answer rewritten once the guest copied it */
-	NB_TX_SCAN,	  /* whole TX page read: bytes beyond the frame = ERROR */
-	NB_MIXED_STORM,	  /* storm, one RX frame every NB_MIXED_EVERY events */
+	NB_TX_SCAN,	/* whole TX page read: bytes beyond the frame = ERROR */
+	NB_MIXED_STORM, /* storm, one RX frame every NB_MIXED_EVERY events */
+	NB_VANISH,	/* backend removed: TX in flight, then mid-connect */
 	NB_MODE_COUNT,
 };
 
@@ -125,14 +125,14 @@ struct nb {
 	netif_rx_back_ring_t rx;
 	uint8_t guest_mac[6];
 
-	bool done; /* the scenario's misbehaviour has happened */
+	bool done;	/* the scenario's misbehaviour has happened */
 	bool held_full; /* hold-*: ops->hold ran out of room */
 	unsigned int held, rewrites, dirty_pages;
 	bool dead; /* the rings are left alone from now on */
 	unsigned int tx_packets, tx_errors, rx_packets, rx_pending;
-	bool have_first;    /* dup-id, prod-rewind: after the 1st packet */
-	uint16_t first_id;  /* dup-id: the 1st packet's id */
-	RING_IDX published; /* prod-rewind: rsp_prod after the 1st packet */
+	bool have_first;      /* dup-id, prod-rewind: after the 1st packet */
+	uint16_t first_id;    /* dup-id: the 1st packet's id */
+	RING_IDX published;   /* prod-rewind: rsp_prod after the 1st packet */
 	uint16_t rx_first_id; /* rx-dup-id: the 1st RX answer's id */
 	struct nb_scan scan_tx, scan_rx;
 
@@ -192,11 +192,9 @@ void nb_scn_rx_taken(struct nb *nb, const struct netif_rx_request *req);
 /* RX answer at ring index @idx was pushed (rx-rewrite races it). */
 void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx);
 /* tx-scan: does the page of @gref hold bytes outside [off, off+len)? */
-bool nb_scn_tx_dirty(struct nb *nb, uint32_t gref, uint16_t off,
-		     uint16_t len);
+bool nb_scn_tx_dirty(struct nb *nb, uint32_t gref, uint16_t off, uint16_t len);
 /* Do this mode's mappings go when the frontend closes (not hold-cycle)? */
 bool nb_mode_release_at_close(enum nb_mode mode);
-
 
 /* "tx_pages=N tx_dirty=N ..." of both scans, for the guest (xenstore). */
 int nb_scan_format(const struct nb *nb, char *buf, size_t len);

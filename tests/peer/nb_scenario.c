@@ -31,6 +31,7 @@ static const char *const nb_mode_names[NB_MODE_COUNT] = {
     [NB_RX_REWRITE] = "rx-rewrite",
     [NB_TX_SCAN] = "tx-scan",
     [NB_MIXED_STORM] = "mixed-storm",
+    [NB_VANISH] = "vanish",
 };
 
 int nb_mode_parse(const char *name, enum nb_mode *mode)
@@ -101,10 +102,12 @@ static uint16_t nb_stale_id(struct nb *nb, const struct nb_tx_rsp *rsp,
 
 bool nb_scn_tx_withhold(struct nb *nb)
 {
-	if (nb->mode != NB_CLOSE_MID || nb->done)
+	if ((nb->mode != NB_CLOSE_MID && nb->mode != NB_VANISH) || nb->done)
 		return false;
 	/* The packet is taken off the ring but never answered. */
-	peer_log("close-mid: tx packet taken, not answered; closing");
+	peer_log("%s: tx packet taken, not answered; %s",
+		 nb_mode_name(nb->mode),
+		 nb->mode == NB_VANISH ? "removing the backend" : "closing");
 	nb->done = true;
 	nb->dead = true;
 	nb->ops->close(nb->ctx);

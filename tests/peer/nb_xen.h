@@ -52,6 +52,13 @@ int nb_xb_read_frontend(struct nb_xb *xb, struct nb_fe_info *fe);
 int nb_xb_write(struct nb_xb *xb, const char *leaf, const char *value);
 /* Remove both directories (best effort, on exit). */
 void nb_xb_destroy(struct nb_xb *xb);
+/*
+ * vanish: remove the backend directory alone, with no Closing first (a
+ * backend that goes away under the frontend, XSA-465), and put it back,
+ * in InitWait, as a new backend would.  0 or -errno.
+ */
+int nb_xb_vanish(struct nb_xb *xb);
+int nb_xb_return(struct nb_xb *xb);
 
 struct nb_conn {
 	xengnttab_handle *gt;

@@ -41,21 +41,14 @@ static int nb_xb_put(struct nb_xb *xb, xs_transaction_t t, const char *dir,
 	return peer_xs_printf(xb->xs, t, path, "%s", value);
 }
 
-static int nb_xb_create_txn(struct nb_xb *xb, xs_transaction_t t)
+/* The backend directory as libxl writes it, in InitWait. */
+static int nb_xb_backend_txn(struct nb_xb *xb, xs_transaction_t t,
+			     const char *mac)
 {
-	char mac[18], id[12], parent[NB_PATH_MAX];
+	char id[12], parent[NB_PATH_MAX];
 	unsigned int g = xb->domid;
-	unsigned int len;
-	void *v;
 	int rc;
 
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", xb->mac[0],
-		 xb->mac[1], xb->mac[2], xb->mac[3], xb->mac[4], xb->mac[5]);
-	v = xs_read(xb->xs, t, xb->fe, &len);
-	if (v) {
-		free(v);
-		return -EEXIST;
-	}
 	/* Backend: owned by dom0, readable by the guest. */
 	snprintf(parent, sizeof(parent), "/local/domain/0/backend/vif/%u", g);
 	rc = nb_xb_perms(xb, t, parent, 0, g);
@@ -70,6 +63,30 @@ static int nb_xb_create_txn(struct nb_xb *xb, xs_transaction_t t)
 	rc = rc ?: nb_xb_put(xb, t, xb->be, "feature-rx-copy", "1");
 	rc = rc ?: nb_xb_put(xb, t, xb->be, "feature-rx-flip", "0");
 	rc = rc ?: nb_xb_put(xb, t, xb->be, "state", "2"); /* InitWait */
+	return rc;
+}
+
+static void nb_xb_mac(const struct nb_xb *xb, char mac[18])
+{
+	snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x", xb->mac[0],
+		 xb->mac[1], xb->mac[2], xb->mac[3], xb->mac[4], xb->mac[5]);
+}
+
+static int nb_xb_create_txn(struct nb_xb *xb, xs_transaction_t t)
+{
+	char mac[18], parent[NB_PATH_MAX];
+	unsigned int g = xb->domid;
+	unsigned int len;
+	void *v;
+	int rc;
+
+	nb_xb_mac(xb, mac);
+	v = xs_read(xb->xs, t, xb->fe, &len);
+	if (v) {
+		free(v);
+		return -EEXIST;
+	}
+	rc = nb_xb_backend_txn(xb, t, mac);
 	/* Frontend: the guest owns it (writes its state), dom0 reads it. */
 	snprintf(parent, sizeof(parent), "/local/domain/%u/device/vif", g);
 	rc = rc ?: nb_xb_perms(xb, t, parent, 0, g);
@@ -82,13 +99,35 @@ static int nb_xb_create_txn(struct nb_xb *xb, xs_transaction_t t)
 	return rc;
 }
 
+/* Run fn in a transaction, again on EAGAIN; InitWait once committed. */
+static int nb_xb_txn(struct nb_xb *xb,
+		     int (*fn)(struct nb_xb *xb, xs_transaction_t t))
+{
+	for (unsigned int i = 0; i < NB_TXN_RETRIES; i++) {
+		xs_transaction_t t = xs_transaction_start(xb->xs);
+		int rc;
+
+		if (t == XBT_NULL)
+			return errno ? -errno : -EIO;
+		rc = fn(xb, t);
+		if (rc) {
+			xs_transaction_end(xb->xs, t, true);
+			return rc;
+		}
+		if (xs_transaction_end(xb->xs, t, false)) {
+			xb->state = XenbusStateInitWait;
+			return 0;
+		}
+		/* EAGAIN: the guest or the toolstack wrote meanwhile. */
+		if (errno != EAGAIN)
+			return -errno;
+	}
+	return -EAGAIN;
+}
+
 int nb_xb_create(struct nb_xb *xb, struct xs_handle *xs, unsigned int domid,
 		 const uint8_t mac[6])
 {
-	xs_transaction_t t;
-	unsigned int i;
-	int rc;
-
 	memset(xb, 0, sizeof(*xb));
 	xb->xs = xs;
 	xb->domid = domid;
@@ -99,24 +138,28 @@ int nb_xb_create(struct nb_xb *xb, struct xs_handle *xs, unsigned int domid,
 		 domid);
 	snprintf(xb->fe_state, sizeof(xb->fe_state),
 		 "/local/domain/%u/device/vif/0/state", domid);
-	for (i = 0; i < NB_TXN_RETRIES; i++) {
-		t = xs_transaction_start(xs);
-		if (t == XBT_NULL)
-			return errno ? -errno : -EIO;
-		rc = nb_xb_create_txn(xb, t);
-		if (rc) {
-			xs_transaction_end(xs, t, true);
-			return rc;
-		}
-		if (xs_transaction_end(xs, t, false)) {
-			xb->state = XenbusStateInitWait;
-			return 0;
-		}
-		/* EAGAIN: the guest or the toolstack wrote meanwhile. */
-		if (errno != EAGAIN)
-			return -errno;
-	}
-	return -EAGAIN;
+	return nb_xb_txn(xb, nb_xb_create_txn);
+}
+
+static int nb_xb_return_txn(struct nb_xb *xb, xs_transaction_t t)
+{
+	char mac[18];
+
+	nb_xb_mac(xb, mac);
+	return nb_xb_backend_txn(xb, t, mac);
+}
+
+int nb_xb_vanish(struct nb_xb *xb)
+{
+	if (!xs_rm(xb->xs, XBT_NULL, xb->be))
+		return errno ? -errno : -EIO;
+	xb->state = XenbusStateUnknown;
+	return 0;
+}
+
+int nb_xb_return(struct nb_xb *xb)
+{
+	return nb_xb_txn(xb, nb_xb_return_txn);
 }
 
 int nb_xb_set_state(struct nb_xb *xb, enum xenbus_state state)

@@ -20,9 +20,10 @@ NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c tests/peer/nb_con
 	tests/peer/nb_ring.c tests/peer/nb_scenario.c $(PEER_COMMON_SRCS)
 
 HC_SRCS := tests/peer/hostile-console.c $(PEER_COMMON_SRCS)
+HX_SRCS := tests/peer/hostile-xenstore.c $(PEER_COMMON_SRCS)
 
 PEERS += $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt \
-	$(O)/peer/udp-bench $(O)/peer/hostile-console
+	$(O)/peer/udp-bench $(O)/peer/hostile-console $(O)/peer/hostile-xenstore
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
 
@@ -50,6 +51,11 @@ $(O)/peer/udp-bench: $(call peer_objs,tests/peer/udp-bench.c tests/peer/peer_uti
 	$(Q)$(PEER_CC) -o $@ $^
 
 $(O)/peer/hostile-console: $(call peer_objs,$(HC_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  PEERLD  $@"
+	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
+
+$(O)/peer/hostile-xenstore: $(call peer_objs,$(HX_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)

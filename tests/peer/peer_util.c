@@ -2,9 +2,11 @@
 /* Helpers shared by the dom0 peer programs; see peer_util.h. */
 #include "peer_util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -94,4 +96,29 @@ int peer_signals_init(void)
 	/* The console reader may go away before us; a write must not kill. */
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
+}
+
+pid_t peer_find_pid(const char *comm)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	size_t n = strlen(comm);
+	pid_t pid = 0;
+
+	while (d && !pid && (e = readdir(d))) {
+		char path[300], buf[64] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && !strncmp(buf, comm, n) &&
+		    buf[n] == '\n')
+			pid = (pid_t)atoi(e->d_name);
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return pid;
 }

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Longest decimal a peer accepts from a guest: UINT32_MAX has 10 digits. */
 #define PEER_U32_MAX_DIGITS 10
@@ -37,5 +38,8 @@ uint64_t peer_now_ms(void);
 
 /* SIGTERM and SIGINT set peer_stop and interrupt blocking calls. */
 int peer_signals_init(void);
+
+/* The pid of the first process whose /proc/PID/comm is @comm, or 0. */
+pid_t peer_find_pid(const char *comm);
 
 #endif /* PEER_UTIL_H */

@@ -37,7 +37,9 @@ typedef uint32_t xs_transaction_t;
 #define XS_TIMEOUT_NS (5ULL * 1000 * 1000 * 1000)
 
 /* Watches registered at once; path and token lengths, NUL included. */
-#define XS_WATCH_MAX	   32
+#define XS_WATCH_MAX 32
+/* Watch events held for dispatch at most; more are dropped (XSA-349). */
+#define XS_EVENT_QUEUE_MAX 8
 #define XS_WATCH_PATH_MAX  256
 #define XS_WATCH_TOKEN_MAX 64
 
@@ -127,6 +129,7 @@ struct xs_stats {
 	uint64_t txn_retries;	 /* xs_transact reruns after -EAGAIN */
 	uint64_t irqs;		/* event channel notifications from xenstored */
 	uint64_t spurious_irqs; /* of which moved no index (XSA-391) */
+	uint64_t rsp_bytes;	/* taken off the response ring */
 	bool broken;
 };
 void xs_get_stats(struct xs_stats *st);

@@ -81,6 +81,7 @@ void xs_set_timeout(uint64_t ns)
 void xs_get_stats(struct xs_stats *st)
 {
 	*st = xs_stats;
+	st->rsp_bytes = conn.ring.taken;
 }
 
 int xs_break(const char *why)

@@ -38,9 +38,10 @@
 #include "kernel/xen/xenstore/xenstore.h"
 
 /*
- * BUGGY(XS_RING_INDEX), BUGGY(XS_REPLY_LEN) (lib/compiler.h): each turns
- * one untrusted-input rule off so the host test that guards it can be
- * seen failing.
+ * BUGGY(XS_RING_INDEX), BUGGY(XS_REPLY_LEN), BUGGY(XS_WATCH_QUEUE)
+ * (lib/compiler.h): each turns one untrusted-input rule off so the tests
+ * that guard it (host suite xs_hostile; xsclient against hostile-xenstore)
+ * can be seen failing.
  */
 
 /* ---- xs_ring.c ---- */
@@ -53,6 +54,7 @@ struct xs_ring {
 	XENSTORE_RING_IDX rsp_prod, req_cons;
 	/* The response ring was full: xenstored waits for a notify. */
 	bool peer_blocked;
+	uint64_t taken; /* response bytes copied out, ever */
 };
 
 /*

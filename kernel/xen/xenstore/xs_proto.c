@@ -21,7 +21,11 @@ static bool rx_complete(const struct xs_rx *rx)
 	return rx->got >= HDR_SIZE && rx->got - HDR_SIZE == rx->hdr.len;
 }
 
-/* The length field sizes our copy: it must fit before anything uses it. */
+/*
+ * The length field sizes our copy: it must fit before anything uses it
+ * (XSCLIENT-LEN: a reply over XENSTORE_PAYLOAD_MAX is never read, the
+ * stream is broken instead; BUGGY=xs-reply-len).
+ */
 static bool len_ok(uint32_t len)
 {
 	return BUGGY(XS_REPLY_LEN) || len <= XENSTORE_PAYLOAD_MAX;

@@ -16,7 +16,7 @@
 #include "kernel/xen/xenstore/xs_priv.h"
 #include "lib/string.h"
 
-#define EVQ_LEN 8
+#define EVQ_LEN XS_EVENT_QUEUE_MAX
 
 struct watch {
 	bool used;
@@ -100,7 +100,12 @@ void xs_watch_queue(const char *body, uint32_t len)
 	}
 	if (queued(body, len))
 		return;
-	if (evq_count == EVQ_LEN) {
+	/*
+	 * XSA-349 class, from the client side: a peer that fires events
+	 * faster than we dispatch them must not grow what we hold or run:
+	 * the queue's bound is the rule.
+	 */
+	if (!BUGGY(XS_WATCH_QUEUE) && evq_count == EVQ_LEN) {
 		xs_stats.events_dropped++;
 		return;
 	}

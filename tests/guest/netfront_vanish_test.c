@@ -1,0 +1,64 @@
+/*
+ * Suite `netfront`, XSA-465 (a backend that removed the device crashed
+ * Linux netfront): tests/peer/hostile-netback vanish removes the backend
+ * directory with our first TX packet taken and unanswered, brings it
+ * back in InitWait once we are Closed, removes it again while we connect
+ * to it, and brings it back for good (scenario nf-vanish).  The device
+ * must go down without breaking, give back every page and grant, and end
+ * up connected and carrying traffic; no crash on the way.
+ */
+#include "tests/guest/netfront_test.h"
+
+/* Down at once; the connect it vanishes from waits 10 s + 2 x 5 s. */
+#define VANISH_NS (90000 * NFT_MS)
+
+static uint64_t goal;
+
+static bool down_again(void *arg)
+{
+	struct netfront_stats *st = arg;
+	struct netfront_state s;
+
+	netfront_get_stats(st);
+	netfront_get_state(&s);
+	return st->disconnects >= goal && !s.up;
+}
+
+static bool up_again(void *arg)
+{
+	struct netfront_stats *st = arg;
+	struct netfront_state s;
+
+	netfront_get_stats(st);
+	netfront_get_state(&s);
+	return st->connects >= goal && s.up;
+}
+
+KTEST(netfront, backend_vanishes)
+{
+	struct netfront_stats before, st;
+	struct netfront_state ns;
+
+	NFT_NEED_HOSTILE("vanish");
+	KT_ASSERT(nft_hostile_up() == 0);
+	netfront_get_stats(&before);
+	/* Taken off the ring, never answered; then the backend is gone. */
+	KT_EXPECT_EQ(nft_send_test(60, 0x46), 0);
+	goal = before.disconnects + 1;
+	KT_ASSERT(nft_wait(down_again, &st, VANISH_NS));
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.broken);
+	KT_EXPECT_EQ(st.pages_held, 0);
+	KT_EXPECT_EQ(st.grants_held, 0);
+	KT_EXPECT_EQ(st.tx_dropped, before.tx_dropped + 1);
+	/* Back, gone again mid-connect, back for good: we follow. */
+	goal = before.connects + 1;
+	KT_ASSERT(nft_wait(up_again, &st, VANISH_NS));
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.broken);
+	ktest_diag("%lu disconnect(s), %lu connect(s) since the start",
+		   (unsigned long)(st.disconnects - before.disconnects),
+		   (unsigned long)(st.connects - before.connects));
+	KT_EXPECT(st.disconnects >= before.disconnects + 2);
+	KT_EXPECT(nft_provoke_rx(1));
+}
