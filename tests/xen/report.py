@@ -38,10 +38,10 @@ import runner  # noqa: E402
 
 
 def rows_of(a):
-    """(normal rows, buggy rows) of the run's table; rows of other tables
-    (TABLE:row) are not part of make run."""
-    norm = [r for t, r in map(advisories.table_row, a.scenarios) if t is None]
-    bug = [r for t, r in map(advisories.table_row, a.buggy) if t is None]
+    """(normal rows, buggy rows) of the run's table; rows of the tables
+    make run leaves out (advisories.RUN_EXCLUDED) are not among them."""
+    norm = [r for t, r in map(advisories.table_row, a.scenarios) if advisories.in_run(t)]
+    bug = [r for t, r in map(advisories.table_row, a.buggy) if advisories.in_run(t)]
     return norm, bug
 
 
@@ -81,7 +81,7 @@ def verdict(a, by):
         hit = [x.name for x in (r.ktap.tests if r.ktap else []) if x.status == 'fail']
         hit += [died_in(r)] if died_in(r) else []
         v['failed'] += [x for x in xf if x in hit and x not in v['failed']]
-    outside = [s for s in a.scenarios + a.buggy if advisories.table_row(s)[0]]
+    outside = [s for s in a.scenarios + a.buggy if not advisories.in_run(advisories.table_row(s)[0])]
     done = all(n in by for n in norm + bug)
     if a.kind == 'diagnostic':
         v['word'] = 'DIAGNOSTIC ' + ('ok' if done and not v['why'] else 'FAILED')

@@ -17,9 +17,13 @@ test-report:
 test-xen-runner: test-report
 
 RUN_DIR := $(O)/run
-# Both tables as one (tests/xen/buggy.mk), whose names check-layering keeps
-# apart.
-RUN_TABLE := $(XEN_ALL_TABLE)
+# One table of all the rows it may boot: the two default tables and the
+# others the advisories name (tools/advisories.py tables; check-layering
+# keeps their names apart).
+RUN_TABLE := $(RUN_DIR)/scenarios
+$(RUN_TABLE): $(shell $(PYTHON) tools/advisories.py tables)
+	@mkdir -p $(dir $@)
+	$(Q)cat $^ > $@
 # Scenarios at once in dom0 (ktest.jobs=): 1, since side-by-side guests
 # have corrupted dom0's memory here (tests/xen/README.md).
 RUN_JOBS ?= 1
