@@ -115,28 +115,24 @@ static void attack(struct xencons_interface *r, int creep, struct xs_handle *xs,
 
 int main(int argc, char **argv)
 {
-	const char *env = getenv("KTEST_DOMID"), *mode = NULL;
-	uint32_t domid = 0, timeout = 120;
+	static const char *const modes[] = {"leap", "creep", NULL};
+	struct peer_target t;
+	uint32_t domid, timeout;
+	const char *mode;
 	struct xencons_interface *r;
 	struct xs_handle *xs;
 	xengnttab_handle *gt;
-	int creep, i;
+	int creep;
 
 	peer_log_init("hostile-console");
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--domid") && i + 1 < argc)
-			env = argv[++i];
-		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
-			timeout = (uint32_t)atoi(argv[++i]);
-		else
-			mode = argv[i];
-	}
-	if (!env || peer_parse_u32(env, strlen(env), 0x7fef, &domid) || !mode ||
-	    (strcmp(mode, "leap") && strcmp(mode, "creep")) || !timeout) {
+	if (peer_parse_target(argc, argv, modes, &t)) {
 		fprintf(stderr, "usage: hostile-console [--domid N] "
 				"[--timeout SECS] leap|creep\n");
 		return 1;
 	}
+	domid = t.domid;
+	timeout = t.timeout_s;
+	mode = t.mode;
 	creep = !strcmp(mode, "creep");
 	if (peer_signals_init())
 		return 1;

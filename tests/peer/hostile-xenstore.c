@@ -238,31 +238,25 @@ static pid_t start_watchdog(pid_t target)
 
 int main(int argc, char **argv)
 {
-	const char *env = getenv("KTEST_DOMID"), *mode = NULL;
-	uint32_t domid = 0, timeout = 120;
+	static const char *const modes[] = {"reply-len", "ring-index",
+					    "watch-flood", NULL};
+	struct peer_target t;
+	uint32_t domid, timeout;
+	const char *mode;
 	struct xsd_sockmsg req;
 	struct xs_handle *xs;
 	xengnttab_handle *gt;
-	int i;
 
 	peer_log_init("hostile-xenstore");
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--domid") && i + 1 < argc)
-			env = argv[++i];
-		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
-			timeout = (uint32_t)atoi(argv[++i]);
-		else
-			mode = argv[i];
-	}
-	if (!env || peer_parse_u32(env, strlen(env), 0x7fef, &domid) || !mode ||
-	    !timeout ||
-	    (strcmp(mode, "reply-len") && strcmp(mode, "ring-index") &&
-	     strcmp(mode, "watch-flood"))) {
+	if (peer_parse_target(argc, argv, modes, &t)) {
 		fprintf(stderr,
-			"usage: hostile-xenstore [--domid N] [--timeout "
-			"SECS] reply-len|ring-index|watch-flood\n");
+			"usage: hostile-xenstore [--domid N] [--timeout SECS] "
+			"reply-len|ring-index|watch-flood\n");
 		return 1;
 	}
+	domid = t.domid;
+	timeout = t.timeout_s;
+	mode = t.mode;
 	if (peer_signals_init())
 		return 1;
 	xs = xs_open(0);

@@ -68,6 +68,38 @@ int peer_parse_u32(const char *s, size_t len, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+int peer_parse_target(int argc, char **argv, const char *const *modes,
+		      struct peer_target *t)
+{
+	const char *domid = getenv("KTEST_DOMID");
+	int i;
+
+	t->timeout_s = 120;
+	t->mode = NULL;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--domid") && i + 1 < argc)
+			domid = argv[++i];
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			i++;
+			if (peer_parse_u32(argv[i], strlen(argv[i]), 86400,
+					   &t->timeout_s) ||
+			    !t->timeout_s)
+				return -EINVAL;
+		} else if (!t->mode)
+			t->mode = argv[i];
+		else
+			return -EINVAL;
+	}
+	/* 0x7fef: DOMID_FIRST_RESERVED - 1, the last ordinary domain. */
+	if (!domid || peer_parse_u32(domid, strlen(domid), 0x7fef, &t->domid) ||
+	    !t->mode)
+		return -EINVAL;
+	for (; *modes; modes++)
+		if (!strcmp(t->mode, *modes))
+			return 0;
+	return -EINVAL;
+}
+
 uint64_t peer_now_ms(void)
 {
 	struct timespec ts;

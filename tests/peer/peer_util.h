@@ -33,6 +33,20 @@ const char *peer_log_last(void);
  */
 int peer_parse_u32(const char *s, size_t len, uint32_t max, uint32_t *out);
 
+/*
+ * The command line of a peer aimed at one guest ring:
+ * [--domid N] [--timeout SECS] MODE.  The domid defaults to $KTEST_DOMID,
+ * the timeout to 120 s (1..86400); MODE must be one of the NULL-ended
+ * @modes.  Returns 0, or -EINVAL for anything missing, unknown or out of
+ * range (the caller prints its usage).
+ */
+struct peer_target {
+	uint32_t domid, timeout_s;
+	const char *mode;
+};
+int peer_parse_target(int argc, char **argv, const char *const *modes,
+		      struct peer_target *t);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t peer_now_ms(void);
 

@@ -238,6 +238,35 @@ KTEST(peer_gh, parse_u32)
 	KT_EXPECT(peer_parse_u32("32752", 5, 32751, &v) == -ERANGE);
 }
 
+/* The [--domid N] [--timeout SECS] MODE line of the ring peers. */
+KTEST(peer_gh, parse_target)
+{
+	static const char *const modes[] = {"leap", "creep", NULL};
+	char *ok[] = {"p", "--domid", "5", "--timeout", "35", "creep"};
+	char *env_only[] = {"p", "leap"};
+	char *bad_mode[] = {"p", "--domid", "5", "hop"};
+	char *two_modes[] = {"p", "--domid", "5", "leap", "creep"};
+	char *bad_timeout[] = {"p", "--domid", "5", "--timeout", "35s", "leap"};
+	char *zero_timeout[] = {"p", "--domid", "5", "--timeout", "0", "leap"};
+	char *big_domid[] = {"p", "--domid", "32752", "leap"};
+	struct peer_target t;
+
+	unsetenv("KTEST_DOMID");
+	KT_EXPECT_EQ(peer_parse_target(6, ok, modes, &t), 0);
+	KT_EXPECT(t.domid == 5 && t.timeout_s == 35);
+	KT_EXPECT_STREQ(t.mode, "creep");
+	KT_EXPECT_EQ(peer_parse_target(2, env_only, modes, &t), -EINVAL);
+	setenv("KTEST_DOMID", "7", 1);
+	KT_EXPECT_EQ(peer_parse_target(2, env_only, modes, &t), 0);
+	KT_EXPECT(t.domid == 7 && t.timeout_s == 120);
+	unsetenv("KTEST_DOMID");
+	KT_EXPECT_EQ(peer_parse_target(4, bad_mode, modes, &t), -EINVAL);
+	KT_EXPECT_EQ(peer_parse_target(5, two_modes, modes, &t), -EINVAL);
+	KT_EXPECT_EQ(peer_parse_target(6, bad_timeout, modes, &t), -EINVAL);
+	KT_EXPECT_EQ(peer_parse_target(6, zero_timeout, modes, &t), -EINVAL);
+	KT_EXPECT_EQ(peer_parse_target(4, big_domid, modes, &t), -EINVAL);
+}
+
 KTEST(peer_gh, parse_cmd_and_path)
 {
 	unsigned int d = 0;
