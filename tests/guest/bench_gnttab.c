@@ -75,7 +75,7 @@ static void gnttab_ops(domid_t self, struct bufs b)
 
 KTEST(bench, gnttab_ops)
 {
-	domid_t self = selfmap_domid();
+	domid_t self = selfmap_pool_domid();
 	struct bufs b;
 
 	if (self == DOMID_SELF)

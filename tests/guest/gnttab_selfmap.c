@@ -132,6 +132,58 @@ free_page:
 	return rc;
 }
 
+/*
+ * A second reference to the anchored pool page, mapped through the map
+ * layer and unmapped: 1 if Xen refused it with GNTST_bad_page (-EINVAL
+ * counted as Xen's refusal), 0 if it mapped, else -errno.
+ */
+static int probe_regrant(domid_t self)
+{
+	struct gnttab_mapping m = {0};
+	struct gnttab_map_stats a, b;
+	grant_ref_t ref;
+	int rc = pool_init();
+
+	if (rc)
+		return rc;
+	rc = gnttab_grant_access(self, gfn_of(pool.page), true, &ref);
+	if (rc)
+		return rc;
+	gnttab_map_get_stats(&a);
+	rc = gnttab_map(self, ref, true, &m);
+	gnttab_map_get_stats(&b);
+	if (!rc)
+		rc = gnttab_unmap(&m);
+	else if (rc == -EINVAL && b.refused_xen == a.refused_xen + 1)
+		rc = 1;
+	/* Not mapped now either way: ending it cannot be refused. */
+	if (gnttab_end_access(ref))
+		ktest_fail_at(__FILE__, __LINE__, "cannot end probe ref %u",
+			      ref);
+	return rc;
+}
+
+domid_t selfmap_pool_domid(void)
+{
+	/* Xen's answer does not change within a boot: ask once. */
+	static bool probed;
+	static int refused;
+	domid_t self = selfmap_domid();
+
+	if (self == DOMID_SELF)
+		return self;
+	if (!probed) {
+		refused = probe_regrant(self);
+		probed = true;
+	}
+	if (refused == 1) {
+		ktest_skip(
+		    "Xen refuses grants of a grant-mapped gfn (bad_page)");
+		return DOMID_SELF;
+	}
+	return self;
+}
+
 int selfmap_pool_grant(grant_ref_t *refs, unsigned int n)
 {
 	unsigned int i;

@@ -183,7 +183,7 @@ KTEST(gnttab, copy_roundtrip)
 
 KTEST(gnttab, map_roundtrip)
 {
-	domid_t self = selfmap_domid();
+	domid_t self = selfmap_pool_domid();
 	struct gnttab_mapping m = {0}, m2 = {0};
 	struct gnttab_map_stats a, b;
 	uint64_t used = xen_window_used();

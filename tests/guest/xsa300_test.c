@@ -57,7 +57,7 @@ static void teardown(void);
 static bool setup(unsigned int n)
 {
 	memset(&x, 0, sizeof(x));
-	x.self = selfmap_domid();
+	x.self = selfmap_pool_domid();
 	if (x.self == DOMID_SELF)
 		return false; /* skipped */
 	x.refs = mm_alloc(n * sizeof(*x.refs));

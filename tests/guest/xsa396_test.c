@@ -69,7 +69,7 @@ static void expect_end_refused(bool and_free)
 /* A fresh grant of ours to map; false after a SKIP (no domid). */
 static bool setup(int *rc)
 {
-	peer.self = selfmap_domid();
+	peer.self = selfmap_pool_domid();
 	if (peer.self == DOMID_SELF)
 		return false;
 	peer.fired = false;
