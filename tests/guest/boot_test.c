@@ -123,19 +123,29 @@ KTEST(boot, bad_memmap_rejected)
 }
 
 /*
- * XSA-485 class: a command line three times our limit and a module count
- * of 1000 in a start info of our own making (the real toolstack hands us
- * sane ones): the copy stops one byte past CMDLINE_MAX, the rest of the
- * boot info is untouched, the modules are refused before their list is
- * read.
+ * More map entries than the bound (128) and than the range tables hold
+ * (BOOT_MAX_RANGES): each a valid RAM range, so only the count is wrong.
+ */
+#define LONG_MAP 200
+
+/*
+ * XSA-485 class: a command line three times our limit, a memory map of
+ * LONG_MAP entries and a module count of 1000 in a start info of our own
+ * making (the real toolstack hands us sane ones): the copy stops one byte
+ * past CMDLINE_MAX, the rest of the boot info is untouched, the map and
+ * the modules are refused before one entry is read.  "Before" is what
+ * the range tables cannot show: they refuse a long map too, but only
+ * after reading and keeping BOOT_MAX_RANGES of its entries.
  */
 KTEST(boot, start_info_lengths_bounded)
 {
 	static struct hvm_start_info si;
 	static struct hvm_memmap_table_entry m[1];
+	static struct hvm_memmap_table_entry map[LONG_MAP];
 	static struct hvm_modlist_entry mods[2];
 	static char line[3 * CMDLINE_MAX];
 	struct boot_info *bi = mm_zalloc(sizeof(*bi));
+	uint64_t at = 16 << 20;
 
 	KT_ASSERT(bi);
 	memset(&si, 0, sizeof(si));
@@ -152,9 +162,19 @@ KTEST(boot, start_info_lengths_bounded)
 		     CMDLINE_MAX + 1);
 	KT_EXPECT_EQ(bi->nr_ram, 1);
 	KT_EXPECT_EQ(bi->ram[0].start, 16 << 20);
+	/* Each length on its own from here: one rule off fails one check. */
+	si.cmdline_paddr = 0;
 	si.nr_modules = 1000;
 	si.modlist_paddr = (uintptr_t)mods;
 	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
+	si.nr_modules = 0;
+	for (unsigned int i = 0; i < LONG_MAP; i++, at += 2 * PAGE_SIZE)
+		map[i] = (struct hvm_memmap_table_entry){
+		    at, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_RAM, 0};
+	si.memmap_paddr = (uintptr_t)map;
+	si.memmap_entries = LONG_MAP;
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
+	KT_EXPECT_EQ(bi->nr_ram, 0); /* not one entry taken */
 	mm_free(bi);
 }
 

@@ -1,8 +1,8 @@
 /*
  * Suite `xsa464`: XSA-464 (libxl left host data in the slack of a PVH
  * guest's ACPI tables) as a diagnostic of the host, not a rule of ours.
- * The pages the toolstack built for us, the ACPI tables (RSDP, XSDT or
- * RSDT, every table they name, the FADT's DSDT and FACS) and the start
+ * The pages the toolstack built for us, the ACPI tables (RSDP, RSDT and
+ * XSDT, every table they name, each FADT's DSDT and FACS) and the start
  * info page (the structure, module list, command lines, memory map), are
  * scanned whole: every byte no table or structure covers must be zero.
  * The test fails only if the scan cannot be done (no start info, a table
@@ -47,11 +47,15 @@ struct scan {
 	uint64_t slack, dirty, first_dirty;
 };
 
+/* False for a bad extent, and for one already known (named twice). */
 static bool add(struct scan *s, uint64_t pa, uint64_t len)
 {
 	if (!pa || !len || len > TABLE_MAX || pa >= LOW_4G ||
 	    len > LOW_4G - pa || s->n == EXTENTS_MAX)
 		return false;
+	for (unsigned int i = 0; i < s->n; i++)
+		if (s->start[i] == pa)
+			return false;
 	s->start[s->n] = pa;
 	s->end[s->n++] = pa + len;
 	return true;
@@ -107,17 +111,14 @@ static void fadt(struct scan *s, const struct acpi_sdt *f)
 		add(s, facs, *(const uint32_t *)(uintptr_t)(facs + 4));
 }
 
-static bool acpi_extents(struct scan *s, uint64_t rsdp_pa)
+/*
+ * Every table a root table (RSDT: 4-byte entries, XSDT: 8) names, and
+ * what each FADT names.  False if the root itself does not parse.
+ */
+static bool root_walk(struct scan *s, uint64_t pa, unsigned int esz)
 {
-	const struct acpi_rsdp *r = (const void *)(uintptr_t)rsdp_pa;
-	const struct acpi_sdt *root;
-	unsigned int esz;
+	const struct acpi_sdt *root = table(s, pa);
 
-	if (memcmp(r->sig, "RSD PTR ", 8) ||
-	    !add(s, rsdp_pa, r->rev >= 2 ? r->len : 20))
-		return false;
-	esz = r->rev >= 2 && r->xsdt ? 8 : 4;
-	root = table(s, esz == 8 ? r->xsdt : r->rsdt);
 	if (!root)
 		return false;
 	for (uint32_t off = sizeof(*root); off + esz <= root->len; off += esz) {
@@ -128,6 +129,25 @@ static bool acpi_extents(struct scan *s, uint64_t rsdp_pa)
 			fadt(s, t);
 	}
 	return true;
+}
+
+static bool acpi_extents(struct scan *s, uint64_t rsdp_pa)
+{
+	const struct acpi_rsdp *r = (const void *)(uintptr_t)rsdp_pa;
+	bool xsdt = r->rev >= 2 && r->xsdt;
+
+	if (memcmp(r->sig, "RSD PTR ", 8) || (!r->rsdt && !xsdt) ||
+	    !add(s, rsdp_pa, r->rev >= 2 ? r->len : 20))
+		return false;
+	/*
+	 * Both roots when both are there: Xen's libacpi gives the RSDT a
+	 * version-1 FADT of its own and the XSDT the current one, so
+	 * walking only the XSDT took the v1 FADT for slack (the false
+	 * NOT-ZERO of the first runs on the test host).
+	 */
+	if (r->rsdt && !root_walk(s, r->rsdt, 4))
+		return false;
+	return !xsdt || root_walk(s, r->xsdt, 8);
 }
 
 /*
