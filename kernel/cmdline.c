@@ -13,6 +13,7 @@ extern const struct kparam __start_kparams[], __stop_kparams[];
 static int errors;
 static char test_filter[CMDLINE_MAX];
 static bool have_test;
+static char test_skip[256];
 
 static const struct kparam *find_key(const char *key)
 {
@@ -103,6 +104,25 @@ static int set_test(const char *v)
 	return 0;
 }
 KPARAM("test", set_test);
+
+/*
+ * test.skip=suite.case,...: for a scenario that repeats test=all under
+ * another condition (a memory size) and leaves its long tests to the
+ * scenario that checks them (issue 11); ktest_set_skip_list().
+ */
+static int set_test_skip(const char *v)
+{
+	if (!*v || strlen(v) >= sizeof(test_skip))
+		return -EINVAL;
+	strlcpy(test_skip, v, sizeof(test_skip));
+	return 0;
+}
+KPARAM("test.skip", set_test_skip);
+
+const char *cmdline_test_skip(void)
+{
+	return test_skip;
+}
 
 static int set_loglevel(const char *v)
 {

@@ -41,5 +41,7 @@ int cmdline_errors(void);
 int cmdline_bool(const char *value, bool *out);
 /* The `test=` value, or NULL when absent. */
 const char *cmdline_test_filter(void);
+/* test.skip='s list of tests ("" if none), for ktest_set_skip_list(). */
+const char *cmdline_test_skip(void);
 
 #endif

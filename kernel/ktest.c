@@ -9,6 +9,7 @@
 #include "kernel/ktest.h"
 #include "kernel/arch.h"
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
@@ -22,6 +23,8 @@ static const char *cur_name;
 static const void *cur_row;
 static bool cur_failed, cur_skipped;
 static char skip_reason[128];
+/* test.skip= (ktest_set_skip_list): tests reported SKIP without running. */
+static const char *skip_list = "";
 
 static const char *const verdict_name[] = {"SUCCESS", "FAILURE", "ERROR",
 					   "SKIP"};
@@ -134,6 +137,67 @@ static int check_filter(const char *filter)
 	return bad;
 }
 
+void ktest_set_skip_list(const char *list)
+{
+	skip_list = list ? list : "";
+}
+
+/* Is `suite`.`name` one of the comma-separated names in `list`? */
+static bool listed(const char *list, const char *suite, const char *name)
+{
+	size_t ns = strlen(suite), nn = strlen(name);
+
+	for (const char *p = list; *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+
+		if (len == ns + 1 + nn && !strncmp(p, suite, ns) &&
+		    p[ns] == '.' && !strncmp(p + ns + 1, name, nn))
+			return true;
+		p += len + (c ? 1 : 0);
+	}
+	return false;
+}
+
+/* Is `want` (`len` bytes, "suite.name") a test, or a row of one? */
+static bool test_exists(const char *want, size_t len)
+{
+	char one[128];
+
+	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++)
+		for (size_t i = 0; i < (t->rows ? t->nrows : 1); i++) {
+			const char *n =
+			    t->rows
+				? *(const char *const *)((const char *)t->rows +
+							 i * t->row_size)
+				: t->name;
+
+			snprintf(one, sizeof(one), "%s.%s", t->suite, n);
+			if (strlen(one) == len && !strncmp(one, want, len))
+				return true;
+		}
+	return false;
+}
+
+/* A name in test.skip= that is no test is an error, as a bad suite is. */
+static int check_skip_list(void)
+{
+	int bad = 0;
+
+	for (const char *p = skip_list; *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+
+		if (!test_exists(p, len)) {
+			cons_printf("# unknown test '%.*s' in test.skip=\n",
+				    (int)len, p);
+			bad++;
+		}
+		p += len + (c ? 1 : 0);
+	}
+	return bad;
+}
+
 /* A KTEST_PARAM case is one numbered test per row. */
 static int ntests(const struct ktest *t)
 {
@@ -160,7 +224,11 @@ static void run_one(const struct ktest *t, const void *row,
 	cur_failed = cur_skipped = false;
 	/* If the kernel dies in the test, the runner can say which one. */
 	cons_printf("# RUN %s.%s\n", t->suite, cur_name);
-	if (suite_rc)
+	if (listed(skip_list, t->suite, cur_name)) {
+		/* Not run at all: no fixture either. */
+		ktest_skip("test.skip= (runs in another scenario)");
+		rc = 1;
+	} else if (suite_rc)
 		ktest_fail_at(__FILE__, __LINE__, "suite %s: suite_init: %d",
 			      t->suite, suite_rc);
 	else if (f && f->init && (rc = f->init()) != 0)
@@ -237,6 +305,7 @@ enum ktest_verdict ktest_run(const char *filter, int cmdline_errors)
 
 	cons_printf("KTAP version 1\n");
 	errors += check_filter(filter);
+	errors += check_skip_list();
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++)
 		if (selected(filter, t->suite))
 			total += ntests(t);

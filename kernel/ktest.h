@@ -148,6 +148,12 @@ void ktest_expect_streq(const char *file, int line, const char *a_expr,
  * summary line; the caller may add diagnostics, then prints the verdict.
  */
 enum ktest_verdict ktest_run(const char *filter, int cmdline_errors);
+/*
+ * Before ktest_run(): the tests named in `list` ("suite.case" or
+ * "suite.row", comma-separated; NULL or "" for none) report SKIP without
+ * running; a name that is no test counts as a command-line error.
+ */
+void ktest_set_skip_list(const char *list);
 /* The final `Test result: ...` line: nothing may follow it. */
 void ktest_print_verdict(enum ktest_verdict v);
 /* Is `suite` the suite of at least one registered test? */

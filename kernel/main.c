@@ -61,6 +61,7 @@ static __noreturn void run_tests(void)
 		pr_info("no test= on the command line: nothing to do\n");
 		filter = "none";
 	}
+	ktest_set_skip_list(cmdline_test_skip());
 	v = ktest_run(filter, cmdline_errors());
 	ns = time_since_boot_ns();
 	cons_printf("# entry to verdict: %lu.%03lu ms (%s)\n", ns / 1000000,

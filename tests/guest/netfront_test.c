@@ -327,8 +327,14 @@ KTEST(netfront, reconnect)
 	KT_EXPECT(!ns.broken);
 }
 
-/* The toolstack detaches the vif and attaches a new one: ~20 s + 5 s. */
-#define REATTACH_NS (90000 * NFT_MS)
+/*
+ * The toolstack detaches the vif and attaches a new one.  dom0's peer
+ * (scenario nf-reattach) waits for our data/ktest/reattach: "ready" (this
+ * test runs, so no other test loses its device) before the detach, "down"
+ * (we saw it) before the attach, instead of sleeping for fixed times.
+ */
+#define REATTACH_NS  (90000 * NFT_MS)
+#define REATTACH_KEY "data/ktest/reattach"
 
 static uint64_t goal;
 
@@ -361,9 +367,11 @@ KTEST(netfront, backend_returns)
 	NFT_NEED_HOSTILE("reattach");
 	KT_ASSERT(nft_hostile_up() == 0);
 	netfront_get_stats(&before);
+	KT_ASSERT(xs_write(XS_TXN_NIL, REATTACH_KEY, "ready") == 0);
 	/* Backend Closing, then gone: down, everything released. */
 	goal = before.disconnects + 1;
 	KT_ASSERT(nft_wait(went_down, &st, REATTACH_NS));
+	KT_ASSERT(xs_write(XS_TXN_NIL, REATTACH_KEY, "down") == 0);
 	netfront_get_state(&ns);
 	KT_EXPECT(!ns.broken);
 	KT_EXPECT_EQ(st.pages_held, 0);

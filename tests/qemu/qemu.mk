@@ -5,8 +5,14 @@
 test-qemu: $(KERNEL)
 	$(Q)tests/qemu/check.sh $(KERNEL) $(O)/qemu-all.log SUCCESS "test=all"
 	$(Q)tests/qemu/check.sh $(KERNEL) $(O)/qemu-badcmd.log ERROR \
-		"test=lib,nosuchsuite bogus=1" \
-		"unknown key 'bogus'" "unknown test suite 'nosuchsuite'"
+		"test=lib,nosuchsuite bogus=1 test.skip=lib.nosuchtest" \
+		"unknown key 'bogus'" "unknown test suite 'nosuchsuite'" \
+		"unknown test 'lib.nosuchtest' in test.skip="
+	$(Q)tests/qemu/check.sh $(KERNEL) $(O)/qemu-skip.log SUCCESS \
+		"test=lib test.skip=lib.memset_alignments,lib.memcpy_alignments" \
+		"^ok [0-9]* lib.memcpy_alignments # SKIP test.skip=" \
+		"^ok [0-9]* lib.memset_alignments # SKIP test.skip=" \
+		"^ok [0-9]* lib.memmove_overlap$$"
 	$(Q)tests/qemu/check.sh $(KERNEL) $(O)/qemu-none.log SKIP "test=none"
 
 # Boot in plain QEMU and stream the console (no Xen needed).
