@@ -8,7 +8,16 @@
 # README.md for the targets.
 
 O ?= build
-CC := gcc
+# ccache when it is installed (make setup installs it): a fresh clone then
+# takes from ~/.cache/ccache every object an earlier build of the same
+# source and flags compiled (issue 11: the kernel, the BUGGY kernels, the
+# host tests and the peers are otherwise rebuilt by every make test).  The
+# directory is kept out of the hash and paths under the tree are made
+# relative, so clones share entries; a hit is the compiler's own object.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+CC := $(if $(CCACHE),ccache )gcc
 LD := ld
 OBJCOPY := objcopy
 NM := nm

@@ -6,7 +6,7 @@
 set -eu
 pkgs="gcc make binutils python3 qemu-system-x86 libxen-dev busybox-static
 cpio kmod grub-pc-bin grub-common xorriso mtools clang libclang-rt-14-dev
-clang-format gzip zstd"
+clang-format gzip zstd ccache"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
