@@ -97,8 +97,9 @@ static void refuse(struct nb_vif *v, const netif_tx_request_t *req,
 	nb_tx_respond(v, req->id, NETIF_RSP_ERROR);
 }
 
-static void take_request(struct nb *nb, struct nb_vif *v,
-			 const netif_tx_request_t *req)
+/* 0, or the map layer's refusal (-ENOSPC: our quota or cap). */
+static int take_request(struct nb *nb, struct nb_vif *v,
+			const netif_tx_request_t *req)
 {
 	enum nb_tx_check c = nb_tx_check(req);
 	struct nb_frame *f;
@@ -106,13 +107,13 @@ static void take_request(struct nb *nb, struct nb_vif *v,
 
 	if (c != NB_TX_OK) {
 		refuse(v, req, c);
-		return;
+		return 0;
 	}
 	f = nb_frame_get(nb);
 	if (!f) {
 		v->st.rx_dropped++;
 		nb_tx_respond(v, req->id, NETIF_RSP_DROPPED);
-		return;
+		return 0;
 	}
 	/* XSA-300: charged to the frontend's domid, the grant's owner. */
 	rc = nb->ops->map(v->fe_id, req->gref, true, &f->m);
@@ -126,7 +127,7 @@ static void take_request(struct nb *nb, struct nb_vif *v,
 			v->st.err_ref++;
 		nb_frame_put(nb, f);
 		nb_tx_respond(v, req->id, NETIF_RSP_ERROR);
-		return;
+		return rc;
 	}
 	f->src = v;
 	f->id = req->id;
@@ -134,6 +135,7 @@ static void take_request(struct nb *nb, struct nb_vif *v,
 	f->len = req->size;
 	f->flags = req->flags;
 	nb_switch_from_vif(nb, f);
+	return 0;
 }
 
 unsigned int nb_tx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
@@ -174,7 +176,14 @@ unsigned int nb_tx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
 			nb_tx_respond(v, req.id, NETIF_RSP_ERROR);
 			continue;
 		}
-		take_request(nb, v, &req);
+		/*
+		 * XSA-300: a frontend over its quota gets one refusal per
+		 * round.  Answering the rest of its ring now would spend the
+		 * round on refusals (a flood refills as fast as we answer)
+		 * and starve the other frontends; the rest waits its turn.
+		 */
+		if (take_request(nb, v, &req) == -ENOSPC)
+			break;
 	}
 	return n;
 }

@@ -9,7 +9,8 @@
  *   extra_info_refused head ERROR, extras NULL, device up
  *   bad_size_and_ref   ERROR each, device up, nothing mapped
  *   prod_jump_breaks   a producer a ring ahead breaks that vif only
- *   quota_refusal      maps past the domain's quota: ERROR, counted
+ *   quota_refusal      maps past the domain's quota: ERROR, counted, one
+ *                      per round while the other vifs are served (XSA-300)
  *   norx_bounded       a vif that posts no RX holds <= NB_QUEUE_MAX
  *                      frames; the rest are dropped and unmapped
  *   purge_releases     teardown releases every mapping of both sides
@@ -231,8 +232,20 @@ KTEST(netback_ring, quota_refusal)
 	/* Vif 1 posts nothing: each frame holds its mapping, queued. */
 	to_vif1(f, NBF_QUOTA + 8);
 	KT_EXPECT_EQ(f->mapped[0], NBF_QUOTA);
+	/* One refusal per round (XSA-300), the other 7 wait their turn... */
+	KT_EXPECT_EQ(f->nb.vif[0].st.refused_map, 1);
+	KT_EXPECT_EQ(count_status(f, 0, NETIF_RSP_ERROR), 1);
+	/* ...while vif 2 in the same round is served in full. */
+	for (uint16_t k = 0; k < 4; k++)
+		nbf_tx(f, 2, bcast, 0, 60, 0, k);
+	nbf_tx_publish(f, 2);
+	nbf_round(f);
+	KT_EXPECT_EQ(count_status(f, 2, NETIF_RSP_OKAY), 4);
+	KT_EXPECT_EQ(count_status(f, 0, NETIF_RSP_ERROR), 1);
+	for (unsigned int r = 0; r < 6; r++)
+		nbf_round(f);
 	KT_EXPECT_EQ(f->nb.vif[0].st.refused_map, 8);
-	KT_EXPECT_EQ(count_status(f, 0, NETIF_RSP_ERROR), 8);
+	KT_EXPECT_EQ(count_status(f, 0, NETIF_RSP_ERROR), 6);
 	KT_EXPECT(nb_vif_up(&f->nb.vif[0]));
 	/* Vif 1 posts buffers: the queue drains, the mappings go. */
 	nbf_rx_post(f, 1, NBF_QUOTA);
