@@ -12,15 +12,18 @@
  *   good_frontends_served   the good frontends' frames kept flowing (at
  *       least GOOD_MIN_FRAMES each in the window) with no map refused
  *   backend_memory_flat     free pages and heap within MEM_SLACK_PAGES of
- *       the value before the flood, at every sample
+ *       the value before the flood, and the frames backing foreign maps
+ *       (window frames, our analogue of the pages Linux spent per mapping
+ *       in XSA-300) never more than the cap, at every sample
  * and after `xl destroy dd-hostile` (phase `after`):
  *   released_after_destroy  its vifs, mappings and ports all gone
  *   netback.bad_request_rejected  each hostile mode got its reaction
  *   netback.no_leak_after_teardown  mappings, ports, frames as before
  * A BUGGY=xsa300 backend (no quota, no cap) lets the flood fill Xen's
  * maptrack (max_maptrack_frames=1 on this domain): the good frontends'
- * maps are refused and good_frontends_served fails, as does the quota
- * test.  Without an orchestrator the flood tests SKIP; the teardown test
+ * maps are refused and good_frontends_served fails, as do the quota test
+ * and backend_memory_flat (the hostile alone holds more frames than the
+ * cap: only Xen's maptrack stops it).  Without an orchestrator the flood tests SKIP; the teardown test
  * then waits for our own frontends to go and checks nothing is left.
  */
 #include "kernel/ktest.h"
@@ -39,7 +42,7 @@ static struct {
 	bool flooded, baseline_ok;
 	struct mm_stats before;
 	size_t min_free, max_heap;
-	uint32_t max_hostile_maps, quota;
+	uint32_t max_hostile_maps, quota, cap, max_mapped;
 	struct nbt_sum good0[2], good1[2], hostile;
 	domid_t hostile_id;
 } f;
@@ -48,12 +51,15 @@ static const char *const good[2] = {"dd-linux", "dd-fe"};
 
 static void sample(void *arg)
 {
+	struct gnttab_map_stats g;
 	struct mm_stats m;
 	struct nbt_sum h;
 
 	mm_get_stats(&m);
 	f.min_free = MIN(f.min_free, m.free_pages);
 	f.max_heap = MAX(f.max_heap, m.heap_bytes);
+	gnttab_map_get_stats(&g);
+	f.max_mapped = MAX(f.max_mapped, g.mapped);
 	nbt_sum(HOSTILE, &h);
 	if (h.vifs) {
 		f.hostile_id = h.fe_id;
@@ -78,6 +84,7 @@ static void run_flood(void)
 	f.baseline_ok = true;
 	gnttab_map_get_limits(&l);
 	f.quota = l.quota;
+	f.cap = l.cap;
 	mm_get_stats(&f.before);
 	f.min_free = f.before.free_pages;
 	f.max_heap = f.before.heap_bytes;
@@ -152,12 +159,16 @@ KTEST(xsa300, backend_memory_flat)
 {
 	NEED_FLOOD();
 	ktest_diag("free pages %lu before, %lu lowest during; heap %lu -> %lu"
-		   " bytes at most (bound %u pages)",
+		   " bytes at most (bound %u pages); frames backing foreign "
+		   "maps %u at most (cap %u)",
 		   (unsigned long)f.before.free_pages,
 		   (unsigned long)f.min_free,
 		   (unsigned long)f.before.heap_bytes,
-		   (unsigned long)f.max_heap, MEM_SLACK_PAGES);
+		   (unsigned long)f.max_heap, MEM_SLACK_PAGES, f.max_mapped,
+		   f.cap);
 	KT_EXPECT(f.before.free_pages - f.min_free <= MEM_SLACK_PAGES);
 	KT_EXPECT(f.max_heap - f.before.heap_bytes <=
 		  MEM_SLACK_PAGES * PAGE_SIZE);
+	/* XSA-300: what mappings cost us is bounded by the cap, flood or not */
+	KT_EXPECT(f.max_mapped <= f.cap);
 }
