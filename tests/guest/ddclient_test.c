@@ -9,7 +9,7 @@
  *
  * XSA-300 from the good client's side: while dd-hostile floods the same
  * backend, every round trip of ours is answered (served_under_flood), our
- * round-trip rate stays at least RATE_FRACTION_PCT % of the unloaded one
+ * round-trip rate stays at least ddclient.flood_pct % of the unloaded one
  * (rate_under_flood), and after dd-hostile is destroyed we are still
  * served.
  *
@@ -41,9 +41,33 @@
 #define PING_NS		  (2 * SEC)
 #define ECHO_NS		  (2 * SEC)
 #define RATE_NS		  (5 * SEC)
-#define RATE_ECHO_NS	  (500 * MS)
+/*
+ * A round trip not back within this counts as lost.  Generous: on the
+ * emulated test host, shared with other jobs, one echo of a served client
+ * took over 500 ms under the flood; a refused one never comes back.
+ */
+#define RATE_ECHO_NS	  (2 * SEC)
 #define RATE_SIZE	  64
-#define RATE_FRACTION_PCT 50
+
+/*
+ * ddclient.flood_pct=N: the stated fraction (%) of the unloaded rate kept
+ * under the flood, default 50.  What the rate keeps is mostly how Xen
+ * shares the CPUs among the busy domains, not a rule of the backend: on
+ * the emulated test host (two CPUs, shared with other jobs) the normal
+ * backend kept 15-86 % in DD's runs, so its rows state less.
+ */
+static uint64_t flood_pct = 50;
+
+static int set_flood_pct(const char *value)
+{
+	uint64_t v;
+
+	if (kstrtou64(value, strlen(value), 10, &v) || v > 100)
+		return -EINVAL;
+	flood_pct = v;
+	return 0;
+}
+KPARAM("ddclient.flood_pct", set_flood_pct);
 
 static enum dd_phase phase;
 /* ddclient.linux=0: this scenario has no Linux client (dd-linux). */
@@ -363,29 +387,38 @@ KTEST(ddclient, rate_baseline)
 /* The flood window, measured once by served_under_flood. */
 static struct {
 	bool done;
-	uint64_t rate, lost, bad;
+	uint64_t rate, lost, bad, refused;
 	unsigned int pings;
 } fl;
 
 KTEST(ddclient, served_under_flood)
 {
+	struct netfront_stats st0, st1;
+
 	NEED_PHASE(DD_FLOOD);
 	KT_ASSERT(net_ready());
 	KT_EXPECT_EQ(phase, DD_FLOOD);
+	netfront_get_stats(&st0);
 	fl.rate = measure_rate(&fl.lost, &fl.bad);
 	fl.pings = ping(IP_BACKEND, PINGS);
+	netfront_get_stats(&st1);
+	fl.refused = (st1.tx_errors - st0.tx_errors) +
+		     (st1.tx_dropped - st0.tx_dropped);
 	fl.done = true;
 	snprintf(buf, sizeof(buf), "%lu", (unsigned long)fl.rate);
 	ktest_diag("under flood: %lu round trips/s, %lu lost, %lu wrong; %u of "
-		   "%u pings answered",
+		   "%u pings answered; %lu TX requests refused by the backend",
 		   (unsigned long)fl.rate, (unsigned long)fl.lost,
-		   (unsigned long)fl.bad, fl.pings, PINGS);
+		   (unsigned long)fl.bad, fl.pings, PINGS,
+		   (unsigned long)fl.refused);
 	KT_EXPECT_EQ(dd_put("rate_flood", buf), 0);
 	/*
 	 * XSA-300: the hostile's maps never take ours.  A backend without
-	 * quota runs out of maptrack and refuses our TX maps: round trips
-	 * are lost then.  Here every one must come back, intact.
+	 * quota runs out of maptrack and refuses our TX maps (ERROR
+	 * responses): round trips are lost then.  Here none is refused and
+	 * every one comes back, intact.
 	 */
+	KT_EXPECT_EQ(fl.refused, 0);
 	KT_EXPECT_EQ(fl.lost, 0);
 	KT_EXPECT_EQ(fl.bad, 0);
 	KT_EXPECT_EQ(fl.pings, PINGS);
@@ -400,11 +433,11 @@ KTEST(ddclient, rate_under_flood)
 	    "(stated: >= %u%%)",
 	    (unsigned long)fl.rate,
 	    (unsigned long)(baseline_rate ? fl.rate * 100 / baseline_rate : 0),
-	    (unsigned long)baseline_rate, RATE_FRACTION_PCT);
+	    (unsigned long)baseline_rate, (unsigned int)flood_pct);
 	KT_EXPECT_EQ(ack(DD_FLOOD), 0);
 	/* Served, and at a stated fraction of the unloaded rate. */
 	KT_EXPECT(baseline_rate > 0);
-	KT_EXPECT(fl.rate * 100 >= baseline_rate * RATE_FRACTION_PCT);
+	KT_EXPECT(fl.rate * 100 >= baseline_rate * flood_pct);
 }
 
 /* ---- phases after and done ---- */
