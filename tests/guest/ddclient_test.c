@@ -46,8 +46,8 @@
  * emulated test host, shared with other jobs, one echo of a served client
  * took over 500 ms under the flood; a refused one never comes back.
  */
-#define RATE_ECHO_NS	  (2 * SEC)
-#define RATE_SIZE	  64
+#define RATE_ECHO_NS (2 * SEC)
+#define RATE_SIZE    64
 
 /*
  * ddclient.flood_pct=N: the stated fraction (%) of the unloaded rate kept
@@ -402,8 +402,8 @@ KTEST(ddclient, served_under_flood)
 	fl.rate = measure_rate(&fl.lost, &fl.bad);
 	fl.pings = ping(IP_BACKEND, PINGS);
 	netfront_get_stats(&st1);
-	fl.refused = (st1.tx_errors - st0.tx_errors) +
-		     (st1.tx_dropped - st0.tx_dropped);
+	fl.refused =
+	    (st1.tx_errors - st0.tx_errors) + (st1.tx_dropped - st0.tx_dropped);
 	fl.done = true;
 	snprintf(buf, sizeof(buf), "%lu", (unsigned long)fl.rate);
 	ktest_diag("under flood: %lu round trips/s, %lu lost, %lu wrong; %u of "

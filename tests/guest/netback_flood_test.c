@@ -23,8 +23,9 @@
  * maptrack (max_maptrack_frames=1 on this domain): the good frontends'
  * maps are refused and good_frontends_served fails, as do the quota test
  * and backend_memory_flat (the hostile alone holds more frames than the
- * cap: only Xen's maptrack stops it).  Without an orchestrator the flood tests SKIP; the teardown test
- * then waits for our own frontends to go and checks nothing is left.
+ * cap: only Xen's maptrack stops it).  Without an orchestrator the flood
+ * tests SKIP; the teardown test then waits for our own frontends to go and
+ * checks nothing is left.
  */
 #include "kernel/ktest.h"
 #include "kernel/mm/mm.h"
@@ -158,14 +159,13 @@ KTEST(xsa300, good_frontends_served)
 KTEST(xsa300, backend_memory_flat)
 {
 	NEED_FLOOD();
-	ktest_diag("free pages %lu before, %lu lowest during; heap %lu -> %lu"
-		   " bytes at most (bound %u pages); frames backing foreign "
-		   "maps %u at most (cap %u)",
-		   (unsigned long)f.before.free_pages,
-		   (unsigned long)f.min_free,
-		   (unsigned long)f.before.heap_bytes,
-		   (unsigned long)f.max_heap, MEM_SLACK_PAGES, f.max_mapped,
-		   f.cap);
+	ktest_diag(
+	    "free pages %lu before, %lu lowest during; heap %lu -> %lu"
+	    " bytes at most (bound %u pages); frames backing foreign "
+	    "maps %u at most (cap %u)",
+	    (unsigned long)f.before.free_pages, (unsigned long)f.min_free,
+	    (unsigned long)f.before.heap_bytes, (unsigned long)f.max_heap,
+	    MEM_SLACK_PAGES, f.max_mapped, f.cap);
 	KT_EXPECT(f.before.free_pages - f.min_free <= MEM_SLACK_PAGES);
 	KT_EXPECT(f.max_heap - f.before.heap_bytes <=
 		  MEM_SLACK_PAGES * PAGE_SIZE);
