@@ -1,6 +1,6 @@
 /*
  * Small CPU primitives behind kernel/arch.h: port I/O, interrupts flag,
- * halt, cycle counter.
+ * halt, cycle counter, the string fill.
  */
 #include "arch/x86/x86_priv.h"
 #include "kernel/arch.h"
@@ -45,6 +45,22 @@ bool arch_irqs_enabled(void)
 	uint64_t flags;
 
 	__asm__ volatile("pushfq; popq %0" : "=r"(flags));
+	return flags & X86_RFLAGS_IF;
+}
+
+void arch_fill_words(void *p, uint64_t v, size_t words)
+{
+	__asm__ volatile("rep stosq"
+			 : "+D"(p), "+c"(words)
+			 : "a"(v)
+			 : "memory");
+}
+
+bool arch_irq_save(void)
+{
+	uint64_t flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
 	return flags & X86_RFLAGS_IF;
 }
 

@@ -31,6 +31,7 @@ void mm_get_stats(struct mm_stats *st)
 	bool irq = mm_lock();
 
 	*st = S.st;
+	mm_heap_add_stats(st);
 	mm_unlock(irq);
 }
 
@@ -158,8 +159,9 @@ static void check_range(unsigned int idx, struct tally *t)
 
 static void check_counts(const struct tally *t)
 {
-	const struct mm_stats *st = &S.st;
+	struct mm_stats all = S.st, *st = &all;
 
+	mm_heap_add_stats(st);
 	for (unsigned int o = 0; o <= MM_MAX_ORDER; o++) {
 		if (t->nr_free[o] != S.nr_free[o])
 			BAD("order %u: %zu free blocks, count says %zu\n", o,
