@@ -330,3 +330,32 @@ KTEST(xs_hostile, bad_events)
 	KT_EXPECT_EQ(st.events_dropped, ARRAY_SIZE(bad));
 	xs_fake_teardown();
 }
+
+/* An event longer than XS_EVENT_MAX is dropped and counted, not queued. */
+KTEST(xs_hostile, long_event_dropped)
+{
+	static char body[XS_EVENT_MAX + 64];
+	const uint32_t len = XS_EVENT_MAX + 1;
+	unsigned int calls = 0;
+	struct xs_stats a, b;
+
+	KT_ASSERT(xs_fake_setup(0) == 0);
+	KT_EXPECT_EQ(xs_watch("data/f", "f", count, &calls), 0);
+	calls = 0;
+	xs_get_stats(&a);
+	/* "data/f/xxx...x\0f\0", len bytes in all: under our watch. */
+	memset(body, 'x', sizeof(body));
+	memcpy(body, "data/f/", 7);
+	memcpy(body + len - 3, "\0f\0", 3);
+	xs_fake_put_msg(XS_WATCH_EVENT, 0, len, body, len);
+	/* One byte shorter: queued and delivered. */
+	memcpy(body + len - 4, "\0f\0", 3);
+	xs_fake_put_msg(XS_WATCH_EVENT, 0, len - 1, body, len - 1);
+	xs_fake_deliver();
+	expect_in_step();
+	xs_get_stats(&b);
+	KT_EXPECT_EQ(calls, 1);
+	KT_EXPECT_EQ(b.events_dropped, a.events_dropped + 1);
+	KT_EXPECT_EQ(b.malformed, a.malformed);
+	xs_fake_teardown();
+}

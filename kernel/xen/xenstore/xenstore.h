@@ -40,6 +40,14 @@ typedef uint32_t xs_transaction_t;
 #define XS_WATCH_MAX 32
 /* Watch events held for dispatch at most; more are dropped (XSA-349). */
 #define XS_EVENT_QUEUE_MAX 8
+/*
+ * Longest watch event body held (path, token, both NULs): a path may run
+ * deeper than the watched one, but a longer event is dropped and counted,
+ * not held at the protocol's 4 KiB maximum.  Events are edge hints (the
+ * waiter rereads the node), and at 4 KiB the queue was 36 KiB of the
+ * kernel's image for events that are under 100 bytes here (issue 11).
+ */
+#define XS_EVENT_MAX	   512
 #define XS_WATCH_PATH_MAX  256
 #define XS_WATCH_TOKEN_MAX 64
 

@@ -8,8 +8,9 @@
  * a nested dispatch returns at once and the outer loop delivers what the
  * callback's own calls queued.
  *
- * The queue is bounded: a peer flooding events gets them deduplicated,
- * then dropped and counted.  Events are edge hints, not state: whoever
+ * The queue is bounded, in events and in each one's length
+ * (XS_EVENT_MAX): a peer flooding events gets them deduplicated, then
+ * dropped and counted.  Events are edge hints, not state: whoever
  * waits on one rereads the node (see xenbus_wait_state), so a dropped
  * event costs a poll interval, never correctness.
  */
@@ -28,7 +29,7 @@ struct watch {
 
 struct event {
 	uint32_t len;
-	char body[XENSTORE_PAYLOAD_MAX + 1]; /* NUL-terminated by us */
+	char body[XS_EVENT_MAX + 1]; /* NUL-terminated by us */
 };
 
 static struct watch watches[XS_WATCH_MAX];
@@ -95,6 +96,10 @@ void xs_watch_queue(const char *body, uint32_t len)
 	w = find(token);
 	if (!w || !path_under(path, w->path)) {
 		/* Unwatched meanwhile, or not what we asked for. */
+		xs_stats.events_dropped++;
+		return;
+	}
+	if (len > XS_EVENT_MAX) {
 		xs_stats.events_dropped++;
 		return;
 	}
