@@ -13,6 +13,7 @@
  * frames from a buffer surrounded by a canary, as a stack's buffers are
  * surrounded by other data.  BUGGY=xsa403 grants the buffer's own page.
  */
+#include "kernel/mm/mm.h"
 #include "lib/string.h"
 #include "tests/guest/netfront_test.h"
 
@@ -20,20 +21,22 @@
 #define FRAME_LEN 60
 #define CANARY	  0xa5
 
-static uint8_t buf[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-
 KTEST(xsa403, tx_page_holds_only_the_frame)
 {
 	struct netfront_stats before, st;
 	struct netfront_state nbefore, ns;
+	uint8_t *buf;
 	unsigned int i;
 
 	NFT_NEED_HOSTILE("tx-scan");
 	KT_ASSERT(nft_hostile_up() == 0);
+	/* The frames' source page, from the heap while it runs (issue 11). */
+	buf = mm_page_alloc(0);
+	KT_ASSERT(buf);
 	netfront_get_stats(&before);
 	netfront_get_state(&nbefore);
 	/* Unrelated data all around the frames. */
-	memset(buf, CANARY, sizeof(buf));
+	memset(buf, CANARY, PAGE_SIZE);
 	for (i = 0; i < FRAMES; i++) {
 		uint8_t *f = buf + 100 + 480 * i;
 
@@ -54,4 +57,5 @@ KTEST(xsa403, tx_page_holds_only_the_frame)
 	KT_EXPECT_EQ(st.tx_errors, before.tx_errors);
 	KT_EXPECT_EQ(st.tx_packets, before.tx_packets + FRAMES);
 	KT_EXPECT(!ns.broken);
+	mm_page_free(buf, 0);
 }
