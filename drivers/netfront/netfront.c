@@ -97,6 +97,34 @@ static void sync_netdev(void)
 	d->rx_errors = s->rx_errors;
 }
 
+/*
+ * RX event suppression (netfront_rx.c, rx_rearm): while frames arrive at
+ * a stream's pace, at least RX_STREAM_PKTS in a window of RX_WINDOW_NS,
+ * the backend is asked to notify once per NETFRONT_RX_EVENT_BATCH frames;
+ * otherwise (one request, one reply: pings, echoes) at every frame, so a
+ * round trip never waits for a poll.  Both callers of netfront_work() run
+ * this after it, with interrupts off.
+ */
+#define RX_WINDOW_NS   2000000ULL /* 2 ms */
+#define RX_STREAM_PKTS 5 /* 2500 frames/s; a round trip here takes >= 1 ms */
+
+static void rx_pace(void)
+{
+	static uint64_t win_start, win_pkts, seen;
+	uint64_t now = time_now_ns();
+	bool irq = netfront_lock();
+
+	win_pkts += nf.st.rx_packets - seen;
+	seen = nf.st.rx_packets;
+	if (now - win_start >= RX_WINDOW_NS) {
+		nf.rx_event_batch =
+		    win_pkts >= RX_STREAM_PKTS ? NETFRONT_RX_EVENT_BATCH : 1;
+		win_start = now;
+		win_pkts = 0;
+	}
+	netfront_unlock(irq);
+}
+
 /* Interrupt context. */
 static void nf_irq(evtchn_port_t port, void *arg)
 {
@@ -106,6 +134,7 @@ static void nf_irq(evtchn_port_t port, void *arg)
 		nf.st.spurious++;
 		evtchn_note_spurious(port);
 	}
+	rx_pace();
 	sync_netdev();
 }
 
@@ -318,6 +347,7 @@ void netfront_service(void)
 void netfront_poll(void)
 {
 	netfront_work(&nf);
+	rx_pace();
 	sync_netdev();
 	netfront_service();
 }

@@ -25,6 +25,11 @@
 #define NETFRONT_RX_BATCH  16
 /* Free pages kept for reuse; more are given back to the allocator. */
 #define NETFRONT_POOL_MAX 64
+/* TX responses we let the backend answer before it notifies us (at most;
+ * half of what is in flight when that is less): netfront_tx.c. */
+#define NETFRONT_TX_EVENT_BATCH 16U
+/* RX responses per notification while a stream flows (netfront.c). */
+#define NETFRONT_RX_EVENT_BATCH 8U
 
 /*
  * netfront's BUGGY= switches (lib/compiler.h), each one rule off:
@@ -133,6 +138,9 @@ struct netfront {
 	grant_ref_t tx_ring_ref, rx_ring_ref;
 	/* Highest rsp_prod seen per ring: it may never go backwards. */
 	RING_IDX tx_seen, rx_seen;
+	/* RX responses the backend may produce before it notifies us: 1
+	 * (every one) unless the kernel glue saw a stream (netfront.c). */
+	unsigned int rx_event_batch;
 	struct netfront_ids tx_ids, rx_ids;
 	struct netfront_slot tx_slot[NETFRONT_MAX_IDS];
 	struct netfront_slot rx_slot[NETFRONT_MAX_IDS];

@@ -189,6 +189,27 @@ static bool tx_response(struct netfront *nf, const netif_tx_response_t *rsp)
 	return !nf->state.broken;
 }
 
+/*
+ * Event suppression as io/ring.h intends it (and as Linux netfront did):
+ * ask for the next TX event only once half of what is in flight, at most
+ * NETFRONT_TX_EVENT_BATCH, has been answered, not at the very next
+ * response.  Every request in flight is answered eventually, so the event
+ * comes; a sender that finds the ring full reaps first anyway.  Then look
+ * again, as RING_FINAL_CHECK_FOR_RESPONSES does, for a response that came
+ * before the new rsp_event was visible.  Returns whether there is more.
+ */
+static int tx_rearm(struct netfront *nf)
+{
+	RING_IDX out = nf->tx.req_prod_pvt - nf->tx.rsp_cons;
+
+	if (RING_HAS_UNCONSUMED_RESPONSES(&nf->tx))
+		return 1;
+	nf->tx.sring->rsp_event =
+	    nf->tx.rsp_cons + MIN(out / 2, NETFRONT_TX_EVENT_BATCH) + 1;
+	mb();
+	return RING_HAS_UNCONSUMED_RESPONSES(&nf->tx);
+}
+
 int netfront_tx_reap(struct netfront *nf)
 {
 	netif_tx_response_t rsp;
@@ -215,7 +236,7 @@ int netfront_tx_reap(struct netfront *nf)
 			n++;
 		}
 		nf->tx.rsp_cons = prod;
-		RING_FINAL_CHECK_FOR_RESPONSES(&nf->tx, more);
+		more = tx_rearm(nf);
 	} while (more);
 	nf->in_tx = false;
 	return n;
