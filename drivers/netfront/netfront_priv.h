@@ -43,6 +43,8 @@
  * BUGGY(XSA403): TX grants the caller's buffer's page itself.
  * BUGGY(XSA457): the page pool is forgotten at teardown, not freed.
  * BUGGY(XSA465): a backend whose state node vanished is ignored.
+ * BUGGY(XSA405): an RX buffer answered with an error keeps its id and
+ *   grant, but its page goes back to the pool.
  */
 /*
  * Issue 9: the device does not (re)connect while the grant quarantine

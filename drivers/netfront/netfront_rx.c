@@ -158,9 +158,21 @@ static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp,
 		return false;
 	id = netfront_id_slot(&nf->rx_ids, rsp->id);
 	s = &nf->rx_slot[id];
-	netfront_id_release(&nf->rx_ids, id);
 	if (nf->hooks.rx_done)
 		nf->hooks.rx_done(nf->hooks.arg, id, rsp->status);
+	/*
+	 * XSA-405: an answered buffer, an error answer too, is given up
+	 * whole (id, grant and page together, below), so nothing of it is
+	 * left for a later answer to reach.  BUGGY=xsa405 puts the page back
+	 * in the pool on an error and keeps the buffer posted, as Linux
+	 * netfront did after its XDP rework freed an skb it still held.
+	 */
+	if (BUGGY(XSA405) && rsp->status == NETIF_RSP_ERROR && s->page) {
+		nf->st.rx_errors++;
+		netfront_page_put(nf, s->page);
+		return true;
+	}
+	netfront_id_release(&nf->rx_ids, id);
 	if (!s->page) /* only with BUGGY=msa00: someone else took it */
 		return true;
 	nf->st.rx_posted--;

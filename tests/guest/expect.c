@@ -16,11 +16,12 @@ static const char *expect;
 
 /* hostile-netback's modes (tests/peer/nb_scenario.c), and "reattach". */
 static const char *const modes[] = {
-    "good",	   "dup-id",	  "stale-id",	 "bad-id",	"rx-overflow",
-    "bad-status",  "prod-jump",	  "prod-rewind", "storm",	"hold-tx-grant",
-    "close-mid",   "reattach",	  "rx-dup-id",	 "rx-stale-id", "rx-bad-id",
-    "hold-rx-all", "hold-tx-all", "hold-cycle",	 "rx-rewrite",	"tx-scan",
-    "mixed-storm", "vanish",
+    "good",	   "dup-id",	    "stale-id",	       "bad-id",
+    "rx-overflow", "bad-status",    "prod-jump",       "prod-rewind",
+    "storm",	   "hold-tx-grant", "close-mid",       "reattach",
+    "rx-dup-id",   "rx-stale-id",   "rx-bad-id",       "hold-rx-all",
+    "hold-tx-all", "hold-cycle",    "rx-rewrite",      "tx-scan",
+    "mixed-storm", "vanish",	    "rx-error-repeat", "rx-reorder",
 };
 
 static int set_expect(const char *value)

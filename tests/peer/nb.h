@@ -78,6 +78,8 @@ enum nb_mode {
 	NB_TX_SCAN,	/* whole TX page read: bytes beyond the frame = ERROR */
 	NB_MIXED_STORM, /* storm, one RX frame every NB_MIXED_EVERY events */
 	NB_VANISH,	/* backend removed: TX in flight, then mid-connect */
+	NB_RX_ERROR_REPEAT, /* 2nd RX answer ERROR, 3rd names it again */
+	NB_RX_REORDER,	    /* 2nd and 3rd RX buffers answered swapped */
 	NB_MODE_COUNT,
 };
 
@@ -134,6 +136,11 @@ struct nb {
 	uint16_t first_id;    /* dup-id: the 1st packet's id */
 	RING_IDX published;   /* prod-rewind: rsp_prod after the 1st packet */
 	uint16_t rx_first_id; /* rx-dup-id: the 1st RX answer's id */
+	/* nb_xsa405.c: answers so far, the id given up, the swapped request */
+	unsigned int rx_answers;
+	uint16_t rx_given_up;
+	bool rx_swapped;
+	struct netif_rx_request rx_held_req;
 	struct nb_scan scan_tx, scan_rx;
 
 	/* One TX packet, gathered from its slots (grant copies). */
@@ -185,10 +192,13 @@ bool nb_scn_tx_withhold(struct nb *nb);
 void nb_scn_tx_publish(struct nb *nb, bool *notify);
 /* Before an RX answer is written: may rewrite it; false: skip the copy. */
 bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp);
+/* nb_xsa405.c: the rx-error-repeat and rx-reorder modes (XSA-405). */
+void nb_xsa405_rx_taken(struct nb *nb, struct netif_rx_request *req);
+bool nb_xsa405_rx_answer(struct nb *nb, struct netif_rx_response *rsp);
 /* hold-rx-all, hold-cycle: answer every posted RX buffer, not just frames */
 bool nb_scn_rx_flood(const struct nb *nb);
 /* An RX request was taken: hold-* modes map its buffer and keep it. */
-void nb_scn_rx_taken(struct nb *nb, const struct netif_rx_request *req);
+void nb_scn_rx_taken(struct nb *nb, struct netif_rx_request *req);
 /* RX answer at ring index @idx was pushed (rx-rewrite races it). */
 void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx);
 /* tx-scan: does the page of @gref hold bytes outside [off, off+len)? */

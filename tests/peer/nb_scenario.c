@@ -32,6 +32,8 @@ static const char *const nb_mode_names[NB_MODE_COUNT] = {
     [NB_TX_SCAN] = "tx-scan",
     [NB_MIXED_STORM] = "mixed-storm",
     [NB_VANISH] = "vanish",
+    [NB_RX_ERROR_REPEAT] = "rx-error-repeat",
+    [NB_RX_REORDER] = "rx-reorder",
 };
 
 int nb_mode_parse(const char *name, enum nb_mode *mode)
@@ -147,10 +149,11 @@ bool nb_scn_rx_flood(const struct nb *nb)
 	       !nb->held_full;
 }
 
-void nb_scn_rx_taken(struct nb *nb, const struct netif_rx_request *req)
+void nb_scn_rx_taken(struct nb *nb, struct netif_rx_request *req)
 {
 	if (nb->mode == NB_HOLD_RX_ALL || nb->mode == NB_HOLD_CYCLE)
 		nb_hold(nb, "rx", req->gref);
+	nb_xsa405_rx_taken(nb, req);
 }
 
 void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx)
@@ -385,6 +388,8 @@ bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp)
 		nb_scn_rx_id(nb, rsp);
 		return true;
 	}
+	if (nb->mode == NB_RX_ERROR_REPEAT || nb->mode == NB_RX_REORDER)
+		return nb_xsa405_rx_answer(nb, rsp);
 	if (nb->mode != NB_RX_OVERFLOW)
 		return true;
 	rsp->offset = NB_RX_OVERFLOW_OFFSET;
