@@ -190,8 +190,10 @@ def live(log):
             by = judge_all(lines, [name])
             r = by.get(name)
             k = r.ktap if r else None
-            say('[%d/%d] %s: %s, %s passed %s failed %s skipped%s (%s)'
-                % (len(done), total, name, r.verdict if r else '?',
+            # [done/all m:ss since QEMU started]: how far, how long.
+            say('[%d/%d %d:%02d] %s: %s, %s passed %s failed %s skipped%s (%s)'
+                % (len(done), total, *divmod(int(time.monotonic() - t0), 60),
+                   name, r.verdict if r else '?',
                    k.count('pass') if k else '-', k.count('fail') if k else '-',
                    k.count('skip') if k else '-',
                    ', as its xfail= wants' if r and r.xfail and not r.problems else
