@@ -627,6 +627,48 @@ KTEST(peer_nb, hostile_frontend)
 	KT_EXPECT(nb.dead && rx_sring->rsp_prod == 0);
 }
 
+/* XSA-405's modes (nb_xsa405.c), after a correct 1st RX answer. */
+KTEST(peer_nb, xsa405_modes)
+{
+	netif_rx_response_t r;
+
+	setup(NB_RX_ERROR_REPEAT);
+	for (unsigned int i = 0; i < 4; i++)
+		fe_rx_post((uint16_t)(10 + i), 2 + i);
+	nb_start(&nb);
+	KT_EXPECT(fe_rx_rsp(0).id == 10);
+	fe_tx(1, 1, 0, 60, 0);
+	fe_tx(2, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	KT_ASSERT(rx_sring->rsp_prod == 3 && nb.done);
+	r = fe_rx_rsp(1);
+	KT_EXPECT(r.id == 11 && r.status == NETIF_RSP_ERROR);
+	r = fe_rx_rsp(2);
+	/* Buffer 11 again; the frame went into the one asked for (gref 4). */
+	KT_EXPECT(r.id == 11 && r.status == NB_RX_FRAME_LEN);
+	KT_EXPECT(!strcmp((char *)fk.pages[4] + 14, "ktest-netback rx 2"));
+
+	setup(NB_RX_REORDER);
+	for (unsigned int i = 0; i < 4; i++)
+		fe_rx_post((uint16_t)(10 + i), 2 + i);
+	nb_start(&nb);
+	fe_tx(1, 1, 0, 60, 0);
+	fe_tx(2, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	KT_ASSERT(rx_sring->rsp_prod == 3 && nb.done);
+	/* Swapped, each frame in the buffer its answer names. */
+	KT_EXPECT(fe_rx_rsp(1).id == 12 && fe_rx_rsp(2).id == 11);
+	KT_EXPECT(!strcmp((char *)fk.pages[4] + 14, "ktest-netback rx 1"));
+	KT_EXPECT(!strcmp((char *)fk.pages[3] + 14, "ktest-netback rx 2"));
+	/* Then in order again. */
+	fe_tx(3, 1, 0, 60, 0);
+	fe_push();
+	nb_kick(&nb);
+	KT_EXPECT(fe_rx_rsp(3).id == 13);
+}
+
 /* PEER_TEST_VERBOSE=1 shows the core's log lines. */
 static int nb_suite_init(void)
 {
