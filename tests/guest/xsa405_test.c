@@ -20,14 +20,25 @@
 
 /*
  * What the hooks saw: answers (id, status; swapped: the answer's id is
- * not the one of the request at its ring index) and frames (seq, stale).
+ * not the one posted at its ring index) and frames (seq, stale).  An
+ * answer overwrites its request's slot, so the ids posted are kept in
+ * posted[], by ring index.
  */
 static struct {
 	unsigned int dones, swapped, frames, stale;
 	uint16_t id[4];
 	int16_t status[4];
 	int seq[4];
+	uint16_t posted[NETFRONT_MAX_IDS];
 } w;
+
+static void w_post(void *arg, uint16_t id, const void *page)
+{
+	struct netfront *nf = netfront_dev();
+
+	/* Called before req_prod_pvt moves past the request. */
+	w.posted[nf->rx.req_prod_pvt % RING_SIZE(&nf->rx)] = id;
+}
 
 static void w_done(void *arg, uint16_t id, int16_t status)
 {
@@ -39,7 +50,7 @@ static void w_done(void *arg, uint16_t id, int16_t status)
 		w.id[w.dones] = id;
 		w.status[w.dones] = status;
 	}
-	w.swapped += RING_GET_REQUEST(&nf->rx, at)->id != id;
+	w.swapped += w.posted[at % RING_SIZE(&nf->rx)] != id;
 	w.dones++;
 }
 
@@ -102,6 +113,11 @@ static struct netfront *watch(void)
 	if (ns.broken)
 		return NULL;
 	memset(&w, 0, sizeof(w));
+	/* The requests not answered yet still sit in their slots. */
+	for (RING_IDX i = nf->rx.rsp_cons; i != nf->rx.req_prod_pvt; i++)
+		w.posted[i % RING_SIZE(&nf->rx)] =
+		    RING_GET_REQUEST(&nf->rx, i)->id;
+	nf->hooks.rx_post = w_post;
 	nf->hooks.rx_done = w_done;
 	nf->hooks.rx_frame = w_frame;
 	return nf;
@@ -109,6 +125,7 @@ static struct netfront *watch(void)
 
 static void unwatch(struct netfront *nf)
 {
+	nf->hooks.rx_post = NULL;
 	nf->hooks.rx_done = NULL;
 	nf->hooks.rx_frame = NULL;
 }

@@ -14,7 +14,9 @@
  *                    ids exist so answers need not come in order)
  *
  * Called by nb_scenario.c's hooks; the guest's side is
- * tests/guest/xsa405_test.c.
+ * tests/guest/xsa405_test.c.  rx-reorder's second take of the later
+ * buffer finds the 1st frame in it, so the RX scan counts one dirty page:
+ * its rows run no msa01 test, which is what reads that count.
  */
 #include "nb.h"
 #include "peer_util.h"
