@@ -5,11 +5,21 @@
 # driver-domain rates.  Not part of `make test`: nothing depends on the
 # numbers.  Method: kernel/net/README.md ("Benchmark").
 #   make bench BENCH_SCENARIOS="netbench netbench-linux"   only those rows
+#   make bench BENCH_BASE=old/kernel.elf   also that kernel's netfront (rows
+#       netbench-base*, guest=base): before and after in one boot
 .PHONY: bench
 
 BENCH_DIR := $(O)/bench
 FLOOR := $(O)/floor.elf
 BENCH_SCENARIOS ?=
+BENCH_BASE ?=
+# Without BENCH_BASE the rows that boot it are left out.
+bench_all = $(subst +, ,$(shell $(PYTHON) tests/xen/mkconfigs.py names \
+	tests/xen/bench-scenarios))
+bench_rows = $(or $(BENCH_SCENARIOS),$(if $(BENCH_BASE),,$(filter-out \
+	netbench-base%,$(bench_all))))
+bench_guests = floor=$(abspath $(FLOOR)) \
+	$(if $(BENCH_BASE),base=$(abspath $(BENCH_BASE))) $(XEN_EXTRA_GUESTS)
 
 # The floor is a 32-bit program of its own (see floor.c): not KCFLAGS.
 $(FLOOR): tests/xen/floor/floor.c tests/xen/floor/floor.ld | $(O)/include/xen
@@ -24,7 +34,6 @@ $(FLOOR): tests/xen/floor/floor.c tests/xen/floor/floor.ld | $(O)/include/xen
 bench: $(O)/kernel.elf $(FLOOR)
 	$(Q)$(MAKE) --no-print-directory O=$(BENCH_DIR) test-xen \
 		XEN_TABLE=tests/xen/bench-scenarios XEN_GUEST=$(O)/kernel.elf \
-		SCENARIOS="$(BENCH_SCENARIOS)" \
-		XEN_EXTRA_GUESTS="floor=$(abspath $(FLOOR)) $(XEN_EXTRA_GUESTS)" || \
+		SCENARIOS="$(bench_rows)" XEN_EXTRA_GUESTS="$(bench_guests)" || \
 		echo "bench: the boot reported a problem (see above)"
 	$(Q)$(PYTHON) tests/xen/bench.py $(BENCH_DIR)/xen/serial.log

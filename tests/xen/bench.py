@@ -12,7 +12,8 @@ for our kernel, tests/xen/linux/bench.sh for the Linux client):
 where the peer result is "received=N span_us=U dom0_irqs=I" (tx: dom0
 counted what arrived) or "sent=N ms=M dom0_irqs=I" (rx: dom0 sent).  The
 scenario a line is in says whose it is (bench-scenarios: netbench is ours,
-netbench-linux Linux's).  "ddbench" lines (issue 8, the Linux client
+netbench-linux Linux's, netbench-base* the BENCH_BASE kernel's, printed as
+"before" beside ours).  "ddbench" lines (issue 8, the Linux client
 against a rate server) carry "received=N span_us=U" (tx) or "sent=N us=U"
 (rx) from the server.  Boot rows boot-floorN / boot-noneN are timed from
 the serial log's arrival times (LOG.times).  Every figure is the median of
@@ -36,9 +37,15 @@ BEGIN_RE = re.compile(r'=== KTEST-SCENARIO (\S+) BEGIN ===')
 END_RE = re.compile(r'=== KTEST-SCENARIO (\S+) END ')
 SKIP_FIRST = re.compile(r'^(Parsing config|ktest|===|\[\S+\] (Parsing|ktest))')
 
-# Who a scenario's measurements belong to.
+# Who a scenario's measurements belong to; netbench-base* is the kernel
+# make bench BENCH_BASE= names, the "before" beside ours.
 OWNER = {'netbench': 'ours', 'netbench-linux': 'linux',
          'ddbench': 'ours', 'ddbench-dom0': 'linux'}
+
+
+def owner(scen):
+    name = scen.split('/')[0]
+    return 'base' if re.match(r'netbench-base\d*$', name) else OWNER.get(name)
 
 
 def segments(lines):
@@ -62,8 +69,8 @@ def parse_rates(segs):
     """{(tag, owner, dir, size): [(guest kv, peer kv)]}, broken count."""
     runs, broken = {}, 0
     for scen, seg in segs.items():
-        owner = OWNER.get(scen.split('/')[0])
-        if owner is None:
+        who = owner(scen)
+        if who is None:
             continue
         console, _ = runner.split_guest_lines(seg)
         for _, line in console:
@@ -77,7 +84,7 @@ def parse_rates(segs):
             if d not in ('tx', 'rx') or 'size' not in g or 'pkts' not in g:
                 broken += 1
                 continue
-            runs.setdefault((m.group(1), owner, d, int(g['size'])), []).append((g, p))
+            runs.setdefault((m.group(1), who, d, int(g['size'])), []).append((g, p))
     return runs, broken
 
 
@@ -171,6 +178,31 @@ def rate_tables(runs, tag, title):
         table(['direction', 'size', 'to-backend/pkt ours', 'Linux',
                'to-guest/pkt ours', 'Linux', 'upcall/pkt ours', 'Linux',
                'hcall/pkt ours', 'notify/pkt ours (netfront)'], cost)
+    return True
+
+
+def base_table(runs):
+    """Ours beside the BENCH_BASE kernel (rows netbench-base*), if any."""
+    keys = sorted({(d, s) for (t, w, d, s) in runs if t == 'netbench' and w == 'base'},
+                  key=lambda k: (k[0] != 'tx', k[1]))
+    if not keys:
+        return False
+    print('Before / after: the BENCH_BASE kernel (netbench-base rows) and ours, '
+          'same boot (median (min-max) over the rounds):')
+    rows = []
+    for d, size in keys:
+        b, nb = summarise(runs[('netbench', 'base', d, size)], 'netbench', d)
+        o, no = (summarise(runs[('netbench', 'ours', d, size)], 'netbench', d)
+                 if ('netbench', 'ours', d, size) in runs else ({}, 0))
+        rows.append(['guest->dom0' if d == 'tx' else 'dom0->guest', str(size),
+                     '%d/%d' % (nb, no), fmt(b.get('recv')), fmt(o.get('recv')),
+                     ratio(o.get('recv'), b.get('recv')),
+                     fmt(b.get('dom0_irq'), '%.3f'), fmt(o.get('dom0_irq'), '%.3f'),
+                     fmt(b.get('irq'), '%.3f'), fmt(o.get('irq'), '%.3f'),
+                     fmt(b.get('upcall'), '%.3f'), fmt(o.get('upcall'), '%.3f')])
+    table(['direction', 'size', 'runs', 'before recv/s', 'after recv/s',
+           'after/before', 'to-backend/pkt before', 'after', 'to-guest/pkt before',
+           'after', 'upcall/pkt before', 'after'], rows)
     return True
 
 
@@ -269,6 +301,7 @@ def main(argv):
               'Linux the HYP line; hcall/pkt: ours only (Xen 4.17 as Debian '
               'builds it has no perf counters to count Linux\'s).')
         print()
+    shown |= base_table(runs)
     shown |= rate_tables(runs, 'ddbench', 'Issue 8: the Linux client against our '
                          'driver domain (netback=1, suite netbench_srv) and against '
                          'dom0 (Linux netback, udp-bench server), same boot:')
