@@ -45,13 +45,19 @@ test-buggy: $(BUGGY_KERNELS)
 		SCENARIOS="$(strip $(buggy_scenarios))" \
 		XEN_EXTRA_GUESTS="$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))"
 
-# make test's Xen tier: the scenarios and the buggy scenarios in one boot of
-# each Xen version (XEN_VERSIONS), dom0 running up to XEN_JOBS of them at
-# once.  The two tables are one file for the runner, so a name used in both
-# fails here (mkconfigs.py: duplicate scenario).
+# make test's Xen tier: one boot of each Xen version (XEN_VERSIONS), dom0
+# running up to XEN_JOBS scenarios at once.  The versions of
+# XEN_ALL_BUGGY_ON boot the scenarios and the buggy scenarios (with the
+# BUGGY kernels); the others the scenarios of the normal kernel only: the
+# rule-off proofs do not depend on the Xen version, and on 4.20 the self-map
+# pool's tests SKIP (tests/xen/README.md, "Xen 4.20"), so xsa300-off and
+# xsa396-off could not fail there.  The two tables are one file for the
+# runner, so a name used in both fails here (mkconfigs.py: duplicate
+# scenario).
 #
-#   make test-xen-all [XEN_VERSIONS=4.20]
+#   make test-xen-all [XEN_VERSIONS=4.20] [XEN_ALL_BUGGY_ON="4.17 4.20"]
 .PHONY: test-xen-all
+XEN_ALL_BUGGY_ON ?= 4.17
 XEN_ALL_TABLE := $(O)/xen-all.scenarios
 $(XEN_ALL_TABLE): tests/xen/scenarios tests/xen/buggy-scenarios
 	@mkdir -p $(dir $@)
@@ -59,7 +65,11 @@ $(XEN_ALL_TABLE): tests/xen/scenarios tests/xen/buggy-scenarios
 
 test-xen-all: $(BUGGY_KERNELS) $(XEN_ALL_TABLE)
 	$(Q)rc=0; for v in $(XEN_VERSIONS); do \
-		$(MAKE) --no-print-directory test-xen XEN=$$v XEN_TABLE=$(XEN_ALL_TABLE) \
+		case " $(XEN_ALL_BUGGY_ON) " in \
+		*" $$v "*) $(MAKE) --no-print-directory test-xen XEN=$$v XEN_TABLE=$(XEN_ALL_TABLE) \
 			XEN_EXTRA_GUESTS="$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
-			|| rc=1; \
+			|| rc=1 ;; \
+		*) $(MAKE) --no-print-directory test-xen XEN=$$v XEN_TABLE=tests/xen/scenarios \
+			XEN_EXTRA_GUESTS= || rc=1 ;; \
+		esac; \
 	done; exit $$rc
