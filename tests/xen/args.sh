@@ -3,6 +3,8 @@
 # loglvl/guest_loglvl=all: guests' port 0xE9 lines reach the serial log.
 # noreboot: a Xen panic stops QEMU (-no-reboot) instead of looping.
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
-XEN_ARGS="$XEN_ARGS dom0_mem=1024M,max:1024M dom0_max_vcpus=1 noreboot"
+# XEN_DOM0_MEM (MiB, default 1024): for measuring side-by-side guests with
+# more dom0 memory (tests/xen/README.md, "Several guests at once").
+XEN_ARGS="$XEN_ARGS dom0_mem=${XEN_DOM0_MEM:-1024}M,max:${XEN_DOM0_MEM:-1024}M dom0_max_vcpus=1 noreboot"
 # No commas here: QEMU splits -initrd at commas into multiboot modules.
 DOM0_ARGS="console=hvc0 earlyprintk=xen loglevel=6"

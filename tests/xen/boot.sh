@@ -31,9 +31,11 @@ done
 
 # Numbers from XEN-TEST-HOST.md: plain -cpu max kills dom0 (SMAP emulation),
 # EPYC has no MWAIT, Intel models have no VMX under TCG.
-# XEN_TCG_THREAD=single: one host thread for both emulated CPUs (see
-# tests/xen/README.md, "Several guests at once").
-QEMU=(qemu-system-x86_64 -accel tcg,thread=${XEN_TCG_THREAD:-multi} -machine q35 -smp 2 -m 2048
+# XEN_TCG_THREAD=single: one host thread for both emulated CPUs;
+# XEN_QEMU_MEM (MiB, default 2048) and XEN_DOM0_MEM (args.sh): more memory
+# for the emulated host and dom0 (see tests/xen/README.md, "Several guests
+# at once").
+QEMU=(qemu-system-x86_64 -accel tcg,thread=${XEN_TCG_THREAD:-multi} -machine q35 -smp 2 -m ${XEN_QEMU_MEM:-2048}
       -cpu max,-smap -nographic -monitor none -serial stdio -no-reboot -net none)
 
 if [ -n "$ISO" ]; then
