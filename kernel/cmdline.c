@@ -13,7 +13,7 @@ extern const struct kparam __start_kparams[], __stop_kparams[];
 static int errors;
 static char test_filter[CMDLINE_MAX];
 static bool have_test;
-static char test_skip[256];
+static char test_skip[512];
 
 static const struct kparam *find_key(const char *key)
 {
