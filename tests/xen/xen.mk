@@ -17,7 +17,10 @@ XEN_CACHE ?= $(HOME)/.cache/pvh-ktest-xen
 # always had, 4.20 has its own cache and output folders.
 XEN ?= 4.17
 # test-xen-all's versions, one boot each (tests/xen/buggy.mk says which rows).
-XEN_VERSIONS ?= 4.17 4.20
+# 4.20 is not in the default yet: its tests/xen/scenarios boot has not
+# passed whole twice (tests/xen/README.md, "Xen 4.20"); XEN_VERSIONS="4.17
+# 4.20" runs both.
+XEN_VERSIONS ?= 4.17
 xen_sfx = $(if $(filter-out 4.17,$(1)),-$(1))
 XEN_VCACHE := $(XEN_CACHE)$(if $(filter-out 4.17,$(XEN)),/$(XEN))
 XEN_GUEST ?= $(O)/kernel.elf
