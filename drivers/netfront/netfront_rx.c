@@ -14,6 +14,10 @@
 #include "kernel/printk.h"
 #include "lib/errno.h"
 
+/* A stream's batch of responses fits the buffers that stay posted, or the
+ * backend would never reach rsp_event and the stream would wait for polls. */
+BUILD_BUG_ON(NETFRONT_RX_EVENT_BATCH > NETFRONT_RX_TARGET - NETFRONT_RX_BATCH);
+
 /* Shorter than an Ethernet header: nothing the stack could use. */
 #define RUNT 14
 
