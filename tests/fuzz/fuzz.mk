@@ -20,7 +20,7 @@ FUZZ_FLAGS := -max_len=8192 -timeout=10 -print_final_stats=1 \
 
 FUZZ_XS_BIN := $(FUZZ_DIR)/xs-fuzz
 FUZZ_XS_SRCS += lib/string.c lib/printf.c kernel/printk.c \
-	tests/fuzz/xs_fuzz.c
+	tests/host/fake_irq.c tests/fuzz/xs_fuzz.c
 
 # libc names that must not be called: host-names.h's, minus those the
 # compiler emits by itself (see tests/host/check-host-names.sh).

@@ -34,7 +34,6 @@ static struct {
 	uint8_t val;
 } inb_table[16];
 static unsigned int inb_used;
-static bool irqs_on;
 
 void arch_outb(uint16_t port, uint8_t val)
 {
@@ -155,39 +154,16 @@ int fake_arch_raise_irq(unsigned int vector)
 {
 	if (vector > 255 || !irq_handlers[vector])
 		return -ENOENT;
-	if (!irqs_on)
+	if (!arch_irqs_enabled())
 		return -EAGAIN;
 	irq_handlers[vector]();
 	return 0;
 }
 
-void arch_irq_enable(void)
-{
-	irqs_on = true;
-}
-
-void arch_irq_disable(void)
-{
-	irqs_on = false;
-}
-
-bool arch_irqs_enabled(void)
-{
-	return irqs_on;
-}
-
-bool arch_irq_save(void)
-{
-	bool on = arch_irqs_enabled();
-
-	arch_irq_disable();
-	return on;
-}
-
 /* No interrupt will ever come: return at once, like a spurious wake-up. */
 void arch_wait_for_interrupt(void)
 {
-	irqs_on = true;
+	arch_irq_enable();
 }
 
 void arch_halt(void)

@@ -10,9 +10,10 @@ HOST_TESTS ?= all
 
 # The runner and the console core are what the harness drives.
 HOST_KERNEL_SRCS += kernel/ktest.c kernel/printk.c
-HOST_TEST_SRCS += tests/host/fake_arch_test.c tests/host/ktest_test.c
+HOST_TEST_SRCS += tests/host/fake_arch_test.c tests/host/ktest_test.c \
+	tests/host/printk_test.c
 HOST_GLUE_SRCS += tests/host/main.c tests/host/fake_arch.c \
-	tests/host/fake_kernel.c
+	tests/host/fake_kernel.c tests/host/fake_irq.c
 
 # The name check proves the binary holds our lib_* functions and that the
 # project code calls them rather than glibc's.  (The objects are

@@ -69,7 +69,8 @@ PEER_TESTS += $(O)/peer-test/test_gh $(O)/peer-test/test_nb
 # harness's objects (kernel/ktest.c and what it prints with, its hosted
 # main(): `test_gh [FILTER]`), so they print the same KTAP as test-host.
 PEER_KTEST_OBJS := $(O)/host/kernel/ktest.o $(O)/host/kernel/printk.o \
-	$(O)/host/lib/string.o $(O)/host/lib/printf.o $(O)/host/tests/host/main.o
+	$(O)/host/lib/string.o $(O)/host/lib/printf.o $(O)/host/tests/host/main.o \
+	$(O)/host/tests/host/fake_irq.o
 TEST_GH_SRCS := tests/peer/test_gh.c tests/peer/gh.c tests/peer/peer_util.c
 TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/nb_ring.c tests/peer/nb_scenario.c \
 	tests/peer/nb_xsa405.c tests/peer/peer_util.c
