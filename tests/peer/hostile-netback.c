@@ -8,7 +8,7 @@
  *
  * Usage: hostile-netback [options] SCENARIO   (see usage() and README.md)
  */
-#include "nb_xen.h"
+#include "nb_main.h"
 #include "peer_util.h"
 #include "peer_xs.h"
 
@@ -23,110 +23,6 @@
 
 /* Safety net behind events: serve the rings at least this often. */
 #define NB_TICK_MS 100
-
-struct nb_args {
-	enum nb_mode mode;
-	long domid; /* -1: $KTEST_DOMID, else discover */
-	unsigned long timeout_ms;
-	unsigned int storm;
-	unsigned long hold_ms; /* 0: hold until exit */
-	bool have_mac;
-	uint8_t mac[6];
-	const char *ready_file;
-};
-
-static void usage(FILE *f)
-{
-	unsigned int i;
-
-	fprintf(f,
-		"usage: hostile-netback [--domid N] [--timeout SECS] "
-		"[--storm N] [--hold SECS]\n"
-		"                       [--mac XX:XX:XX:XX:XX:XX] "
-		"[--ready-file PATH] SCENARIO\n"
-		"  --domid N          the guest (default: $KTEST_DOMID, else "
-		"the newest guest)\n"
-		"  --timeout SECS     give up after SECS seconds (exit 2)\n"
-		"  --storm N          notifications for 'storm' (100000)\n"
-		"  --hold SECS        hold-tx-grant unmaps after SECS (3; 0: "
-		"at exit)\n"
-		"  --mac MAC          the guest's MAC (00:16:3e:6b:HH:LL from "
-		"its domid)\n"
-		"  --ready-file PATH  created once the device nodes exist\n"
-		"scenarios:");
-	for (i = 0; i < NB_MODE_COUNT; i++)
-		fprintf(f, " %s", nb_mode_name((enum nb_mode)i));
-	fprintf(f, "\n");
-}
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int i, hi, lo;
-
-	if (strlen(s) != 17)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		const char *p = s + 3 * i;
-
-		if (i < 5 && p[2] != ':')
-			return -EINVAL;
-		if (sscanf(p, "%1x%1x", &hi, &lo) != 2)
-			return -EINVAL;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-static int parse_num(const char *s, uint32_t max, uint32_t *v)
-{
-	return peer_parse_u32(s, strlen(s), max, v);
-}
-
-static int parse_args(int argc, char **argv, struct nb_args *a)
-{
-	const char *scenario = NULL;
-	uint32_t v;
-	int i;
-
-	memset(a, 0, sizeof(*a));
-	a->domid = -1;
-	a->storm = 100000;
-	a->hold_ms = 3000;
-	for (i = 1; i < argc; i++) {
-		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
-		int rc = 0;
-
-		if (!strcmp(o, "--domid")) {
-			rc = parse_num(val, DOMID_FIRST_RESERVED - 1, &v);
-			a->domid = v;
-		} else if (!strcmp(o, "--timeout")) {
-			rc = parse_num(val, 86400, &v) ?: (v ? 0 : -EINVAL);
-			a->timeout_ms = v * 1000UL;
-		} else if (!strcmp(o, "--storm")) {
-			rc = parse_num(val, 100000000, &v);
-			a->storm = v;
-		} else if (!strcmp(o, "--hold")) {
-			rc = parse_num(val, 86400, &v);
-			a->hold_ms = v * 1000UL;
-		} else if (!strcmp(o, "--mac")) {
-			rc = parse_mac(val, a->mac);
-			a->have_mac = true;
-		} else if (!strcmp(o, "--ready-file")) {
-			a->ready_file = val;
-		} else if (o[0] != '-' && !scenario) {
-			scenario = o;
-			continue;
-		} else {
-			return -EINVAL;
-		}
-		if (rc || i + 1 == argc)
-			return -EINVAL;
-		i++;
-	}
-	if (!scenario || nb_mode_parse(scenario, &a->mode))
-		return -EINVAL;
-	return 0;
-}
 
 /* The newest guest without a vif 0, or -errno; -EAGAIN: none yet. */
 static long find_guest(struct xs_handle *xs)
@@ -160,7 +56,8 @@ static long pick_domid(struct xs_handle *xs, const struct nb_args *a,
 
 	if (a->domid >= 0)
 		return a->domid;
-	if (env && !parse_num(env, DOMID_FIRST_RESERVED - 1, &v))
+	if (env && !peer_parse_u32(env, strlen(env), DOMID_FIRST_RESERVED - 1,
+				   &v))
 		return v;
 	peer_log("no --domid nor $KTEST_DOMID: waiting for a guest");
 	for (;;) {
@@ -172,18 +69,6 @@ static long pick_domid(struct xs_handle *xs, const struct nb_args *a,
 		usleep(50 * 1000);
 	}
 }
-
-struct nb_main {
-	struct nb_args a;
-	struct xs_handle *xs;
-	struct nb_xb xb;
-	struct nb_conn conn;
-	uint8_t mac[6];
-	char scan[160]; /* ktest-scan as last written */
-	/* vanish: 1 removed with TX in flight, 2 back, 3 removed mid-connect,
-	 * 4 back for good */
-	int vanish;
-};
 
 /*
  * vanish (XSA-465): the backend directory goes away under the frontend
@@ -216,7 +101,7 @@ static bool vanish_step(struct nb_main *m, int fe)
 	return true;
 }
 
-static void set_state(struct nb_main *m, enum xenbus_state s)
+void nb_main_set_state(struct nb_main *m, enum xenbus_state s)
 {
 	enum xenbus_state old = m->xb.state;
 	int rc = nb_xb_set_state(&m->xb, s);
@@ -242,14 +127,15 @@ static void do_connect(struct nb_main *m)
 				m->a.storm, m->mac);
 	if (rc) {
 		peer_log("connect failed: %s", strerror(-rc));
-		set_state(m, XenbusStateClosing);
+		nb_main_set_state(m, XenbusStateClosing);
 		return;
 	}
 	peer_log("connected: tx-ring-ref %u rx-ring-ref %u event-channel %u "
 		 "(local port %u), scenario %s",
 		 fe.tx_ref, fe.rx_ref, fe.evtchn, m->conn.port,
 		 nb_mode_name(m->a.mode));
-	set_state(m, XenbusStateConnected);
+	nb_switch_connecting(m);
+	nb_main_set_state(m, XenbusStateConnected);
 	nb_start(&m->conn.nb);
 }
 
@@ -265,7 +151,7 @@ static void frontend_changed(struct nb_main *m)
 	case XenbusStateInitialising:
 		/* A frontend starting over after we closed: offer again. */
 		if (m->xb.state == XenbusStateClosed)
-			set_state(m, XenbusStateInitWait);
+			nb_main_set_state(m, XenbusStateInitWait);
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
@@ -276,7 +162,7 @@ static void frontend_changed(struct nb_main *m)
 		nb_conn_down(&m->conn);
 		if (nb_mode_release_at_close(m->a.mode))
 			nb_conn_release_held(&m->conn);
-		set_state(m, XenbusStateClosing);
+		nb_main_set_state(m, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
@@ -286,9 +172,10 @@ static void frontend_changed(struct nb_main *m)
 		if (nb_mode_release_at_close(m->a.mode))
 			nb_conn_release_held(&m->conn);
 		if (m->xb.state != XenbusStateInitWait)
-			set_state(m, XenbusStateClosed);
+			nb_main_set_state(m, XenbusStateClosed);
 		break;
 	}
+	nb_switch_frontend(m, fe);
 }
 
 /* Pending watches; returns false once the guest is gone. */
@@ -300,6 +187,8 @@ static bool drain_watches(struct nb_main *m)
 	while ((w = xs_check_watch(m->xs))) {
 		if (!strcmp(w[XS_WATCH_PATH], m->xb.fe_state))
 			frontend_changed(m);
+		else if (nb_switch_watch(m, w[XS_WATCH_PATH]))
+			;
 		else if (!strcmp(w[XS_WATCH_PATH], "@releaseDomain") &&
 			 !xs_is_domain_introduced(m->xs, m->xb.domid))
 			alive = false;
@@ -345,7 +234,7 @@ static void tick(struct nb_main *m)
 	} else if (c->close_requested && m->xb.state == XenbusStateConnected) {
 		/* close-mid: the frontend answers with Closing/Closed. */
 		c->close_requested = false;
-		set_state(m, XenbusStateClosing);
+		nb_main_set_state(m, XenbusStateClosing);
 	}
 	if (c->nheld && m->a.hold_ms &&
 	    peer_now_ms() - c->held_at_ms >= m->a.hold_ms)
@@ -354,6 +243,7 @@ static void tick(struct nb_main *m)
 		nb_kick(&c->nb);
 		publish_scan(m);
 	}
+	nb_switch_tick(m);
 }
 
 /* Exit status: 0 guest gone or stopped, 2 timeout. */
@@ -439,6 +329,11 @@ static int run(struct nb_main *m, uint64_t deadline)
 		peer_log("xs_watch: %s", strerror(errno));
 		return 1;
 	}
+	rc = nb_switch_init(m);
+	if (rc) {
+		peer_log("watching %s: %s", m->req_path, strerror(-rc));
+		return 1;
+	}
 	if (m->a.ready_file)
 		touch(m->a.ready_file);
 	return serve(m, deadline);
@@ -451,8 +346,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	peer_log_init("hostile-netback");
-	if (parse_args(argc, argv, &m.a)) {
-		usage(stderr);
+	if (nb_parse_args(argc, argv, &m.a)) {
+		nb_usage(stderr);
 		return 1;
 	}
 	if (peer_signals_init())

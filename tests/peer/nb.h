@@ -209,4 +209,27 @@ bool nb_mode_release_at_close(enum nb_mode mode);
 /* "tx_pages=N tx_dirty=N ..." of both scans, for the guest (xenstore). */
 int nb_scan_format(const struct nb *nb, char *buf, size_t len);
 
+/*
+ * The mode channel (nb_request.c): a guest's data/ktest-nb/request
+ * "<seq> <mode>[ storm=N][ hold=S]" asks the next connection to be served
+ * as <mode>; the answer in data/ktest-nb/ack names what will be served.
+ */
+#define NB_REQUEST_MAX 96 /* bytes of a request, at most */
+struct nb_request {
+	uint32_t seq; /* 1.., a new request has a higher one */
+	enum nb_mode mode;
+	bool have_storm, have_hold;
+	unsigned int storm;  /* storm, mixed-storm: notifications */
+	unsigned long hold_s; /* hold-*: unmap after this (0: at the switch) */
+};
+
+/* Parse exactly @len bytes; 0, or -EINVAL with a reason in *why. */
+int nb_request_parse(const char *s, size_t len, struct nb_request *r,
+		     const char **why);
+/* "<seq> <mode> storm=N hold=S"; its length or -E2BIG. */
+int nb_ack_format(char *buf, size_t len, uint32_t seq, enum nb_mode mode,
+		  unsigned int storm, unsigned long hold_s);
+/* "<seq> refused <why>"; its length or -E2BIG. */
+int nb_refusal_format(char *buf, size_t len, uint32_t seq, const char *why);
+
 #endif /* NB_H */

@@ -50,6 +50,8 @@ int nb_xb_fe_state(struct nb_xb *xb);
 int nb_xb_read_frontend(struct nb_xb *xb, struct nb_fe_info *fe);
 /* Write @value at @leaf in the backend directory; 0 or -errno. */
 int nb_xb_write(struct nb_xb *xb, const char *leaf, const char *value);
+/* Remove @leaf of the backend directory (best effort). */
+void nb_xb_remove(struct nb_xb *xb, const char *leaf);
 /* Remove both directories (best effort, on exit). */
 void nb_xb_destroy(struct nb_xb *xb);
 /*

@@ -241,6 +241,14 @@ int nb_xb_write(struct nb_xb *xb, const char *leaf, const char *value)
 	return nb_xb_put(xb, XBT_NULL, xb->be, leaf, value);
 }
 
+void nb_xb_remove(struct nb_xb *xb, const char *leaf)
+{
+	char path[NB_PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", xb->be, leaf);
+	xs_rm(xb->xs, XBT_NULL, path);
+}
+
 void nb_xb_destroy(struct nb_xb *xb)
 {
 	char parent[NB_PATH_MAX];

@@ -18,6 +18,7 @@ PEER_COMMON_SRCS := tests/peer/peer_util.c tests/peer/peer_xs.c
 GH_SRCS := tests/peer/grant-holder.c tests/peer/gh.c $(PEER_COMMON_SRCS)
 NB_SRCS := tests/peer/hostile-netback.c tests/peer/nb_xenbus.c tests/peer/nb_conn.c \
 	tests/peer/nb_ring.c tests/peer/nb_scenario.c tests/peer/nb_xsa405.c \
+	tests/peer/nb_request.c tests/peer/nb_switch.c tests/peer/nb_args.c \
 	$(PEER_COMMON_SRCS)
 
 HC_SRCS := tests/peer/hostile-console.c $(PEER_COMMON_SRCS)
@@ -72,8 +73,9 @@ PEER_KTEST_OBJS := $(O)/host/kernel/ktest.o $(O)/host/kernel/printk.o \
 	$(O)/host/lib/string.o $(O)/host/lib/printf.o $(O)/host/tests/host/main.o \
 	$(O)/host/tests/host/fake_irq.o
 TEST_GH_SRCS := tests/peer/test_gh.c tests/peer/gh.c tests/peer/peer_util.c
-TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/nb_ring.c tests/peer/nb_scenario.c \
-	tests/peer/nb_xsa405.c tests/peer/peer_util.c
+TEST_NB_SRCS := tests/peer/test_nb.c tests/peer/test_nb_request.c \
+	tests/peer/nb_ring.c tests/peer/nb_scenario.c tests/peer/nb_xsa405.c \
+	tests/peer/nb_request.c tests/peer/peer_util.c
 
 peer_test_objs = $(patsubst tests/peer/%.c,$(O)/peer-test/obj/%.o,$(1))
 

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hostile-netback's mode channel (issue 10/11): one run of the peer
+ * serves a guest's tests mode after mode.  The guest asks in its own
+ * xenstore home, data/ktest-nb/request = "<seq> <mode>[ storm=N][ hold=S]";
+ * the peer resets the vif and answers data/ktest-nb/ack = "<seq> <mode>
+ * storm=N hold=S" (the mode and parameters it will now serve, from its own
+ * state, never an echo) or "<seq> refused <why>".  The request comes from
+ * another domain: it is parsed here once, bounded, token by token, and
+ * anything unexpected is a refusal with a reason, never a guess.
+ */
+#include "nb.h"
+#include "peer_util.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+/* Same bounds as the command line's --storm and --hold. */
+#define NB_STORM_MAX 100000000u
+#define NB_HOLD_MAX  86400u
+
+/* The next space-separated token of [*p, end): its length (0: none). */
+static size_t next_token(const char **p, const char *end, const char **tok)
+{
+	const char *s = *p, *e;
+
+	*tok = s;
+	for (e = s; e < end && *e != ' '; e++)
+		;
+	/* One space between tokens, none at either end. */
+	*p = e < end ? e + 1 : e;
+	return (size_t)(e - s);
+}
+
+static bool token_is(const char *tok, size_t n, const char *key)
+{
+	size_t k = strlen(key);
+
+	return n > k && !memcmp(tok, key, k);
+}
+
+/* "storm=N" / "hold=S"; -EINVAL with *why set. */
+static int parse_option(const char *tok, size_t n, struct nb_request *r,
+			const char **why)
+{
+	uint32_t v;
+
+	if (token_is(tok, n, "storm=")) {
+		if (r->have_storm) {
+			*why = "repeated option storm";
+			return -EINVAL;
+		}
+		if (peer_parse_u32(tok + 6, n - 6, NB_STORM_MAX, &v) || !v) {
+			*why = "bad storm (1..100000000)";
+			return -EINVAL;
+		}
+		r->have_storm = true;
+		r->storm = v;
+		return 0;
+	}
+	if (token_is(tok, n, "hold=")) {
+		if (r->have_hold) {
+			*why = "repeated option hold";
+			return -EINVAL;
+		}
+		if (peer_parse_u32(tok + 5, n - 5, NB_HOLD_MAX, &v)) {
+			*why = "bad hold (0..86400)";
+			return -EINVAL;
+		}
+		r->have_hold = true;
+		r->hold_s = v;
+		return 0;
+	}
+	*why = "unknown option";
+	return -EINVAL;
+}
+
+int nb_request_parse(const char *s, size_t len, struct nb_request *r,
+		     const char **why)
+{
+	const char *p = s, *end = s + len, *tok;
+	char name[24];
+	size_t n;
+
+	memset(r, 0, sizeof(*r));
+	*why = NULL;
+	if (len == 0 || len > NB_REQUEST_MAX || memchr(s, '\0', len)) {
+		*why = len ? "too long or not text" : "empty";
+		return -EINVAL;
+	}
+	/* One space between tokens and none at the ends: nothing to guess. */
+	if (s[0] == ' ' || s[len - 1] == ' ') {
+		*why = "space at an end";
+		return -EINVAL;
+	}
+	n = next_token(&p, end, &tok);
+	if (peer_parse_u32(tok, n, UINT32_MAX, &r->seq) || !r->seq) {
+		*why = "bad seq (1..4294967295)";
+		return -EINVAL;
+	}
+	n = next_token(&p, end, &tok);
+	if (n == 0 || n >= sizeof(name)) {
+		*why = "no mode";
+		return -EINVAL;
+	}
+	memcpy(name, tok, n);
+	name[n] = '\0';
+	if (nb_mode_parse(name, &r->mode)) {
+		*why = "unknown mode";
+		return -EINVAL;
+	}
+	while (p < end) {
+		n = next_token(&p, end, &tok);
+		if (n == 0) {
+			*why = "two spaces in a row";
+			return -EINVAL;
+		}
+		if (parse_option(tok, n, r, why))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int nb_ack_format(char *buf, size_t len, uint32_t seq, enum nb_mode mode,
+		  unsigned int storm, unsigned long hold_s)
+{
+	int n = snprintf(buf, len, "%u %s storm=%u hold=%lu", seq,
+			 nb_mode_name(mode), storm, hold_s);
+
+	return n >= 0 && (size_t)n < len ? n : -E2BIG;
+}
+
+int nb_refusal_format(char *buf, size_t len, uint32_t seq, const char *why)
+{
+	int n = snprintf(buf, len, "%u refused %s", seq, why);
+
+	return n >= 0 && (size_t)n < len ? n : -E2BIG;
+}
