@@ -14,7 +14,8 @@ NETFRONT_SRCS := $(NETFRONT_CORE_SRCS) drivers/netfront/netfront_xenbus.c \
 NETFRONT_GUEST_TESTS := tests/guest/msa00_test.c tests/guest/msa01_test.c \
 	tests/guest/xsa155_test.c tests/guest/xsa403_test.c \
 	tests/guest/xsa405_test.c \
-	tests/guest/netfront_test.c tests/guest/netfront_hostile_test.c \
+	tests/guest/netfront_test.c tests/guest/netfront_mode.c \
+	tests/guest/netfront_hostile_test.c \
 	tests/guest/netfront_drain_test.c tests/guest/netfront_storm_test.c \
 	tests/guest/netfront_cycles_test.c tests/guest/netfront_vanish_test.c \
 	tests/guest/netfront_teardown_test.c

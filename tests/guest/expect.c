@@ -10,9 +10,10 @@
 #include "lib/string.h"
 #include "tests/guest/expect.h"
 
-/* ---- netfront.expect=<mode> ---- */
+/* ---- netfront.expect=<mode>[,<mode>...] ---- */
 
-static const char *expect;
+/* The list as given, and each word of it checked against these. */
+static char expect[256];
 
 /* hostile-netback's modes (tests/peer/nb_scenario.c), and "reattach". */
 static const char *const modes[] = {
@@ -24,27 +25,63 @@ static const char *const modes[] = {
     "mixed-storm", "vanish",	    "rx-error-repeat", "rx-reorder",
 };
 
+static bool known_mode(const char *m, size_t n)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++)
+		if (strlen(modes[i]) == n && !memcmp(m, modes[i], n))
+			return true;
+	return false;
+}
+
+/* Is `mode` (length n) one of the words of the comma list `list`? */
+static bool in_list(const char *list, const char *mode, size_t n)
+{
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l == n && !memcmp(p, mode, n))
+			return true;
+		p += l + (e != NULL);
+	}
+	return false;
+}
+
 static int set_expect(const char *value)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++) {
-		if (!strcmp(value, modes[i])) {
-			expect = modes[i];
-			netfront_backend_late();
-			return 0;
-		}
+	size_t len = strlen(value);
+
+	if (!len || len >= sizeof(expect) || value[len - 1] == ',')
+		return -EINVAL;
+	for (const char *p = value; *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		/* reattach is Linux netback, not a mode to switch to. */
+		if (!known_mode(p, l) ||
+		    (l == 8 && !memcmp(p, "reattach", 8) && len != 8))
+			return -EINVAL;
+		p += l + (e != NULL);
 	}
-	return -EINVAL;
+	strlcpy(expect, value, sizeof(expect));
+	netfront_backend_late();
+	return 0;
 }
 KPARAM("netfront.expect", set_expect);
 
 const char *expect_netfront(void)
 {
-	return expect;
+	return expect[0] ? expect : NULL;
 }
 
 bool expect_netfront_mode(const char *mode)
 {
-	return expect && !strcmp(expect, mode);
+	return in_list(expect, mode, strlen(mode));
+}
+
+bool expect_netfront_peer(void)
+{
+	return expect[0] && strcmp(expect, "reattach");
 }
 
 /* ---- gnttab.expect_maptrack_full=0|1 ---- */

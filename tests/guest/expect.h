@@ -3,10 +3,13 @@
  * command line: keys only the tests read, kept out of the drivers
  * (tests/guest/expect.c; KPARAM works from any linked file).
  *
- *   netfront.expect=MODE          the backend is hostile-netback MODE in
- *                                 dom0 ("good" for its correct one), or
- *                                 "reattach": the real netback, with dom0
- *                                 detaching and attaching the vif
+ *   netfront.expect=M1,M2,...     the backend is hostile-netback in dom0,
+ *                                 and each test of one of these modes asks
+ *                                 it for its mode (tests/guest/
+ *                                 netfront_mode.c; "good" for its correct
+ *                                 one); or "reattach" alone: the real
+ *                                 netback, with dom0 detaching and
+ *                                 attaching the vif
  *   gnttab.expect_maptrack_full=1 Xen's maptrack is tiny
  *                                 (max_maptrack_frames=1)
  *   gnttab.expect_holder=1        dom0's grant-holder runs beside us
@@ -19,10 +22,12 @@
 
 #include "lib/compiler.h"
 
-/* The netfront.expect= mode, or NULL for the real netback left alone. */
+/* The netfront.expect= list, or NULL for the real netback left alone. */
 const char *expect_netfront(void);
-/* Does netfront.expect name `mode`? */
+/* Does the netfront.expect list name `mode`? */
 bool expect_netfront_mode(const char *mode);
+/* Is the backend hostile-netback (a netfront.expect list, not reattach)? */
+bool expect_netfront_peer(void);
 /* Did the command line say Xen's maptrack is small? */
 bool expect_maptrack_full(void);
 /* Did the command line say dom0's grant-holder runs beside us? */

@@ -13,6 +13,7 @@
 #include "kernel/xen/gnttab/gnttab.h"
 #include "kernel/xen/xenstore/xenstore.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 #include "tests/guest/netfront_test.h"
 
 /*
@@ -34,15 +35,19 @@ static bool break_after(unsigned int n, struct netfront_stats *st,
 	return nft_wait_broken(st, s);
 }
 
-/* A broken device: the one reason, and nothing handed back early. */
-static void expect_broken(const struct netfront_stats *st,
+/*
+ * A broken device: the one reason, counted on this connection (st0: the
+ * stats before it), and nothing handed back early.
+ */
+static void expect_broken(const struct netfront_stats *st0,
+			  const struct netfront_stats *st,
 			  const struct netfront_state *s,
 			  enum netfront_err kind, uint32_t inflight)
 {
 	KT_EXPECT(s->broken);
 	KT_EXPECT(!s->up);
 	KT_EXPECT_EQ(s->broken_kind, kind);
-	KT_EXPECT(st->proto_errors[kind] >= 1);
+	KT_EXPECT(st->proto_errors[kind] > st0->proto_errors[kind]);
 	KT_EXPECT_EQ(st->tx_inflight, inflight);
 	ktest_diag("broken (%s): %s", netfront_err_name(s->broken_kind),
 		   s->broken_reason);
@@ -53,7 +58,7 @@ static void expect_broken(const struct netfront_stats *st,
  * (netfront.expect=<mode>): how many TX frames are answered well before
  * the bad one (-1: none sent, the bad answer is an RX one at connect), the
  * reason, the TX requests still in flight, and the packets that may have
- * been counted (-1: not checked).
+ * been counted on the mode's own connection (-1: not checked).
  */
 struct bad_answer {
 	const char *name;
@@ -80,58 +85,64 @@ static const struct bad_answer bad_answers[] = {
 KTEST_PARAM(netfront, bad_answer_breaks, bad_answers)
 {
 	const struct bad_answer *b = ktest_param();
-	struct netfront_stats st;
+	struct netfront_stats st0, st;
 	struct netfront_state ns;
 
-	NFT_NEED_HOSTILE(b->mode);
-	KT_ASSERT(nft_hostile_up() == 0);
+	NFT_USE_HOSTILE(b->mode, NULL, &st0);
 	if (b->answered_first < 0)
 		KT_ASSERT(nft_wait_broken(&st, &ns));
 	else
 		KT_ASSERT(
 		    break_after((unsigned int)b->answered_first, &st, &ns));
-	expect_broken(&st, &ns, b->kind, b->inflight);
+	expect_broken(&st0, &st, &ns, b->kind, b->inflight);
 	if (b->tx_packets >= 0)
-		KT_EXPECT_EQ(st.tx_packets, b->tx_packets);
+		KT_EXPECT_EQ(st.tx_packets - st0.tx_packets, b->tx_packets);
 	if (b->kind == NETFRONT_ERR_RX_BOUNDS) {
 		/* Nothing delivered, the buffer not recycled. */
-		KT_EXPECT_EQ(st.rx_packets, 0);
+		KT_EXPECT_EQ(st.rx_packets - st0.rx_packets, 0);
 		KT_EXPECT_EQ(st.rx_posted, NETFRONT_RX_TARGET);
 	}
 	nft_expect_clean_teardown();
 }
 
-/* The scenario's --storm takes the backend a while to send. */
+/* The storm= notifications take the backend a while to send. */
 #define STORM_END_NS (60000 * NFT_MS)
+#define STORM	     "storm=20000"
+
+static uint64_t storms0; /* evtchn's count before this connection */
 
 static bool storm_over(void *arg)
 {
 	struct evtchn_stats *e = arg;
 
 	evtchn_get_stats(e);
-	return e->storms >= 1;
+	return e->storms > storms0;
 }
 
 KTEST(netfront, event_storm)
 {
-	struct netfront_stats st, before;
+	struct netfront_stats st0, st, before;
 	struct netfront_state ns, nbefore;
 	struct evtchn_stats ev;
 	uint64_t t0, v;
 
 	NFT_NEED_HOSTILE("storm");
-	KT_ASSERT(nft_hostile_up() == 0);
+	evtchn_get_stats(&ev);
+	storms0 = ev.storms;
+	NFT_USE_HOSTILE("storm", STORM, &st0);
 	/* Right after Connected: a burst of events with nothing to do. */
 	KT_EXPECT(nft_wait(storm_over, &ev, NFT_TIMEOUT_NS));
 	netfront_get_stats(&before);
 	netfront_get_state(&nbefore);
 	ktest_diag("%lu events, %lu spurious; evtchn: %lu storm(s), %lu "
 		   "back-off unmask(s)",
-		   (unsigned long)before.irqs, (unsigned long)before.spurious,
-		   (unsigned long)ev.storms, (unsigned long)ev.backoff_unmasks);
+		   (unsigned long)(before.irqs - st0.irqs),
+		   (unsigned long)(before.spurious - st0.spurious),
+		   (unsigned long)(ev.storms - storms0),
+		   (unsigned long)ev.backoff_unmasks);
 	/* XSA-391: counted, backed off, and nothing else suffered. */
-	KT_EXPECT(before.spurious >= 64);
-	KT_EXPECT(ev.storms >= 1);
+	KT_EXPECT(before.spurious - st0.spurious >= 64);
+	KT_EXPECT(ev.storms > storms0);
 	KT_EXPECT(!nbefore.broken && nbefore.up);
 	/* Meanwhile the kernel goes on: timers fire, xenstore answers. */
 	t0 = time_now_ns();
@@ -177,8 +188,8 @@ KTEST(netfront, tx_grant_held)
 	struct netfront_state ns;
 	struct held h = {0};
 
-	NFT_NEED_HOSTILE("hold-tx-grant");
-	KT_ASSERT(nft_hostile_up() == 0);
+	/* The backend unmaps 3 s after its answer. */
+	NFT_USE_HOSTILE("hold-tx-grant", "hold=3", NULL);
 	netfront_get_stats(&before);
 	nf->hooks.arg = &h;
 	nf->hooks.tx_push = note_push;
@@ -209,8 +220,7 @@ KTEST(netfront, close_mid_transfer)
 	struct netfront_stats before, st;
 	struct netfront_state ns;
 
-	NFT_NEED_HOSTILE("close-mid");
-	KT_ASSERT(nft_hostile_up() == 0);
+	NFT_USE_HOSTILE("close-mid", NULL, NULL);
 	netfront_get_stats(&before);
 	/* Taken off the ring, never answered; the backend goes Closing. */
 	KT_EXPECT_EQ(nft_send_test(60, 0x44), 0);
@@ -226,4 +236,47 @@ KTEST(netfront, close_mid_transfer)
 	netfront_get_state(&ns);
 	KT_EXPECT(ns.up);
 	KT_EXPECT_EQ(st.connects, before.connects + 1);
+}
+
+/*
+ * The mode channel itself (tests/peer/nb_switch.c): a request the peer
+ * cannot serve is refused at once with its reason, and the connection we
+ * have goes on being served as before: a bad request never leaves a vif
+ * half reset nor a test waiting for a switch that never comes.
+ */
+static const struct refusal {
+	const char *name;
+	const char *request; /* after "<seq> " */
+	const char *why;
+} refusals[] = {
+    {"unknown_mode", "no-such-mode", "unknown mode"},
+    {"bad_storm", "storm storm=0", "bad storm (1..100000000)"},
+    {"unknown_option", "good burst=1", "unknown option"},
+};
+
+KTEST(netfront, mode_request_refused)
+{
+	char mode0[64], mode1[64], ack[128], tail[96];
+	struct netfront_state ns;
+
+	if (!expect_netfront_peer())
+		KT_SKIP("needs hostile-netback (netfront.expect=)");
+	NFT_NEED_GOOD();
+	KT_ASSERT(nft_served(mode0, sizeof(mode0)) == 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(refusals); i++) {
+		const struct refusal *r = &refusals[i];
+		const char *rest;
+
+		KT_EXPECT(nft_refused_mode(r->request, ack, sizeof(ack)) == 0);
+		rest = strchr(ack, ' ');
+		snprintf(tail, sizeof(tail), " refused %s", r->why);
+		ktest_diag("%s: \"%s\" -> \"%s\"", r->name, r->request, ack);
+		KT_EXPECT(rest && !strcmp(rest, tail));
+	}
+	/* Nothing changed hands: same connection, same mode, still served. */
+	netfront_get_state(&ns);
+	KT_EXPECT(ns.up && !ns.broken);
+	KT_EXPECT(nft_served(mode1, sizeof(mode1)) == 0);
+	KT_EXPECT_STREQ(mode1, mode0);
+	KT_EXPECT(nft_provoke_rx(1));
 }

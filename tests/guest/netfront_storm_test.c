@@ -45,13 +45,17 @@ KTEST(netfront, mixed_storm)
 	struct timer t = {.fn = tick};
 	uint64_t t0, ms, rate, v;
 
-	NFT_NEED_HOSTILE("mixed-storm");
-	KT_ASSERT(nft_hostile_up() == 0);
+	/* As many notifications as the scenario's old --storm 300000. */
+	NFT_USE_HOSTILE("mixed-storm", "storm=300000", NULL);
 	KT_ASSERT(xs_read_u64(XS_TXN_NIL, NETFRONT_DEV "/event-channel", &v) ==
 		  0);
 	nf_port = (evtchn_port_t)v;
-	/* The storm starts at Connected; its first back-off comes soon. */
-	KT_ASSERT(nft_wait(port_backed_off, &p0, 4 * NFT_TIMEOUT_NS));
+	/*
+	 * The storm starts at Connected; its first back-off comes well
+	 * within a second at budget 20 (a BUGGY=xsa391 kernel never backs
+	 * off: no need to wait for it longer than the usual bound).
+	 */
+	KT_ASSERT(nft_wait(port_backed_off, &p0, NFT_TIMEOUT_NS));
 	/* One second in the middle of the storm. */
 	netfront_get_stats(&a);
 	evtchn_get_port_stats(nf_port, &p0);

@@ -18,42 +18,6 @@
 
 /* ---- helpers ---- */
 
-const char *nft_need_good(int *rc)
-{
-	static char why[80];
-
-	*rc = 0;
-	if (!xen_present())
-		return "not running under Xen";
-	if (expect_netfront() && !expect_netfront_mode("good")) {
-		snprintf(why, sizeof(why), "backend is hostile-netback %s",
-			 expect_netfront());
-		return why;
-	}
-	/*
-	 * A hostile-netback peer may still be writing device/vif/0: wait for
-	 * it.  Linux netback's nodes exist before we run, so without a peer
-	 * one look is enough; a domain without a vif skips at once.
-	 */
-	*rc = netfront_connect(expect_netfront() ? NFT_CONNECT_NS : 0);
-	if (*rc == -ENODEV)
-		return "no vif in this domain (device/vif/0)";
-	return NULL;
-}
-
-const char *nft_need_hostile(const char *mode)
-{
-	static char why[80];
-
-	if (!xen_present())
-		return "not running under Xen";
-	if (!expect_netfront_mode(mode)) {
-		snprintf(why, sizeof(why), "needs netfront.expect=%s", mode);
-		return why;
-	}
-	return NULL;
-}
-
 /* Ring work only, or (`service`) the state machine too. */
 static bool wait_cond(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns,
 		      bool service)
@@ -211,22 +175,6 @@ void nft_expect_clean_teardown(void)
 		   "disconnect(s)",
 		   (unsigned long)st.quarantined_pages,
 		   (unsigned long)st.disconnects);
-}
-
-bool nft_wait_quarantine(uint32_t pages, uint64_t timeout_ns)
-{
-	uint64_t deadline = time_now_ns() + timeout_ns;
-	struct gnttab_stats g;
-
-	for (;;) {
-		gnttab_quarantine_poll();
-		gnttab_get_stats(&g);
-		if (g.quarantined_pages <= pages)
-			return true;
-		if (time_now_ns() >= deadline)
-			return false;
-		sleep_ns(10 * NFT_MS);
-	}
 }
 
 void nft_disconnect_clean(struct netfront_stats *st)

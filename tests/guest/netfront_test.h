@@ -1,11 +1,14 @@
 /*
- * Helpers shared by the netfront guest suites (netfront, msa00, msa01),
- * defined in tests/guest/netfront_test.c.
+ * Helpers shared by the netfront guest suites (netfront, msa00, msa01,
+ * xsa155, xsa403), defined in tests/guest/netfront_test.c and (which
+ * backend, the mode channel) tests/guest/netfront_mode.c.
  *
  * Which backend a boot runs against comes from the command line:
  * no netfront.expect= means a real netback (a vif= in the xl config);
- * netfront.expect=MODE means hostile-netback MODE in dom0.  A test that
- * needs a correct backend SKIPs under a misbehaving one and vice versa.
+ * netfront.expect=M1,M2,... means dom0's hostile-netback, which each test
+ * of one of those modes asks for its mode on a connection of its own
+ * (NFT_USE_HOSTILE).  A test whose mode is not listed SKIPs; a test that
+ * needs a correct backend runs under the real one or hostile-netback good.
  */
 #ifndef TESTS_GUEST_NETFRONT_TEST_H
 #define TESTS_GUEST_NETFRONT_TEST_H
@@ -25,8 +28,26 @@
  * present is not a skip: *rc gets the error.
  */
 const char *nft_need_good(int *rc);
-/* NULL if this boot runs against hostile-netback `mode`, else why not. */
+/* NULL if this boot's backend may serve `mode`, else why the test SKIPs. */
 const char *nft_need_hostile(const char *mode);
+/*
+ * Go on as hostile-netback `mode` (`opts`: NULL or "storm=N hold=S", what
+ * the peer's request takes): the device down with nothing held, the mode
+ * asked for through xenstore and acknowledged for this request, pages and
+ * grants back at the device's baseline, then a new connection the backend
+ * says serves this request.  *st0 (if not NULL): the stats just before
+ * that connect, the base of the test's counts.  0 or -errno, with a
+ * diagnostic line saying which step failed.
+ */
+int nft_use_mode(const char *mode, const char *opts,
+		 struct netfront_stats *st0);
+/* The backend's ktest-mode, "<seq> <mode>" of this connection: 0/-errno. */
+int nft_served(char *buf, size_t len);
+/*
+ * Send the peer a request "<next seq> <req_tail>" that must be refused:
+ * its ack in buf, 0 or -errno (no ack in time).
+ */
+int nft_refused_mode(const char *req_tail, char *ack, size_t len);
 
 #define NFT_NEED_GOOD()                                                        \
 	do {                                                                   \
@@ -42,6 +63,13 @@ const char *nft_need_hostile(const char *mode);
 		const char *_why = nft_need_hostile(mode);                     \
 		if (_why)                                                      \
 			KT_SKIP(_why);                                         \
+	} while (0)
+
+/* SKIP unless `mode` is listed, else switch to it (nft_use_mode). */
+#define NFT_USE_HOSTILE(mode, opts, st0)                                       \
+	do {                                                                   \
+		NFT_NEED_HOSTILE(mode);                                        \
+		KT_ASSERT(nft_use_mode(mode, opts, st0) == 0);                 \
 	} while (0)
 
 /*

@@ -44,8 +44,7 @@ KTEST(netfront, backend_vanishes)
 	struct netfront_stats before, st;
 	struct netfront_state ns;
 
-	NFT_NEED_HOSTILE("vanish");
-	KT_ASSERT(nft_hostile_up() == 0);
+	NFT_USE_HOSTILE("vanish", NULL, NULL);
 	netfront_get_stats(&before);
 	/* Taken off the ring, never answered; then the backend is gone. */
 	KT_EXPECT_EQ(nft_send_test(60, 0x46), 0);

@@ -74,8 +74,7 @@ KTEST(xsa155, rx_slot_rewritten_after_check)
 	uint8_t *pad;
 	bool got;
 
-	NFT_NEED_HOSTILE("rx-rewrite");
-	KT_ASSERT(nft_hostile_up() == 0);
+	NFT_USE_HOSTILE("rx-rewrite", NULL, NULL);
 	pad = nf->rx.sring->__pad;
 	nf->hooks.arg = &r;
 	nf->hooks.rx_done = ask_rewrite;

@@ -28,8 +28,7 @@ KTEST(xsa403, tx_page_holds_only_the_frame)
 	uint8_t *buf;
 	unsigned int i;
 
-	NFT_NEED_HOSTILE("tx-scan");
-	KT_ASSERT(nft_hostile_up() == 0);
+	NFT_USE_HOSTILE("tx-scan", NULL, NULL);
 	/* The frames' source page, from the heap while it runs (issue 11). */
 	buf = mm_page_alloc(0);
 	KT_ASSERT(buf);

@@ -90,24 +90,30 @@ static bool answers(void *arg)
 	return w.dones >= *(unsigned int *)arg || ns.broken;
 }
 
+/* The 1st RX answer of this connection (arg: the stats before it). */
 static bool first_frame(void *arg)
 {
+	const struct netfront_stats *st0 = arg;
 	struct netfront_stats st;
 	struct netfront_state ns;
 
 	netfront_get_stats(&st);
 	netfront_get_state(&ns);
-	return st.rx_packets >= 1 || ns.broken;
+	return st.rx_packets > st0->rx_packets || ns.broken;
 }
 
-/* Up, past the 1st (correct) RX answer, hooks on; the device's nf. */
-static struct netfront *watch(void)
+/*
+ * hostile-netback as `mode` on a connection of its own (the mode
+ * channel), past its 1st (correct) RX answer, hooks on; the device's nf.
+ */
+static struct netfront *watch(const char *mode)
 {
 	struct netfront *nf = netfront_dev();
+	struct netfront_stats st0;
 	struct netfront_state ns;
 
-	if (nft_hostile_up() ||
-	    !nft_wait_rings(first_frame, NULL, NFT_TIMEOUT_NS))
+	if (nft_use_mode(mode, NULL, &st0) ||
+	    !nft_wait_rings(first_frame, &st0, NFT_TIMEOUT_NS))
 		return NULL;
 	netfront_get_state(&ns);
 	if (ns.broken)
@@ -139,7 +145,7 @@ KTEST(xsa405, rx_error_repeat_rejected)
 	uint16_t b;
 
 	NFT_NEED_HOSTILE("rx-error-repeat");
-	nf = watch();
+	nf = watch("rx-error-repeat");
 	KT_ASSERT(nf);
 	netfront_get_stats(&before);
 	/* One TX frame, one RX answer: the error for buffer B. */
@@ -175,7 +181,7 @@ KTEST(xsa405, rx_reordered_delivered)
 	unsigned int two = 2;
 
 	NFT_NEED_HOSTILE("rx-reorder");
-	nf = watch();
+	nf = watch("rx-reorder");
 	KT_ASSERT(nf);
 	netfront_get_stats(&before);
 	/* Two TX frames, two RX answers, the second buffer's first. */

@@ -316,17 +316,28 @@ class TableTest(unittest.TestCase):
                        'b | hostile=storm | test=netfront | | exec hostile-netback --storm 9\n'
                        'c | hostile=leap | test=msa03 | | exec hostile-console --timeout 80\n')
         self.assertEqual([(x.cmdline, x.peer) for x in s],
-                         [('test=msa00 netfront.expect=dup-id', 'exec hostile-netback dup-id'),
+                         [('test=msa00 netfront.expect=dup-id', 'exec hostile-netback good'),
                           ('test=netfront netfront.expect=storm',
-                           'exec hostile-netback --storm 9 storm'),
+                           'exec hostile-netback --storm 9 good'),
                           ('test=msa03 msa03.peer=leap', 'exec hostile-console --timeout 80 leap')])
         self.assertNotIn('hostile', s[0].xl)
+
+    def test_hostile_mode_list(self):
+        # The guest gets the whole list; the peer starts as good whatever
+        # the list (each test asks for its mode).
+        s = self.parse('a | hostile=dup-id,storm | test=netfront | |\n')
+        self.assertEqual((s[0].cmdline, s[0].peer),
+                         ('test=netfront netfront.expect=dup-id,storm',
+                          'exec hostile-netback good'))
 
     def test_hostile_refusals(self):
         for line, want in (('a | hostile=x | netfront.expect=y | |', 'writes netfront.expect'),
                            ('a | hostile=x | - | | traffic', 'the peer field'),
                            ('a | hostile=x | - | | exec grant-holder', 'the peer field'),
-                           ('a | hostile=X_1 | - | |', 'a mode is'),
+                           ('a | hostile=X_1 | - | |', 'modes are'),
+                           ('a | hostile=good, | - | |', 'modes are'),
+                           ('a | hostile=leap,creep | - | | exec hostile-console',
+                            'only hostile-netback switches'),
                            ('a | memory=8 | - | ran=a\\.b |', 'test names')):
             with self.assertRaises(SystemExit) as cm:
                 self.parse(line + '\n')
