@@ -33,14 +33,13 @@ static bool known_mode(const char *m, size_t n)
 	return false;
 }
 
-/* Is `mode` (length n) one of the words of the comma list `list`? */
-static bool in_list(const char *list, const char *mode, size_t n)
+bool expect_word_in(const char *list, char sep, const char *w, size_t n)
 {
 	for (const char *p = list; *p;) {
-		const char *e = strchr(p, ',');
+		const char *e = strchr(p, sep);
 		size_t l = e ? (size_t)(e - p) : strlen(p);
 
-		if (l == n && !memcmp(p, mode, n))
+		if (l == n && !memcmp(p, w, n))
 			return true;
 		p += l + (e != NULL);
 	}
@@ -76,7 +75,7 @@ const char *expect_netfront(void)
 
 bool expect_netfront_mode(const char *mode)
 {
-	return in_list(expect, mode, strlen(mode));
+	return expect_word_in(expect, ',', mode, strlen(mode));
 }
 
 bool expect_netfront_peer(void)

@@ -28,6 +28,8 @@ const char *expect_netfront(void);
 bool expect_netfront_mode(const char *mode);
 /* Is the backend hostile-netback (a netfront.expect list, not reattach)? */
 bool expect_netfront_peer(void);
+/* Is `w` (length n) one of the `sep`-separated words of `list`? */
+bool expect_word_in(const char *list, char sep, const char *w, size_t n);
 /* Did the command line say Xen's maptrack is small? */
 bool expect_maptrack_full(void);
 /* Did the command line say dom0's grant-holder runs beside us? */

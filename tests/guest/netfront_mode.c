@@ -174,20 +174,6 @@ static int wait_ack(char *ack, size_t len)
 	}
 }
 
-/* Does the space-separated `list` hold the word `w` (length n)? */
-static bool has_word(const char *list, const char *w, size_t n)
-{
-	for (const char *p = list; *p;) {
-		const char *e = strchr(p, ' ');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		if (l == n && !memcmp(p, w, n))
-			return true;
-		p += l + (e != NULL);
-	}
-	return false;
-}
-
 /* The ack names our mode and every option we asked for. */
 static int check_ack(const char *ack, const char *mode, const char *opts)
 {
@@ -203,7 +189,7 @@ static int check_ack(const char *ack, const char *mode, const char *opts)
 		const char *e = strchr(p, ' ');
 		size_t l = e ? (size_t)(e - p) : strlen(p);
 
-		if (!has_word(rest, p, l)) {
+		if (!expect_word_in(rest, ' ', p, l)) {
 			ktest_diag("ack \"%s\" lacks %.*s", ack, (int)l, p);
 			return -EPROTO;
 		}
