@@ -5,7 +5,8 @@
 NETBACK_CORE_SRCS := drivers/netback/netback_tx.c \
 	drivers/netback/netback_rx.c drivers/netback/netback_switch.c
 NETBACK_SRCS := $(NETBACK_CORE_SRCS) drivers/netback/netback_xenbus.c \
-	drivers/netback/netback_vifs.c drivers/netback/netback.c
+	drivers/netback/netback_vifs.c drivers/netback/netback_rings.c \
+	drivers/netback/netback.c
 # Suites netback and xsa300 (driver-domain part): SKIP outside the role.
 NETBACK_GUEST_TESTS := tests/guest/netback_phase.c \
 	tests/guest/netback_test.c tests/guest/netback_flood_test.c \

@@ -20,6 +20,14 @@
 #define BE_DIR	  "backend/vif"
 #define NB_ROUNDS 8 /* rounds per service call while work remains */
 
+/*
+ * The backend's state (vifs, frame pool, switch table: 46 KiB) exists only
+ * in the backend role: netback.c allocates it when netback=1 starts, so
+ * every other guest's image and memory is that much smaller (issue 11,
+ * footprint).  Defined with the vif table it holds, which this file runs.
+ */
+struct nb *nb_glue;
+
 /* Length of the path component at p. */
 static size_t seg_len(const char *p)
 {
