@@ -141,6 +141,7 @@ include tests/peer/peer.mk
 include tests/xen/xen.mk
 include tests/fuzz/fuzz.mk
 include tests/xen/buggy.mk
+include tests/xen/dd.mk
 include tests/xen/run.mk
 include tests/xen/bench.mk
 include tests/host/bench.mk

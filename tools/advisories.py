@@ -27,8 +27,8 @@ ADV_DIR = os.path.join(TOP, 'advisories')
 XEN_DIR = os.path.join(TOP, 'tests', 'xen')
 DEFAULT_TABLE, BUGGY_TABLE = 'scenarios', 'buggy-scenarios'
 # make run boots the rows of the default tables and of every other table an
-# advisory names (TABLE:row), but these: the driver-domain scenarios run
-# for minutes each and are not stable yet (README, "Driver domain").
+# advisory names (TABLE:row), but these: the driver-domain groups are not
+# reliable yet (README, "Driver domain"; make test-xen-dd runs them apart).
 RUN_EXCLUDED = ('dd-scenarios',)
 KEYS = ('id', 'title', 'rule', 'kind', 'code', 'marker', 'tests', 'host-tests',
         'scenarios', 'switch', 'buggy')
