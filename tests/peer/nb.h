@@ -192,13 +192,16 @@ bool nb_scn_tx_withhold(struct nb *nb);
 void nb_scn_tx_publish(struct nb *nb, bool *notify);
 /* Before an RX answer is written: may rewrite it; false: skip the copy. */
 bool nb_scn_rx_answer(struct nb *nb, struct netif_rx_response *rsp);
-/* nb_xsa405.c: the rx-error-repeat and rx-reorder modes (XSA-405). */
+/*
+ * nb_xsa405.c: the rx-error-repeat and rx-reorder modes (XSA-405).  An RX
+ * request was taken off the ring: rx-reorder may swap in another one.
+ */
 void nb_xsa405_rx_taken(struct nb *nb, struct netif_rx_request *req);
 bool nb_xsa405_rx_answer(struct nb *nb, struct netif_rx_response *rsp);
 /* hold-rx-all, hold-cycle: answer every posted RX buffer, not just frames */
 bool nb_scn_rx_flood(const struct nb *nb);
 /* An RX request was taken: hold-* modes map its buffer and keep it. */
-void nb_scn_rx_taken(struct nb *nb, struct netif_rx_request *req);
+void nb_scn_rx_taken(struct nb *nb, const struct netif_rx_request *req);
 /* RX answer at ring index @idx was pushed (rx-rewrite races it). */
 void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx);
 /* tx-scan: does the page of @gref hold bytes outside [off, off+len)? */

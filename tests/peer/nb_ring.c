@@ -297,6 +297,12 @@ static bool nb_rx_work(struct nb *nb)
 		}
 		RING_COPY_REQUEST(r, r->req_cons, &req);
 		r->req_cons++;
+		/*
+		 * rx-reorder swaps in the request it answers now: before the
+		 * scan, which must map only a buffer still posted (a look at
+		 * one the guest is taking back makes it see a busy grant).
+		 */
+		nb_xsa405_rx_taken(nb, &req);
 		/* A buffer reaches us all zero: nothing of us is asked for. */
 		nb_scan(nb, &nb->scan_rx, "rx", req.gref, 0, 0);
 		nb_scn_rx_taken(nb, &req);

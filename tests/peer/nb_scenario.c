@@ -149,11 +149,10 @@ bool nb_scn_rx_flood(const struct nb *nb)
 	       !nb->held_full;
 }
 
-void nb_scn_rx_taken(struct nb *nb, struct netif_rx_request *req)
+void nb_scn_rx_taken(struct nb *nb, const struct netif_rx_request *req)
 {
 	if (nb->mode == NB_HOLD_RX_ALL || nb->mode == NB_HOLD_CYCLE)
 		nb_hold(nb, "rx", req->gref);
-	nb_xsa405_rx_taken(nb, req);
 }
 
 void nb_scn_rx_pushed(struct nb *nb, RING_IDX idx)

@@ -14,16 +14,16 @@
  *                    ids exist so answers need not come in order)
  *
  * Called by nb_scenario.c's hooks; the guest's side is
- * tests/guest/xsa405_test.c.  rx-reorder's second take of the later
- * buffer finds the 1st frame in it, so the RX scan counts one dirty page:
- * its rows run no msa01 test, which is what reads that count.
+ * tests/guest/xsa405_test.c.
  */
 #include "nb.h"
 #include "peer_util.h"
 
 /*
  * rx-reorder: the 2nd request taken is swapped for the one posted behind
- * it, which the 3rd answer then gets swapped back for.
+ * it, which the 3rd answer then gets swapped back for.  Called by
+ * nb_rx_work() before the RX scan, so each buffer is looked at once,
+ * while it is still posted.
  */
 void nb_xsa405_rx_taken(struct nb *nb, struct netif_rx_request *req)
 {
