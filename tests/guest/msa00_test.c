@@ -282,18 +282,6 @@ static void rxw_frame(void *arg, const void *frame, size_t len)
 	rxw.frames++;
 }
 
-/* The 1st RX answer on this connection (st0: the stats before it). */
-static bool got_rx(void *arg)
-{
-	const struct netfront_stats *st0 = arg;
-	struct netfront_stats st;
-	struct netfront_state ns;
-
-	netfront_get_stats(&st);
-	netfront_get_state(&ns);
-	return st.rx_packets > st0->rx_packets || ns.broken;
-}
-
 static void hostile_rx_id(const char *mode, enum netfront_err kind)
 {
 	struct netfront *nf = netfront_dev();
@@ -303,7 +291,7 @@ static void hostile_rx_id(const char *mode, enum netfront_err kind)
 
 	KT_ASSERT(nft_use_mode(mode, NULL, &st0) == 0);
 	/* The correct 1st answer, so the bad one finds a device in use. */
-	KT_ASSERT(nft_wait_rings(got_rx, &st0, NFT_TIMEOUT_NS));
+	KT_ASSERT(nft_wait_rings(nft_rx_since, &st0, NFT_TIMEOUT_NS));
 	netfront_get_stats(&before);
 	netfront_get_state(&nbefore);
 	KT_ASSERT(!nbefore.broken && before.rx_packets - st0.rx_packets == 1);

@@ -57,6 +57,17 @@ bool nft_tx_idle(void *arg)
 	return !st.tx_inflight || ns.broken || !ns.up;
 }
 
+bool nft_rx_since(void *arg)
+{
+	const struct netfront_stats *st0 = arg;
+	struct netfront_stats st;
+	struct netfront_state ns;
+
+	netfront_get_stats(&st);
+	netfront_get_state(&ns);
+	return st.rx_packets > st0->rx_packets || ns.broken;
+}
+
 bool nft_wait_tx_idle(void)
 {
 	return nft_wait_rings(nft_tx_idle, NULL, NFT_TIMEOUT_NS);

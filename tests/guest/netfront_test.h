@@ -88,6 +88,8 @@ bool nft_wait_broken(struct netfront_stats *st, struct netfront_state *s);
 /* nft_wait() without netfront_service(), and its "no TX in flight". */
 bool nft_wait_rings(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
 bool nft_tx_idle(void *arg);
+/* An RX answer since the stats in arg (a netfront_stats), or broken. */
+bool nft_rx_since(void *arg);
 /* The device up (connecting if it is neither up nor broken): 0/-errno. */
 int nft_hostile_up(void);
 

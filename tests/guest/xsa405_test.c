@@ -90,18 +90,6 @@ static bool answers(void *arg)
 	return w.dones >= *(unsigned int *)arg || ns.broken;
 }
 
-/* The 1st RX answer of this connection (arg: the stats before it). */
-static bool first_frame(void *arg)
-{
-	const struct netfront_stats *st0 = arg;
-	struct netfront_stats st;
-	struct netfront_state ns;
-
-	netfront_get_stats(&st);
-	netfront_get_state(&ns);
-	return st.rx_packets > st0->rx_packets || ns.broken;
-}
-
 /*
  * hostile-netback as `mode` on a connection of its own (the mode
  * channel), past its 1st (correct) RX answer, hooks on; the device's nf.
@@ -113,7 +101,7 @@ static struct netfront *watch(const char *mode)
 	struct netfront_state ns;
 
 	if (nft_use_mode(mode, NULL, &st0) ||
-	    !nft_wait_rings(first_frame, &st0, NFT_TIMEOUT_NS))
+	    !nft_wait_rings(nft_rx_since, &st0, NFT_TIMEOUT_NS))
 		return NULL;
 	netfront_get_state(&ns);
 	if (ns.broken)
