@@ -57,7 +57,20 @@ enum nb_state {
 	NB_INITWAIT,  /* waiting for the frontend's rings */
 	NB_CONNECTED, /* rings mapped, port bound */
 	NB_CLOSED,    /* released; may connect again */
+	NB_REMOVING,  /* released, Closed; our directory goes at remove_at */
 };
+
+/*
+ * libxl, asked to remove a device whose backend is not the toolstack
+ * domain, writes online=0 and Closing, waits for Closed and only then for
+ * the backend directory to go (libxl_device.c: device_backend_callback,
+ * device_hotplug, device_destroy_be_watch_cb; 10 s each).  It reads the
+ * state when its watch event is handled: a directory removed right after
+ * our Closed reads as gone ("unable to remove device", the frontend's
+ * nodes left behind unless forced).  xl devd in a Linux driver domain
+ * removes it after running the hotplug script; we wait this long instead.
+ */
+#define NB_REMOVE_DELAY_NS (2ULL * 1000 * 1000 * 1000)
 
 struct nb_vif;
 
@@ -103,6 +116,7 @@ struct nb_vif {
 	volatile bool kick;	 /* event seen: work may be waiting */
 	bool fe_event, be_event; /* watches fired */
 	bool watching;
+	uint64_t remove_at; /* NB_REMOVING: ns, ops->now_ns() */
 	struct nb_vif_stats st;
 };
 

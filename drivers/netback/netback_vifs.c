@@ -180,8 +180,10 @@ static void step_all(void)
 
 		if (v->state == NB_FREE)
 			continue;
+		/* A vif being removed is looked at until its time comes. */
 		if (!v->be_event && !v->fe_event &&
-		    !(v->broken && v->state == NB_CONNECTED))
+		    !(v->broken && v->state == NB_CONNECTED) &&
+		    v->state != NB_REMOVING)
 			continue;
 		v->be_event = v->fe_event = false;
 		(void)nb_xb_step(nb_glue, v);

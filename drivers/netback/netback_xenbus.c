@@ -12,7 +12,8 @@
  *   CLOSED     frontend Initialising again: back to InitWait
  * The toolstack removing our backend directory frees the slot; libxl
  * asking for removal (online=0, state Closing or Closed) is answered with
- * Closed and the directory's removal, as xl devd does in a Linux driver domain.
+ * Closed and, NB_REMOVE_DELAY_NS later, the directory's removal, as xl
+ * devd does in a Linux driver domain (REMOVING).
  * Frontend keys are untrusted: parsed with bounds; a bad one refuses the
  * connection with one log line (XSA-155).
  */
@@ -211,12 +212,21 @@ int nb_xb_step(struct nb *nb, struct nb_vif *v)
 	if (!online && (be == XenbusStateClosing || be == XenbusStateClosed)) {
 		/*
 		 * libxl asks for removal and, for a backend outside dom0,
-		 * waits for the backend directory to go: what xl devd would
-		 * do in a driver domain, we do (Closed, then remove it).
+		 * waits for Closed and then for the backend directory to go:
+		 * what xl devd would do in a driver domain, we do (Closed
+		 * now, the directory once libxl has seen it: NB_REMOVING).
 		 */
-		close(nb, v, true);
-		remove_dir(v);
-		v->state = NB_FREE;
+		if (v->state != NB_REMOVING) {
+			close(nb, v, true);
+			v->state = NB_REMOVING;
+			v->remove_at = nb->ops->now_ns() + NB_REMOVE_DELAY_NS;
+		}
+	}
+	if (v->state == NB_REMOVING) {
+		if (nb->ops->now_ns() >= v->remove_at) {
+			remove_dir(v);
+			v->state = NB_FREE;
+		}
 		return 0;
 	}
 	switch (v->state) {

@@ -24,6 +24,14 @@ static unsigned int connects, releases;
 static grant_ref_t seen_tx, seen_rx;
 static evtchn_port_t seen_port;
 static int connect_rc;
+static uint64_t now;
+
+static uint64_t fake_now(void)
+{
+	return now;
+}
+
+static const struct nb_ops ops = {.now_ns = fake_now};
 
 int nb_connect_rings(struct nb *n, struct nb_vif *vif, grant_ref_t tx_ref,
 		     grant_ref_t rx_ref, evtchn_port_t port)
@@ -46,6 +54,7 @@ void nb_release(struct nb *n, struct nb_vif *vif)
 static void setup(void)
 {
 	memset(&v, 0, sizeof(v));
+	nb.ops = &ops;
 	connects = releases = 0;
 	connect_rc = 0;
 	KT_ASSERT(xs_fake_setup(0) == 0);
@@ -174,14 +183,39 @@ KTEST(netback_xb, removal)
 	xs_fake_set(FE "/state", "4");
 	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
 	KT_EXPECT_EQ(connects, 1);
-	/* libxl asks (online=0, state Closing): released, directory gone. */
+	/*
+	 * libxl asks (online=0, state Closing): released and Closed at once;
+	 * the directory stays until libxl can have read Closed (it takes a
+	 * missing state node for a failed removal), then goes.
+	 */
 	xs_fake_set(BE "/online", "0");
 	xs_fake_set(BE "/state", "5");
+	now = 1000;
+	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
+	KT_EXPECT_EQ(releases, 1);
+	KT_EXPECT_EQ(v.state, NB_REMOVING);
+	KT_EXPECT(be_is("6"));
+	now += NB_REMOVE_DELAY_NS - 1;
+	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
+	KT_EXPECT(be_is("6"));
+	now++;
 	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
 	KT_EXPECT_EQ(releases, 1);
 	KT_EXPECT_EQ(v.state, NB_FREE);
 	KT_EXPECT(xs_fake_get(BE "/state") == NULL);
 	KT_EXPECT(xs_fake_get(BE "/frontend") == NULL);
+	xs_fake_teardown();
+	/* Forced (xl destroy): dom0 removes it while we wait: forgotten. */
+	setup();
+	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
+	xs_fake_set(BE "/online", "0");
+	xs_fake_set(BE "/state", "5");
+	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
+	KT_EXPECT_EQ(v.state, NB_REMOVING);
+	KT_EXPECT_EQ(xs_rm(XS_TXN_NIL, BE_REL), 0);
+	KT_EXPECT_EQ(nb_xb_step(&nb, &v), 0);
+	KT_EXPECT_EQ(v.state, NB_FREE);
+	KT_EXPECT(xs_fake_get(BE "/state") == NULL);
 	xs_fake_teardown();
 	/* The toolstack removes the directory: forgotten, nothing written */
 	setup();
