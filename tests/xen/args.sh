@@ -8,3 +8,6 @@ XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 XEN_ARGS="$XEN_ARGS dom0_mem=${XEN_DOM0_MEM:-1024}M,max:${XEN_DOM0_MEM:-1024}M dom0_max_vcpus=1 noreboot"
 # No commas here: QEMU splits -initrd at commas into multiboot modules.
 DOM0_ARGS="console=hvc0 earlyprintk=xen loglevel=6"
+# XEN_EXTRA_ARGS: more words for Xen's own command line (make test-xen-dd
+# pins dom0's vCPU: tests/xen/dd.mk says why).
+XEN_ARGS="$XEN_ARGS${XEN_EXTRA_ARGS:+ $XEN_EXTRA_ARGS}"

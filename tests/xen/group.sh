@@ -12,15 +12,58 @@ G=/tmp/ktest-group
 gsay() { echo "ktest-dd: $*"; }
 gget() { cat "$G/$1.$2" 2>/dev/null; }
 gput() { echo "$3" > "$G/$1.$2"; }
+# A domain's state (running, ended), read into variable VAR without a
+# fork: dom0 processes die by a signal in bursts on this emulated host
+# while a busy group runs (DD's runs: three "Segmentation fault" lines in
+# the orchestrator's shell at once, then a running dd-nb left out of a
+# phase), and a $(...) is a fork.  The shell itself keeps running.
+gstate() { # DOM VAR
+    local _s=''
+    [ -e "$G/$1.state" ] && read -r _s 2>/dev/null < "$G/$1.state"
+    eval "$2=\$_s"
+}
 # Domain settings from its .env, in a subshell so nothing leaks.
 genv() { (TIMEOUT='' PEER='' RETRY=0 START='' STOP='' WAIT='' STOPWAIT=''
           . "/etc/ktest/$GNAME/$1.env"; eval "echo \"\$$2\""); }
+# Every domain's .env keys, read once per group (a read is a fork, and
+# one that dies is retried) into GE_<index>_<KEY>; genv_to DOM KEY VAR
+# looks one up without a fork.
+ENV_KEYS='TIMEOUT PEER RETRY START STOP WAIT STOPWAIT'
+genv_load() {
+    local d k v i=0 n
+    for d in $DOMAINS; do
+        i=$((i + 1))
+        for k in $ENV_KEYS; do
+            n=0
+            until v=$(genv "$d" "$k"); do
+                n=$((n + 1)); [ $n -ge 5 ] && break
+            done
+            eval "GE_${i}_$k=\$v"
+        done
+    done
+}
+genv_to() { # DOM KEY VAR
+    local d i=0
+    for d in $DOMAINS; do i=$((i + 1)); [ "$d" = "$1" ] && break; done
+    eval "$3=\$GE_${i}_$2"
+}
 past_deadline() { [ "$(now_cs)" -ge "$GDEADLINE" ]; }
+
+# Did DOM's xl create end by a signal (rc 129-199)?  Its rc line comes
+# through the console pipe a moment after xl exits.
+xl_killed() {
+    local i=0
+    until grep -q 'xl create rc=' "$G/$1.console" 2>/dev/null; do
+        [ $i -ge 20 ] && return 1
+        sleep 0.1; i=$((i + 1))
+    done
+    grep -Eq 'xl create rc=(129|1[3-9][0-9])$' "$G/$1.console"
+}
 
 # Build DOM paused with its console attached, start its peer, give it the
 # current phase, unpause.  Returns 1 if the domain was not built.
 dom_create() {
-    local d=$1 log=/var/log/xen/xl-$1.log domid='' xpid peer tries
+    local d=$1 log=/var/log/xen/xl-$1.log domid='' xpid peer tries r
     rm -f "$log"* "$G/$d.console"
     ( xl create -c -p "/etc/ktest/$GNAME/$d.cfg" </dev/null 2>&1
       echo "ktest: xl create rc=$?" ) |
@@ -36,6 +79,15 @@ dom_create() {
     done
     domid=$(sed -n 's/.*Waiting for domain .* (domid \([0-9]*\)).*/\1/p' "$log" 2>/dev/null | head -n1)
     [ -n "$domid" ] || domid=$(xl domid "$d" 2>/dev/null)
+    # xl killed by a signal half way (DD's run: "malloc(): corrupted top
+    # size", rc 134, a dd-hostile built with 1 of its 8 vifs): that domain
+    # is not the one the table asks for; destroyed, and retried below.
+    if [ -n "$domid" ] && ! grep -q 'Waiting for domain' "$log" 2>/dev/null &&
+        ! kill -0 $xpid 2>/dev/null && xl_killed "$d"; then
+        say "scenario $GNAME/$d: xl died by a signal while building domid $domid, destroying it"
+        xl destroy "$domid" 2>/dev/null
+        domid=''
+    fi
     if [ -z "$domid" ]; then
         say "scenario $GNAME/$d: domain was not created"
         dom_end "$d" none
@@ -43,8 +95,8 @@ dom_create() {
         # under four busy guests on the emulated host): one more try within
         # retry=N, said in the log; an xl error (rc < 128) is never retried.
         tries=$(gget "$d" tries)
-        if [ "${tries:-0}" -lt "$(genv "$d" RETRY)" ] &&
-            grep -Eq 'xl create rc=(129|1[3-9][0-9])$' "$G/$d.console" 2>/dev/null; then
+        genv_to "$d" RETRY r
+        if [ "${tries:-0}" -lt "${r:-0}" ] && xl_killed "$d"; then
             gput "$d" tries $((${tries:-0} + 1))
             say "scenario $GNAME/$d retry $((${tries:-0} + 1)): xl died by a signal before the domain was built"
             dom_create "$d"
@@ -54,7 +106,7 @@ dom_create() {
     fi
     gput "$d" domid "$domid"
     say "scenario $GNAME/$d domid $domid"
-    peer=$(genv "$d" PEER)
+    genv_to "$d" PEER peer
     if [ -n "$peer" ]; then
         say "peer of $d: $peer"
         ( cd /peer && KTEST_NAME=$d KTEST_DOMID=$domid exec setsid sh -c "$peer" ) </dev/null &
@@ -109,9 +161,10 @@ dom_end() { # DOM REASON
 # domain that died before its KTAP header, retry=N), destroy all at the
 # deadline.
 poll_domains() {
-    local d reason tries
+    local d reason tries st r
     for d in $DOMAINS; do
-        [ "$(gget "$d" state)" = running ] || continue
+        gstate "$d" st
+        [ "$st" = running ] || continue
         reason=$(reason_of "/var/log/xen/xl-$d.log")
         if [ "$reason" = none ] && past_deadline; then
             say "scenario $GNAME/$d: still running at the scenario's deadline, destroying"
@@ -121,7 +174,8 @@ poll_domains() {
         [ "$reason" = none ] && continue
         tries=$(gget "$d" tries)
         dom_end "$d" "$reason"
-        if [ "${tries:-0}" -lt "$(genv "$d" RETRY)" ] && [ "$reason" != timeout ] &&
+        genv_to "$d" RETRY r
+        if [ "${tries:-0}" -lt "${r:-0}" ] && [ "$reason" != timeout ] &&
             ! grep -q 'KTAP version' "$G/$d.console" 2>/dev/null; then
             gput "$d" tries $((${tries:-0} + 1))
             say "scenario $GNAME/$d retry $((${tries:-0} + 1)): no KTAP before shutdown (reason=$reason)"
@@ -130,15 +184,19 @@ poll_domains() {
     done
 }
 
-running() { # the domains now running
-    local d
-    for d in $DOMAINS; do [ "$(gget "$d" state)" = running ] && echo "$d"; done
+running() { # RUNNING: the domains now running (no fork: gstate)
+    local d st
+    RUNNING=''
+    for d in $DOMAINS; do
+        gstate "$d" st
+        [ "$st" = running ] && RUNNING="$RUNNING $d"
+    done
 }
 
 # Wait (bounded) until each DOM has written data/ktest/KEY (= VALUE if
 # given); a domain that is gone stops being waited for.
 wait_key() { # SECONDS KEY VALUE DOM...
-    local t0=$(now_cs) limit=$(($(now_cs) + $1 * 100)) key=$2 want=$3 d left v all
+    local t0=$(now_cs) limit=$(($(now_cs) + $1 * 100)) key=$2 want=$3 d left v all st i
     shift 3
     left="$*" all="$*"
     [ -n "$left" ] || return 0
@@ -146,7 +204,8 @@ wait_key() { # SECONDS KEY VALUE DOM...
         set -- $left
         left=''
         for d; do
-            [ "$(gget "$d" state)" = running ] || { gsay "${GPHASE:-start}: $d is gone, not waiting for its $key"; continue; }
+            gstate "$d" st
+            [ "$st" = ended ] && { gsay "${GPHASE:-start}: $d is gone, not waiting for its $key"; continue; }
             v=$(xs_read "/local/domain/$(gget "$d" domid)/data/ktest/$key") ||
                 { left="$left $d"; continue; }
             [ -z "$want" ] || [ "$v" = "$want" ] || left="$left $d"
@@ -157,6 +216,13 @@ wait_key() { # SECONDS KEY VALUE DOM...
         fi
         if [ "$(now_cs)" -ge $limit ] || past_deadline; then
             for d in $left; do
+                # Where it is stuck, twice a second apart (looping or
+                # halted?  RIP and stack: addr2line -e its kernel.elf).
+                for i in 1 2; do
+                    timeout 5 xenctx -k 0 -l 8 "$(gget "$d" domid)" 0 2>&1 |
+                        head -n 30 | sed "s/^/ktest-dd: xenctx $d: /"
+                    sleep 1
+                done
                 if [ "$key" = ack ]; then gsay "phase $GPHASE timeout waiting for $d"
                 else gsay "${GPHASE:-start}: timeout waiting for $d's $key${want:+=$want}"; fi
             done
@@ -173,7 +239,7 @@ wait_key() { # SECONDS KEY VALUE DOM...
 # order, give P to every other running domain, wait for their acks.  The
 # last phase is not acked: the domains finish and power off.
 run_phases() {
-    local p d last w sw
+    local p d last w sw v
     for last in $PHASES; do :; done
     for p in $PHASES; do
         GPHASE=$p
@@ -182,27 +248,31 @@ run_phases() {
         # from libxl): say so plainly instead of a cascade of timeouts.
         kill -0 "$(cat /run/xenstored.pid 2>/dev/null)" 2>/dev/null ||
             gsay "phase $p: dom0's xenstored is not running"
-        for d in $(running); do
-            [ "$(genv "$d" STOP)" = "$p" ] || continue
-            sw=$(genv "$d" STOPWAIT)
+        running
+        for d in $RUNNING; do
+            genv_to "$d" STOP v
+            [ "$v" = "$p" ] || continue
+            genv_to "$d" STOPWAIT sw
             [ -n "$sw" ] && wait_key 60 "${sw%%:*}" "${sw#*:}" "$d"
             gsay "$p: destroying $d"
             xl destroy "$d"
             dom_end "$d" destroyed
         done
         for d in $DOMAINS; do
-            [ -z "$(gget "$d" state)" ] || continue
-            [ "$(genv "$d" START)" = "$p" ] ||
-                { [ -z "$(genv "$d" START)" ] && [ "$p" = "${PHASES%% *}" ]; } || continue
+            [ -e "$G/$d.state" ] && continue
+            genv_to "$d" START v
+            [ "$v" = "$p" ] || { [ -z "$v" ] && [ "$p" = "${PHASES%% *}" ]; } || continue
             dom_create "$d" || continue
-            w=$(genv "$d" WAIT)
+            genv_to "$d" WAIT w
             [ "$w" = ack ] && wait_key 90 ack "$p" "$d"
             [ -n "$w" ] && [ "$w" != ack ] && wait_key 30 "$w" '' "$d"
         done
-        for d in $(running); do
+        running
+        for d in $RUNNING; do
             [ "$(gget "$d" phase)" = "$p" ] || set_phase "$d" "$p"
         done
-        [ "$p" = "$last" ] || wait_key 90 ack "$p" $(running)
+        running
+        [ "$p" = "$last" ] || wait_key 90 ack "$p" $RUNNING
     done
 }
 
@@ -216,6 +286,7 @@ run_group() {
     gpeer=$PEER
     GDEADLINE=$((t0 + TIMEOUT * 100))
     rm -rf "$G"; mkdir -p "$G"
+    genv_load
     # dom0 runs the orchestrator, xenstored, xenconsoled and the toolstack;
     # with several busy guests on two CPUs it must not wait behind them.
     xl sched-credit2 -d 0 -w 1024 2>/dev/null || xl sched-credit -d 0 -w 1024 2>/dev/null ||
@@ -230,7 +301,7 @@ run_group() {
     else
         for d in $DOMAINS; do dom_create "$d"; done
     fi
-    while [ -n "$(running)" ]; do
+    while running; [ -n "$RUNNING" ]; do
         poll_domains
         sleep 0.2
     done

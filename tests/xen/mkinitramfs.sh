@@ -42,11 +42,12 @@ add_elf /bin/bash bin/bash
 # vif hotplug scripts lock with flock(1), which busybox lacks.
 add_elf /usr/bin/flock usr/bin/flock
 
-for b in xl xenstored xenconsoled xenconsole xen-init-dom0 libxl-save-helper; do
+# xenctx: the registers of a guest that stopped answering (group.sh).
+for b in xl xenstored xenconsoled xenconsole xen-init-dom0 libxl-save-helper xenctx; do
     add_elf "$SRC/$XENBIN/$b" "$XENBIN/$b"
 done
 # xl and friends look in $XENBIN for helpers; users type the short names.
-for b in xl xenstored xenconsoled xen-init-dom0; do
+for b in xl xenstored xenconsoled xen-init-dom0 xenctx; do
     ln -sf "/$XENBIN/$b" usr/sbin/$b
 done
 # xenstore-* are one binary that looks at argv[0].
