@@ -95,6 +95,7 @@ static const struct nb_ops xen_ops = {
     .copy_to = x_copy_to,
     .notify = x_notify,
     .to_stack = x_to_stack,
+    .stack_room = netdev_rx_room,
     .now_ns = time_now_ns,
 };
 

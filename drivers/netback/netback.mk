@@ -17,4 +17,5 @@ HOST_KERNEL_SRCS += $(NETBACK_CORE_SRCS) drivers/netback/netback_xenbus.c
 # Host only: fake frontends and suite netback_ring; suite netback_xb runs
 # the handshake against the fake xenstored (xs_fake.c).
 HOST_TEST_SRCS += tests/host/netback_fake.c tests/host/netback_tx_test.c \
+	tests/host/netback_push_test.c \
 	tests/host/netback_xb_test.c

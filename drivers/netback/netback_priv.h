@@ -18,6 +18,10 @@
  *   slots are consumed (bounded) and answered NETIF_RSP_NULL.
  * - XSA-300: every TX page is mapped with gnttab_map(), charged to the
  *   frontend's domid; a refused map is NETIF_RSP_ERROR for that request.
+ * - Pushback (issue 8; XSA-392 class): a TX request is consumed only when
+ *   its frame can be handed on (a free frame, a free slot in the stack's
+ *   queue); else it stays on the frontend's ring and we hold nothing for
+ *   it.  A frame the stack sends to a vif with no RX buffer is -EAGAIN.
  * - XSA-392 class: frames waiting for a frontend's RX buffers are bounded
  *   per destination (NB_QUEUE_MAX) and in time (NB_QUEUE_AGE_NS); past
  *   either, frames are dropped and their mappings released at once.
@@ -88,6 +92,7 @@ struct nb_vif_stats {
 	uint64_t err_size, err_ref, err_multislot, err_extra, refused_map;
 	uint64_t refused_xen;
 	uint64_t to_stack, to_vif, queued_max, events, spurious;
+	uint64_t tx_held; /* rounds ended with requests left on the ring */
 	uint64_t connects, teardowns;
 	uint64_t break_logs; /* log lines of nb_vif_break: at most one */
 };
@@ -111,6 +116,7 @@ struct nb_vif {
 	unsigned int extras; /* extra-info slots still to consume */
 	uint16_t extra_id;   /* their head request's id */
 	bool tx_notify, rx_notify;
+	bool tx_held; /* this round left requests on the ring (pushback) */
 	struct nb_frame *q_head, *q_tail;
 	unsigned int q_len;
 	volatile bool kick;	 /* event seen: work may be waiting */
@@ -132,6 +138,8 @@ struct nb_ops {
 	void (*notify)(struct nb_vif *v);
 	/* A frame for our own IP stack (copied before returning). */
 	void (*to_stack)(const void *frame, size_t len);
+	/* Frames to_stack() can take now (the stack's free queue slots). */
+	size_t (*stack_room)(void);
 	uint64_t (*now_ns)(void);
 };
 

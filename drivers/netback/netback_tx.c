@@ -109,12 +109,7 @@ static int take_request(struct nb *nb, struct nb_vif *v,
 		refuse(v, req, c);
 		return 0;
 	}
-	f = nb_frame_get(nb);
-	if (!f) {
-		v->st.rx_dropped++;
-		nb_tx_respond(v, req->id, NETIF_RSP_DROPPED);
-		return 0;
-	}
+	f = nb_frame_get(nb); /* tx_can_take() saw one free */
 	/* XSA-300: charged to the frontend's domid, the grant's owner. */
 	rc = nb->ops->map(v->fe_id, req->gref, true, &f->m);
 	if (rc) {
@@ -138,6 +133,31 @@ static int take_request(struct nb *nb, struct nb_vif *v,
 	return 0;
 }
 
+/*
+ * Pushback (issue 8): a request is consumed only if its frame can be
+ * handed on at once, a free frame and, as any frame may be for our stack
+ * (unicast to us, broadcast), a free slot in the stack's queue.  Else it
+ * stays on the frontend's ring: the frontend's ring fills and it stops
+ * sending, instead of our answering OKAY and dropping the frame behind
+ * us (half of what Linux sent died in the stack's queue that way).  We
+ * hold nothing for the waiting requests (the XSA-392 class rule).
+ */
+static bool tx_can_take(struct nb *nb, struct nb_vif *v)
+{
+	/* Frames come back as the queues drain or age (netback_rx.c). */
+	if (!nb->free)
+		return false;
+	if (!nb->ops->stack_room || nb->ops->stack_room() > 0)
+		return true;
+	/*
+	 * The stack empties its queue right after this service: look again
+	 * at the next poll without waiting for an event (the frontend sends
+	 * none, its requests are already past our req_event).
+	 */
+	v->kick = true;
+	return false;
+}
+
 unsigned int nb_tx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
 {
 	netif_tx_request_t req;
@@ -158,9 +178,16 @@ unsigned int nb_tx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
 		nb_vif_break(v, "TX req_prod more than a ring ahead");
 		return 0;
 	}
+	v->tx_held = false;
 	while (v->tx.req_cons != prod && n < budget && nb_vif_up(v)) {
-		RING_IDX i = v->tx.req_cons++;
+		RING_IDX i;
 
+		if (!v->extras && !v->in_chain && !tx_can_take(nb, v)) {
+			v->tx_held = true;
+			v->st.tx_held++;
+			break;
+		}
+		i = v->tx.req_cons++;
 		n++;
 		if (v->extras) {
 			take_extra(v, i);

@@ -222,7 +222,8 @@ static bool data_round(void)
 		 */
 		RING_FINAL_CHECK_FOR_REQUESTS(&v->tx, tx_more);
 		RING_FINAL_CHECK_FOR_REQUESTS(&v->rx, rx_more);
-		if (tx_more || (rx_more && v->q_head))
+		/* Held requests wait for the stack to drain, not for us. */
+		if ((tx_more && !v->tx_held) || (rx_more && v->q_head))
 			more = true;
 	}
 	return more;

@@ -100,6 +100,13 @@ bool net_rxq_pending(void)
 	return READ_ONCE(rxq_prod) != rxq_cons;
 }
 
+size_t netdev_rx_room(void)
+{
+	if (!rxq)
+		return SIZE_MAX;
+	return rxq_slots - (READ_ONCE(rxq_prod) - rxq_cons);
+}
+
 bool net_rxq_peek(const uint8_t **frame, size_t *len)
 {
 	const struct rxq_slot *slot;

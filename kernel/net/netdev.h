@@ -60,5 +60,12 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len);
  * driver's wait loop wakes for them, as for its own work).
  */
 bool net_rxq_pending(void);
+/*
+ * Frames netdev_rx() can still queue now.  A driver that can leave frames
+ * on its peer's ring (netback, issue 8) takes no more than this, so the
+ * queue never drops what it was handed: the peer is pushed back instead.
+ * Without a queue nothing would ever be queued: no bound (SIZE_MAX).
+ */
+size_t netdev_rx_room(void);
 
 #endif

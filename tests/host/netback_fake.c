@@ -71,8 +71,15 @@ static void f_notify(struct nb_vif *v)
 static void f_to_stack(const void *frame, size_t len)
 {
 	fake.stack_frames++;
+	if (fake.stack_room != SIZE_MAX)
+		fake.stack_room--; /* nb asked first: never below 0 */
 	fake.stack_len = len;
 	memcpy(fake.stack_frame, frame, MIN(len, sizeof(fake.stack_frame)));
+}
+
+static size_t f_stack_room(void)
+{
+	return fake.stack_room;
 }
 
 static uint64_t f_now(void)
@@ -86,6 +93,7 @@ static const struct nb_ops fake_ops = {
     .copy_to = f_copy_to,
     .notify = f_notify,
     .to_stack = f_to_stack,
+    .stack_room = f_stack_room,
     .now_ns = f_now,
 };
 
@@ -97,6 +105,7 @@ struct nbf *nbf_up(void)
 
 	memset(f, 0, sizeof(*f));
 	f->quota = NBF_QUOTA;
+	f->stack_room = SIZE_MAX;
 	f->bounce = mm_page_alloc_zeroed(0);
 	if (!f->bounce)
 		return NULL;

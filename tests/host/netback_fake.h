@@ -32,6 +32,7 @@ struct nbf {
 	size_t stack_len;
 	uint8_t stack_frame[ETH_FRAME_MAX];
 	unsigned int quota; /* maps per domain (NBF_QUOTA after nbf_up) */
+	size_t stack_room;  /* frames the fake stack takes (SIZE_MAX: all) */
 	uint64_t now;	    /* the clock nb sees, ns */
 	void *bounce;
 };

@@ -45,7 +45,7 @@ OWNER = {'netbench': 'ours', 'netbench-linux': 'linux',
 
 def owner(scen):
     name = scen.split('/')[0]
-    return 'base' if re.match(r'netbench-base\d*$', name) else OWNER.get(name)
+    return 'base' if re.match(r'(netbench|ddbench)-base\d*$', name) else OWNER.get(name)
 
 
 def segments(lines):
@@ -181,51 +181,76 @@ def rate_tables(runs, tag, title):
     return True
 
 
-def base_table(runs):
-    """Ours beside the BENCH_BASE kernel (rows netbench-base*), if any."""
-    keys = sorted({(d, s) for (t, w, d, s) in runs if t == 'netbench' and w == 'base'},
+def base_table(runs, tag='netbench'):
+    """Ours beside the BENCH_BASE kernel (rows netbench-base*, or
+    ddbench-base for the driver domain), if any."""
+    keys = sorted({(d, s) for (t, w, d, s) in runs if t == tag and w == 'base'},
                   key=lambda k: (k[0] != 'tx', k[1]))
     if not keys:
         return False
-    print('Before / after: the BENCH_BASE kernel (netbench-base rows) and ours, '
-          'same boot (median (min-max) over the rounds):')
+    print('Before / after: the BENCH_BASE kernel (%s-base rows) and ours, '
+          'same boot (median (min-max) over the rounds):' % tag)
+    names = (('guest->dom0', 'dom0->guest') if tag == 'netbench'
+             else ('linux->backend', 'backend->linux'))
     rows = []
     for d, size in keys:
-        b, nb = summarise(runs[('netbench', 'base', d, size)], 'netbench', d)
-        o, no = (summarise(runs[('netbench', 'ours', d, size)], 'netbench', d)
-                 if ('netbench', 'ours', d, size) in runs else ({}, 0))
-        rows.append(['guest->dom0' if d == 'tx' else 'dom0->guest', str(size),
+        b, nb = summarise(runs[(tag, 'base', d, size)], tag, d)
+        o, no = (summarise(runs[(tag, 'ours', d, size)], tag, d)
+                 if (tag, 'ours', d, size) in runs else ({}, 0))
+        rows.append([names[d != 'tx'], str(size),
                      '%d/%d' % (nb, no), fmt(b.get('recv')), fmt(o.get('recv')),
                      ratio(o.get('recv'), b.get('recv')),
                      fmt(b.get('dom0_irq'), '%.3f'), fmt(o.get('dom0_irq'), '%.3f'),
                      fmt(b.get('irq'), '%.3f'), fmt(o.get('irq'), '%.3f'),
                      fmt(b.get('upcall'), '%.3f'), fmt(o.get('upcall'), '%.3f')])
+    if tag != 'netbench':  # the client's counters: not the backend's
+        rows = [r[:3] + [r[3] + ' lost ' + fmt(lb, '%.1f') + '%',
+                         r[4] + ' lost ' + fmt(lo, '%.1f') + '%', r[5]]
+                for r, lb, lo in zip(rows, *lost_pairs(runs, tag, keys))]
+        table(['direction', 'size', 'runs', 'before recv/s', 'after recv/s',
+               'after/before'], rows)
+        return True
     table(['direction', 'size', 'runs', 'before recv/s', 'after recv/s',
            'after/before', 'to-backend/pkt before', 'after', 'to-guest/pkt before',
            'after', 'upcall/pkt before', 'after'], rows)
     return True
 
 
+def lost_pairs(runs, tag, keys):
+    """The lost % medians of base and ours per (dir, size) in keys."""
+    out = ([], [])
+    for d, size in keys:
+        for k, who in enumerate(('base', 'ours')):
+            s = runs.get((tag, who, d, size))
+            out[k].append(summarise(s, tag, d)[0].get('lost') if s else None)
+    return out
+
+
 def flood_table(segs):
-    """The ddflood group: the Linux client's round trips/s unloaded and
-    while the hostile frontend floods our backend."""
-    seg = segs.get('ddflood')
-    if not seg:
+    """The ddflood group (and ddflood-base, the BENCH_BASE backend): the
+    Linux client's round trips/s unloaded and while the hostile frontend
+    floods the backend."""
+    rows = []
+    for scen, who in (('ddflood-base', 'before (BENCH_BASE)'), ('ddflood', 'ours')):
+        seg = segs.get(scen)
+        if not seg:
+            continue
+        base = flood = None
+        for _, t in seg:
+            m = FLOOD_RE.match(t)
+            if m and m.group(2):
+                base = int(m.group(2))
+            elif m and m.group(3):
+                flood, base = int(m.group(3)), int(m.group(4))
+        rows.append([who, str(base) if base is not None else 'n/a',
+                     str(flood) if flood is not None else 'n/a',
+                     '%.2f' % (flood / base) if base and flood is not None else 'n/a'])
+    if not rows:
         return False
-    base = flood = None
-    for _, t in seg:
-        m = FLOOD_RE.match(t)
-        if m and m.group(2):
-            base = int(m.group(2))
-        elif m and m.group(3):
-            flood, base = int(m.group(3)), int(m.group(4))
     print('Issue 8: the good client (Linux) served by our backend, sequential 64 B '
           'UDP echo round trips/s for 5 s, with and without the hostile '
-          'frontend flooding (ddflood, one run):')
-    table(['unloaded', 'under flood', 'ratio'],
-          [[str(base) if base is not None else 'n/a',
-            str(flood) if flood is not None else 'n/a',
-            '%.2f' % (flood / base) if base and flood is not None else 'n/a']])
+          'frontend flooding (ddflood, one run each):')
+    table(['backend', 'unloaded', 'under flood', 'ratio'], rows)
     return True
 
 
@@ -305,6 +330,7 @@ def main(argv):
     shown |= rate_tables(runs, 'ddbench', 'Issue 8: the Linux client against our '
                          'driver domain (netback=1, suite netbench_srv) and against '
                          'dom0 (Linux netback, udp-bench server), same boot:')
+    shown |= base_table(runs, 'ddbench')
     shown |= flood_table(segs)
     shown |= boot_table(boot_times(lines, times, segs))
     if not shown:

@@ -1,0 +1,80 @@
+/*
+ * Suite `netback_push` (host): netback pushes back on a frontend instead
+ * of dropping what it cannot hand on (issue 8; netback_priv.h, rule
+ * "Pushback").  What each test shows:
+ *   stack_full_holds   with the stack's queue full, TX requests stay on
+ *                      the ring unanswered and nothing is mapped for them;
+ *                      once it drains they are all delivered, none lost
+ *   stack_xmit_eagain  a frame of our stack to a vif with no RX buffer is
+ *                      -EAGAIN (the stack retries), not counted dropped;
+ *                      with a buffer posted it is delivered
+ */
+#include "kernel/ktest.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "tests/host/netback_fake.h"
+
+KTEST(netback_push, stack_full_holds)
+{
+	struct nbf *f = nbf_up();
+	struct nb_vif *v;
+	netif_tx_response_t r;
+	unsigned int ok = 0;
+
+	KT_ASSERT(f);
+	v = f->fe[0].v;
+	f->stack_room = 2;
+	for (uint16_t id = 1; id <= 5; id++)
+		nbf_tx(f, 0, f->nb.port_mac, 0, 60, 0, id);
+	nbf_tx_publish(f, 0);
+	v->kick = false;
+	nbf_round(f);
+	KT_EXPECT_EQ(f->stack_frames, 2);
+	/* Three requests left on the ring, unconsumed, nothing held. */
+	KT_EXPECT_EQ(f->fe[0].tx.sring->req_prod - v->tx.req_cons, 3);
+	KT_EXPECT_EQ(f->mapped[0], 0);
+	KT_EXPECT(v->tx_held);
+	KT_EXPECT_EQ(v->st.tx_held, 1);
+	/* No event will come for them: the next poll must look again. */
+	KT_EXPECT(v->kick);
+	while (nbf_tx_rsp(f, 0, &r))
+		ok += r.status == NETIF_RSP_OKAY;
+	KT_EXPECT_EQ(ok, 2);
+	/* The stack drained: the rest go, every one OKAY, none dropped. */
+	f->stack_room = SIZE_MAX;
+	nbf_round(f);
+	KT_EXPECT_EQ(f->stack_frames, 5);
+	while (nbf_tx_rsp(f, 0, &r))
+		ok += r.status == NETIF_RSP_OKAY;
+	KT_EXPECT_EQ(ok, 5);
+	KT_EXPECT(!v->tx_held);
+	KT_EXPECT_EQ(v->st.rx_dropped, 0);
+	KT_EXPECT_EQ(v->tx.req_cons, f->fe[0].tx.sring->req_prod);
+	nbf_down(f);
+}
+
+KTEST(netback_push, stack_xmit_eagain)
+{
+	struct nbf *f = nbf_up();
+	uint8_t frame[60] = {0};
+	netif_tx_response_t r;
+	netif_rx_response_t rr;
+
+	KT_ASSERT(f);
+	/* Vif 0 speaks first, so the switch knows where its MAC is. */
+	nbf_tx(f, 0, f->nb.port_mac, 0, 60, 0, 1);
+	nbf_tx_publish(f, 0);
+	nbf_round(f);
+	KT_ASSERT(nbf_tx_rsp(f, 0, &r) && r.status == NETIF_RSP_OKAY);
+	memcpy(frame, f->fe[0].mac, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, f->nb.port_mac, ETH_ALEN);
+	KT_EXPECT_EQ(nb_switch_from_stack(&f->nb, frame, sizeof(frame)),
+		     -EAGAIN);
+	KT_EXPECT_EQ(f->nb.st.stack_tx_dropped, 0);
+	KT_EXPECT_EQ(f->fe[0].v->st.rx_dropped, 0);
+	KT_EXPECT(!nbf_rx_rsp(f, 0, &rr));
+	nbf_rx_post(f, 0, 1);
+	KT_EXPECT_EQ(nb_switch_from_stack(&f->nb, frame, sizeof(frame)), 0);
+	KT_EXPECT(nbf_rx_rsp(f, 0, &rr) && rr.status == sizeof(frame));
+	nbf_down(f);
+}
