@@ -132,6 +132,12 @@ struct nb_ops {
 	int (*map)(domid_t dom, grant_ref_t ref, bool ro,
 		   struct gnttab_mapping *m);
 	int (*unmap)(struct gnttab_mapping *m);
+	/* Optional: gnttab_map_batch() / gnttab_unmap_batch()'s contracts,
+	 * Xen's refusals -ENOBUFS as map()'s (else map/unmap one by one). */
+	unsigned int (*map_batch)(domid_t dom, bool ro, const grant_ref_t *refs,
+				  struct gnttab_mapping **m, int *rcs,
+				  unsigned int n);
+	int (*unmap_batch)(struct gnttab_mapping **m, int *rcs, unsigned int n);
 	/* One grant copy from our page `src` (len <= page) to a grant. */
 	int (*copy_to)(domid_t dom, grant_ref_t ref, const void *src,
 		       uint16_t len);
@@ -143,8 +149,22 @@ struct nb_ops {
 	uint64_t (*now_ns)(void);
 };
 
+/*
+ * One batch of a vif's TX requests (issue 8): a run of plain requests,
+ * mapped in one hypercall and, once handed on, unmapped in one, where
+ * each was two traps into Xen.  One per backend: rounds run in thread
+ * context one at a time (netback.c's busy flag).
+ */
+struct nb_tx_batch {
+	struct nb_frame *f[NB_TX_BUDGET];
+	struct gnttab_mapping *m[NB_TX_BUDGET];
+	grant_ref_t ref[NB_TX_BUDGET];
+	int rc[NB_TX_BUDGET];
+};
+
 struct nb {
 	const struct nb_ops *ops;
+	struct nb_tx_batch batch;
 	struct nb_vif vif[NETBACK_MAX_VIFS];
 	struct nb_frame frames[NB_FRAMES];
 	struct nb_frame *free;
@@ -194,8 +214,12 @@ void nb_push(struct nb *nb, struct nb_vif *v);
 /* netback_switch.c */
 void nb_init(struct nb *nb, const struct nb_ops *ops, void *bounce_page,
 	     const uint8_t port_mac[ETH_ALEN]);
-/* Switch a mapped TX frame of `f->src`. */
-void nb_switch_from_vif(struct nb *nb, struct nb_frame *f);
+/*
+ * Switch a mapped TX frame of `f->src`.  true: it is handed on (or was
+ * for nobody) and the caller unmaps and answers it (netback_tx.c does a
+ * batch at once); false: it waits in a vif's queue or was released.
+ */
+bool nb_switch_from_vif(struct nb *nb, struct nb_frame *f);
 /* Switch a frame our IP stack sends: 0, or -ENETDOWN. */
 int nb_switch_from_stack(struct nb *nb, const void *frame, size_t len);
 /* Forget what was learnt about `v`. */

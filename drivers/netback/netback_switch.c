@@ -138,7 +138,7 @@ static void flood(struct nb *nb, const struct nb_vif *except, uint16_t len)
 	}
 }
 
-void nb_switch_from_vif(struct nb *nb, struct nb_frame *f)
+bool nb_switch_from_vif(struct nb *nb, struct nb_frame *f)
 {
 	struct nb_vif *v = f->src;
 	uint8_t hdr[ETH_HLEN];
@@ -151,12 +151,10 @@ void nb_switch_from_vif(struct nb *nb, struct nb_frame *f)
 	i = fdb_find(nb, hdr);
 	if (i >= 0 && &nb->vif[nb->fdb[i].vif] != v) {
 		nb_rx_enqueue(nb, &nb->vif[nb->fdb[i].vif], f);
-		return;
+		return false;
 	}
-	if (i >= 0) { /* to itself: a switch never sends a frame back */
-		nb_frame_done(nb, f, NETIF_RSP_OKAY);
-		return;
-	}
+	if (i >= 0) /* to itself: a switch never sends a frame back */
+		return true;
 	nb_frame_to_bounce(nb, f);
 	if (!memcmp(hdr, nb->port_mac, ETH_ALEN) || (hdr[0] & 1)) {
 		nb->ops->to_stack(nb->bounce, f->len);
@@ -164,7 +162,7 @@ void nb_switch_from_vif(struct nb *nb, struct nb_frame *f)
 	}
 	if (hdr[0] & 1 || memcmp(hdr, nb->port_mac, ETH_ALEN))
 		flood(nb, v, f->len);
-	nb_frame_done(nb, f, NETIF_RSP_OKAY);
+	return true;
 }
 
 int nb_switch_from_stack(struct nb *nb, const void *frame, size_t len)

@@ -8,6 +8,9 @@
  *   stack_xmit_eagain  a frame of our stack to a vif with no RX buffer is
  *                      -EAGAIN (the stack retries), not counted dropped;
  *                      with a buffer posted it is delivered
+ *   batch_per_run      a run of plain requests is mapped in one map_batch
+ *                      call and unmapped in one unmap_batch call; a bad
+ *                      request between two runs is refused on its own
  */
 #include "kernel/ktest.h"
 #include "lib/errno.h"
@@ -76,5 +79,66 @@ KTEST(netback_push, stack_xmit_eagain)
 	nbf_rx_post(f, 0, 1);
 	KT_EXPECT_EQ(nb_switch_from_stack(&f->nb, frame, sizeof(frame)), 0);
 	KT_EXPECT(nbf_rx_rsp(f, 0, &rr) && rr.status == sizeof(frame));
+	nbf_down(f);
+}
+
+/* Batch ops over the fake's single ones, counting the calls (traps). */
+static const struct nb_ops *single;
+static unsigned int map_calls, unmap_calls, mapped_in_batches;
+
+static unsigned int t_map_batch(domid_t dom, bool ro, const grant_ref_t *refs,
+				struct gnttab_mapping **m, int *rcs,
+				unsigned int n)
+{
+	unsigned int t;
+
+	map_calls++;
+	for (t = 0; t < n; t++) {
+		rcs[t] = single->map(dom, refs[t], ro, m[t]);
+		if (rcs[t] == -ENOSPC)
+			break;
+	}
+	mapped_in_batches += t;
+	return t;
+}
+
+static int t_unmap_batch(struct gnttab_mapping **m, int *rcs, unsigned int n)
+{
+	unmap_calls++;
+	for (unsigned int i = 0; i < n; i++)
+		rcs[i] = single->unmap(m[i]);
+	return 0;
+}
+
+KTEST(netback_push, batch_per_run)
+{
+	static struct nb_ops ops;
+	struct nbf *f = nbf_up();
+	netif_tx_response_t r;
+	unsigned int ok = 0, err = 0;
+
+	KT_ASSERT(f);
+	single = f->nb.ops;
+	ops = *single;
+	ops.map_batch = t_map_batch;
+	ops.unmap_batch = t_unmap_batch;
+	f->nb.ops = &ops;
+	map_calls = unmap_calls = mapped_in_batches = 0;
+	for (uint16_t id = 1; id <= 11; id++)
+		nbf_tx(f, 0, f->nb.port_mac, 0, id == 6 ? 0 : 60, 0, id);
+	nbf_tx_publish(f, 0);
+	nbf_round(f);
+	KT_EXPECT_EQ(map_calls, 2);
+	KT_EXPECT_EQ(unmap_calls, 2);
+	KT_EXPECT_EQ(mapped_in_batches, 10);
+	KT_EXPECT_EQ(f->stack_frames, 10);
+	while (nbf_tx_rsp(f, 0, &r)) {
+		ok += r.status == NETIF_RSP_OKAY;
+		err += r.status == NETIF_RSP_ERROR && r.id == 6;
+	}
+	KT_EXPECT_EQ(ok, 10);
+	KT_EXPECT_EQ(err, 1);
+	KT_EXPECT_EQ(f->mapped[0], 0);
+	f->nb.ops = single;
 	nbf_down(f);
 }

@@ -155,6 +155,25 @@ int __must_check gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
 /* Unmap and give the window frame back.  0 or -errno (m stays mapped). */
 int __must_check gnttab_unmap(struct gnttab_mapping *m);
 
+/*
+ * Batches: a backend's ring of requests in one trap into Xen instead of
+ * one per page (issue 8).  At most GNTTAB_BATCH_MAX entries.
+ *
+ * gnttab_map_batch() maps refs[i] of `domid` into m[i], each charged and
+ * checked in order exactly as gnttab_map() would: the first refusal of
+ * ours (-ENOSPC: quota, cap or window; -EINVAL, -ENOMEM) ends the batch.
+ * Returns t, the entries tried: rcs[0..t-1] are their results (Xen's
+ * refusals, -ENOSPC among them for a full maptrack, do not end it), and
+ * if t < n, rcs[t] is our refusal of entry t; entries after are untouched.
+ */
+#define GNTTAB_BATCH_MAX 64
+unsigned int gnttab_map_batch(domid_t domid, bool readonly,
+			      const grant_ref_t *refs,
+			      struct gnttab_mapping **m, int *rcs,
+			      unsigned int n);
+/* Unmap m[0..n-1]: rcs[i] as gnttab_unmap()'s; returns the first error. */
+int gnttab_unmap_batch(struct gnttab_mapping **m, int *rcs, unsigned int n);
+
 static inline void *gnttab_mapping_addr(const struct gnttab_mapping *m)
 {
 	return (void *)(uintptr_t)(m->gfn << PAGE_SHIFT);

@@ -9,6 +9,7 @@
  * Map and unmap run in thread context only (not from interrupts).
  */
 #include "kernel/cmdline.h"
+#include "kernel/mm/mm.h"
 #include "kernel/printk.h"
 #include "kernel/xen/gnttab/gnttab_priv.h"
 #include "kernel/xen/hypercall.h"
@@ -130,12 +131,9 @@ static bool window_has_room(void)
 	return xen_window_used() + keep < xen_info.window_frames;
 }
 
-static int xen_map(struct gnttab_map_grant_ref *op)
+/* Xen's answer to one map op: 0 or its errno (counted, logged). */
+static int map_status(const struct gnttab_map_grant_ref *op)
 {
-	int rc = xen_grant_table_op(GNTTABOP_map_grant_ref, op, 1);
-
-	if (rc)
-		return rc;
 	if (op->status == GNTST_okay)
 		return 0;
 	refused_xen++;
@@ -149,73 +147,142 @@ static int xen_map(struct gnttab_map_grant_ref *op)
 	return gnttab_status_errno(op->status);
 }
 
-int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
-	       struct gnttab_mapping *m)
+/*
+ * Before the hypercall: charge `domid` (XSA-300) and take a window frame
+ * for the op.  0, or -ENOSPC (our quota or cap, or the window) / the
+ * charge's -errno with nothing held.
+ */
+static int map_prepare(domid_t domid, grant_ref_t ref, bool readonly,
+		       struct gnttab_map_grant_ref *op)
 {
-	struct gnttab_map_grant_ref op = {0};
 	uint64_t gfn;
-	int rc;
+	int rc = charge(domid);
 
-	/* Xen maps from a named domain only (not DOMID_SELF). */
-	if (!m || m->mapped || domid >= DOMID_FIRST_RESERVED)
-		return -EINVAL;
-	rc = gnttab_map_init();
-	if (rc)
-		return rc;
-	rc = charge(domid);
 	if (rc)
 		return rc;
 	rc = window_has_room() ? xen_window_alloc(&gfn) : -ENOSPC;
 	if (rc) {
 		refused_window++;
-		goto uncharge;
+		(void)gnttab_quota_uncharge(&quota, domid);
+		return rc;
 	}
 	/* PVH: host_addr is the guest-physical address to map at. */
-	op.host_addr = gfn << PAGE_SHIFT;
-	op.flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0);
-	op.ref = ref;
-	op.dom = domid;
-	rc = xen_map(&op);
-	if (rc)
-		goto free_frame;
-	*m = (struct gnttab_mapping){
-	    .domid = domid,
+	*op = (struct gnttab_map_grant_ref){
+	    .host_addr = gfn << PAGE_SHIFT,
+	    .flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0),
 	    .ref = ref,
-	    .handle = op.handle,
+	    .dom = domid,
+	};
+	return 0;
+}
+
+/* After it: the mapping, or the frame and the charge given back. */
+static int map_finish(const struct gnttab_map_grant_ref *op, int rc,
+		      struct gnttab_mapping *m)
+{
+	uint64_t gfn = op->host_addr >> PAGE_SHIFT;
+
+	if (!rc)
+		rc = map_status(op);
+	if (rc) {
+		xen_window_free(gfn);
+		(void)gnttab_quota_uncharge(&quota, op->dom);
+		return rc;
+	}
+	*m = (struct gnttab_mapping){
+	    .domid = op->dom,
+	    .ref = op->ref,
+	    .handle = op->handle,
 	    .gfn = gfn,
-	    .readonly = readonly,
+	    .readonly = !!(op->flags & GNTMAP_readonly),
 	    .mapped = true,
 	};
 	mapped_now++;
 	nr_maps++;
 	return 0;
-
-free_frame:
-	xen_window_free(gfn);
-uncharge:
-	(void)gnttab_quota_uncharge(&quota, domid);
-	return rc;
 }
 
-int gnttab_unmap(struct gnttab_mapping *m)
+static int map_check_args(domid_t domid, const struct gnttab_mapping *m)
 {
-	struct gnttab_unmap_grant_ref op = {0};
-	int rc;
-
-	if (!m || !m->mapped)
+	/* Xen maps from a named domain only (not DOMID_SELF). */
+	if (!m || m->mapped || domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
-	op.host_addr = m->gfn << PAGE_SHIFT;
-	op.handle = m->handle;
-	rc = xen_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
-	if (!rc && op.status != GNTST_okay)
-		rc = gnttab_status_errno(op.status);
+	return gnttab_map_init();
+}
+
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly,
+	       struct gnttab_mapping *m)
+{
+	struct gnttab_map_grant_ref op;
+	int rc = map_check_args(domid, m);
+
+	if (!rc)
+		rc = map_prepare(domid, ref, readonly, &op);
+	if (rc)
+		return rc;
+	return map_finish(
+	    &op, xen_grant_table_op(GNTTABOP_map_grant_ref, &op, 1), m);
+}
+
+/*
+ * One batch's ops (thread context only, one CPU: one batch at a time),
+ * from the heap at the first batch: only a backend pays for its 3.5 KiB
+ * (issue 11, footprint).
+ */
+static struct batch_ops {
+	struct gnttab_map_grant_ref map[GNTTAB_BATCH_MAX];
+	struct gnttab_unmap_grant_ref unmap[GNTTAB_BATCH_MAX];
+} * ops;
+
+static int ops_ready(void)
+{
+	if (!ops)
+		ops = mm_alloc(sizeof(*ops));
+	return ops ? 0 : -ENOMEM;
+}
+
+unsigned int gnttab_map_batch(domid_t domid, bool readonly,
+			      const grant_ref_t *refs,
+			      struct gnttab_mapping **m, int *rcs,
+			      unsigned int n)
+{
+	unsigned int t;
+	int rc = 0;
+
+	n = MIN(n, GNTTAB_BATCH_MAX);
+	rc = ops_ready();
+	/* Charged in order: the first refusal ends the batch (XSA-300). */
+	for (t = 0; t < n && !rc; t++) {
+		rc = map_check_args(domid, m[t]);
+		if (!rc)
+			rc =
+			    map_prepare(domid, refs[t], readonly, &ops->map[t]);
+		if (rc)
+			break;
+	}
+	if (t < n)
+		rcs[t] = rc;
+	if (!t)
+		return 0;
+	rc = xen_grant_table_op(GNTTABOP_map_grant_ref, ops->map, t);
+	for (unsigned int i = 0; i < t; i++)
+		rcs[i] = map_finish(&ops->map[i], rc, m[i]);
+	return t;
+}
+
+/* Xen's answer to one unmap op: the frame and charge back, or kept. */
+static int unmap_finish(const struct gnttab_unmap_grant_ref *op, int rc,
+			struct gnttab_mapping *m)
+{
+	if (!rc && op->status != GNTST_okay)
+		rc = gnttab_status_errno(op->status);
 	if (rc) {
 		/* The frame may still hold the page: keep it out of use. */
 		unmap_fails++;
 		pr_err("gnttab: unmap of ref %u of domain %u failed: %d "
 		       "(status %d %s)\n",
-		       m->ref, m->domid, rc, op.status,
-		       gnttab_status_name(op.status));
+		       m->ref, m->domid, rc, op->status,
+		       gnttab_status_name(op->status));
 		return rc;
 	}
 	xen_window_free(m->gfn);
@@ -224,6 +291,54 @@ int gnttab_unmap(struct gnttab_mapping *m)
 	mapped_now--;
 	nr_unmaps++;
 	return 0;
+}
+
+static void unmap_op(const struct gnttab_mapping *m,
+		     struct gnttab_unmap_grant_ref *op)
+{
+	*op = (struct gnttab_unmap_grant_ref){
+	    .host_addr = m->gfn << PAGE_SHIFT,
+	    .handle = m->handle,
+	};
+}
+
+int gnttab_unmap(struct gnttab_mapping *m)
+{
+	struct gnttab_unmap_grant_ref op;
+
+	if (!m || !m->mapped)
+		return -EINVAL;
+	unmap_op(m, &op);
+	return unmap_finish(
+	    &op, xen_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1), m);
+}
+
+int gnttab_unmap_batch(struct gnttab_mapping **m, int *rcs, unsigned int n)
+{
+	unsigned int k = 0, idx[GNTTAB_BATCH_MAX], all = n;
+	int rc, first = 0;
+
+	if (n > GNTTAB_BATCH_MAX)
+		return -EINVAL;
+	if (ops_ready()) { /* one by one, then: nothing stays mapped */
+		for (unsigned int i = 0; i < n; i++)
+			rcs[i] = gnttab_unmap(m[i]);
+		n = 0;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		rcs[i] = !m[i] || !m[i]->mapped ? -EINVAL : 0;
+		if (!rcs[i]) {
+			unmap_op(m[i], &ops->unmap[k]);
+			idx[k++] = i;
+		}
+	}
+	rc =
+	    k ? xen_grant_table_op(GNTTABOP_unmap_grant_ref, ops->unmap, k) : 0;
+	for (unsigned int j = 0; j < k; j++)
+		rcs[idx[j]] = unmap_finish(&ops->unmap[j], rc, m[idx[j]]);
+	for (unsigned int i = 0; i < all && !first; i++)
+		first = rcs[i];
+	return first;
 }
 
 void gnttab_map_get_limits(struct gnttab_map_limits *l)
