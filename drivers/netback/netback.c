@@ -58,6 +58,36 @@ static int x_copy_to(domid_t dom, grant_ref_t ref, const void *src,
 	return gnttab_copy(&op, 1);
 }
 
+/* Heap, backend role only: NB_RX_STAGE ops for x_copy_batch(). */
+static struct gnttab_copy *copy_ops;
+
+static void x_copy_batch(const struct nb_copy *c, int *rcs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		uintptr_t src = (uintptr_t)c[i].src;
+
+		/* An op Xen never saw (the call refused) keeps an error. */
+		copy_ops[i] = (struct gnttab_copy){
+		    .source.u.gmfn = src >> PAGE_SHIFT,
+		    .source.domid = DOMID_SELF,
+		    .source.offset = (uint16_t)(src & (PAGE_SIZE - 1)),
+		    .dest.u.ref = c[i].ref,
+		    .dest.domid = c[i].dom,
+		    .len = c[i].len,
+		    .flags = GNTCOPY_dest_gref,
+		    .status = GNTST_general_error,
+		};
+	}
+	/* Its answer is the first failure; each op's status says more. */
+	if (gnttab_copy(copy_ops, n) == 0) {
+		memset(rcs, 0, n * sizeof(*rcs));
+		return;
+	}
+	/* Each op's own status: one bad buffer ref costs one frame. */
+	for (unsigned int i = 0; i < n; i++)
+		rcs[i] = gnttab_status_errno(copy_ops[i].status);
+}
+
 /*
  * The map layer answers -ENOSPC both for our own limits and for Xen's
  * full maptrack; the ring logic counts them apart: Xen's is -ENOBUFS.
@@ -109,6 +139,7 @@ static const struct nb_ops xen_ops = {
     .map_batch = x_map_batch,
     .unmap_batch = gnttab_unmap_batch,
     .copy_to = x_copy_to,
+    .copy_batch = x_copy_batch,
     .notify = x_notify,
     .to_stack = x_to_stack,
     .stack_room = netdev_rx_room,
@@ -164,11 +195,16 @@ int netback_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
 	}
 }
 
+/* nb's stage: NB_RX_STAGE slots of NB_STAGE_SLOT bytes, 32 KiB. */
+#define STAGE_ORDER 3
+BUILD_BUG_ON((PAGE_SIZE << STAGE_ORDER) < NB_RX_STAGE * NB_STAGE_SLOT);
+BUILD_BUG_ON(NB_STAGE_SLOT < ETH_FRAME_MAX || PAGE_SIZE % NB_STAGE_SLOT);
+
 static const uint8_t port_mac[ETH_ALEN] = {0x00, 0x16, 0x3e, 0xdd, 0x00, 0x0a};
 
 static int netback_kinit(void)
 {
-	void *bounce;
+	void *bounce, *stage;
 	int rc;
 
 	if (!enabled)
@@ -179,12 +215,15 @@ static int netback_kinit(void)
 	}
 	nb_glue = mm_zalloc(sizeof(*nb_glue));
 	bounce = mm_page_alloc_zeroed(0);
-	if (!nb_glue || !bounce) {
+	stage = mm_page_alloc(STAGE_ORDER);
+	copy_ops = mm_alloc(NB_RX_STAGE * sizeof(*copy_ops));
+	if (!nb_glue || !bounce || !stage || !copy_ops) {
 		pr_err("netback: no memory for the backend's state\n");
 		rc = -ENOMEM;
 		goto fail;
 	}
 	nb_init(nb_glue, &xen_ops, bounce, port_mac);
+	nb_glue->stage_buf = stage;
 	rc = nb_vifs_start();
 	if (rc) {
 		pr_err("netback: cannot watch backend/vif (%d)\n", rc);
@@ -201,6 +240,10 @@ static int netback_kinit(void)
 fail:
 	if (bounce)
 		mm_page_free(bounce, 0);
+	if (stage)
+		mm_page_free(stage, STAGE_ORDER);
+	mm_free(copy_ops);
+	copy_ops = NULL;
 	mm_free(nb_glue);
 	nb_glue = NULL;
 	return rc;

@@ -47,6 +47,8 @@
 #define NB_FRAMES	512 /* in-flight TX frames, all vifs */
 #define NB_MAX_EXTRAS	XEN_NETIF_EXTRA_TYPE_MAX
 #define NB_FDB_SIZE	64
+#define NB_RX_STAGE	16   /* our stack's frames copied in one batch */
+#define NB_STAGE_SLOT	2048 /* bytes per staged frame: two per page */
 
 /*
  * BUGGY(XSA155_NB), XSA-155's producer rule switched off at the backend:
@@ -126,6 +128,25 @@ struct nb_vif {
 	struct nb_vif_stats st;
 };
 
+/*
+ * A frame of our stack staged for a vif (issue 8): its RX request is
+ * taken (copied once, consumed) at once, the grant copy and the response
+ * wait for the batch (nb_rx_flush).
+ */
+struct nb_staged {
+	struct nb_vif *v; /* NULL: its vif went meanwhile */
+	grant_ref_t gref;
+	uint16_t id, len;
+};
+
+/* One grant copy of our bytes at `src` (within a page) to a grant. */
+struct nb_copy {
+	domid_t dom;
+	grant_ref_t ref;
+	const void *src;
+	uint16_t len;
+};
+
 /* What the ring logic needs from Xen (netback.c) or the host fakes. */
 struct nb_ops {
 	/* gnttab_map(): -ENOSPC our quota/cap, -ENOBUFS Xen's maptrack full */
@@ -141,6 +162,8 @@ struct nb_ops {
 	/* One grant copy from our page `src` (len <= page) to a grant. */
 	int (*copy_to)(domid_t dom, grant_ref_t ref, const void *src,
 		       uint16_t len);
+	/* n copies (n <= NB_RX_STAGE) in one go; rcs[i] 0/-errno each. */
+	void (*copy_batch)(const struct nb_copy *c, int *rcs, unsigned int n);
 	void (*notify)(struct nb_vif *v);
 	/* A frame for our own IP stack (copied before returning). */
 	void (*to_stack)(const void *frame, size_t len);
@@ -170,6 +193,13 @@ struct nb {
 	struct nb_frame *free;
 	unsigned int nr_free;
 	uint8_t *bounce; /* one page: frames are built here for grant copy */
+	/* NB_RX_STAGE slots of NB_STAGE_SLOT bytes (set after nb_init; NULL:
+	 * our stack's frames are copied one by one). */
+	uint8_t *stage_buf;
+	struct nb_staged staged[NB_RX_STAGE];
+	struct nb_copy copies[NB_RX_STAGE];
+	int copy_rc[NB_RX_STAGE];
+	unsigned int nr_staged;
 	uint8_t port_mac[ETH_ALEN];
 	struct {
 		uint8_t mac[ETH_ALEN];
@@ -202,6 +232,14 @@ void nb_frame_done(struct nb *nb, struct nb_frame *f, int16_t status);
 int nb_rx_avail(struct nb_vif *v);
 /* Copy `len` bytes at nb->bounce into `v`'s next RX buffer: 0/-errno. */
 int nb_rx_deliver(struct nb *nb, struct nb_vif *v, uint16_t len);
+/*
+ * A frame of our stack for `v`: staged (0; copied at the next flush),
+ * -EAGAIN with no RX buffer posted, or the vif's -ENETDOWN / -EPROTO.
+ */
+int nb_rx_stage(struct nb *nb, struct nb_vif *v, const void *frame,
+		uint16_t len);
+/* Copy every staged frame in one batch, answer in order and push. */
+void nb_rx_flush(struct nb *nb);
 /* Queue a frame for `v` (dropped past NB_QUEUE_MAX). */
 void nb_rx_enqueue(struct nb *nb, struct nb_vif *v, struct nb_frame *f);
 /* Deliver up to `budget` queued frames; returns how many. */

@@ -35,8 +35,16 @@ int nb_rx_deliver(struct nb *nb, struct nb_vif *v, uint16_t len)
 {
 	netif_rx_request_t req;
 	netif_rx_response_t *rsp;
-	int rc = nb_rx_avail(v);
+	int rc;
 
+	/*
+	 * Responses in the order of the requests: Linux netfront finds a
+	 * response's buffer by its ring slot, not by its id.  So the staged
+	 * frames, whose requests came first, are answered first.
+	 */
+	if (nb->nr_staged)
+		nb_rx_flush(nb);
+	rc = nb_rx_avail(v);
 	if (rc <= 0)
 		return rc ? rc : -EAGAIN;
 	/* XSA-155: one copy of the request; its id is only echoed back. */
@@ -59,6 +67,79 @@ int nb_rx_deliver(struct nb *nb, struct nb_vif *v, uint16_t len)
 	}
 	v->st.rx_ok++;
 	return 0;
+}
+
+int nb_rx_stage(struct nb *nb, struct nb_vif *v, const void *frame,
+		uint16_t len)
+{
+	struct nb_staged *s;
+	netif_rx_request_t req;
+	int rc;
+
+	if (nb->nr_staged == NB_RX_STAGE)
+		nb_rx_flush(nb);
+	rc = nb_rx_avail(v);
+	if (rc <= 0)
+		return rc ? rc : -EAGAIN;
+	/* XSA-155: one copy of the request; its id is only echoed back. */
+	memcpy(&req, RING_GET_REQUEST(&v->rx, v->rx.req_cons), sizeof(req));
+	barrier();
+	v->rx.req_cons++;
+	memcpy(nb->stage_buf + nb->nr_staged * NB_STAGE_SLOT, frame, len);
+	s = &nb->staged[nb->nr_staged++];
+	*s = (struct nb_staged){
+	    .v = v, .gref = req.gref, .id = req.id, .len = len};
+	return 0;
+}
+
+/*
+ * Issue 8: one trap into Xen for up to NB_RX_STAGE frames where each was
+ * one; a frontend's buffers are still only written by grant copy.
+ */
+void nb_rx_flush(struct nb *nb)
+{
+	unsigned int n = nb->nr_staged, k = 0;
+
+	nb->nr_staged = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct nb_staged *s = &nb->staged[i];
+
+		if (s->v && nb_vif_up(s->v))
+			nb->copies[k++] = (struct nb_copy){
+			    .dom = s->v->fe_id,
+			    .ref = s->gref,
+			    .src = nb->stage_buf + i * NB_STAGE_SLOT,
+			    .len = s->len};
+	}
+	if (k)
+		nb->ops->copy_batch(nb->copies, nb->copy_rc, k);
+	k = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct nb_staged *s = &nb->staged[i];
+		netif_rx_response_t *rsp;
+		int rc;
+
+		if (!s->v || !nb_vif_up(s->v))
+			continue;
+		rc = nb->copy_rc[k++];
+		rsp = RING_GET_RESPONSE(&s->v->rx, s->v->rx.rsp_prod_pvt);
+		rsp->id = s->id;
+		rsp->offset = 0;
+		rsp->flags = 0; /* our stack's checksums are complete */
+		rsp->status = rc ? NETIF_RSP_ERROR : (int16_t)s->len;
+		s->v->rx.rsp_prod_pvt++;
+		s->v->rx_notify = true;
+		if (rc) {
+			s->v->st.rx_dropped++;
+			nb->st.stack_tx_dropped++;
+		} else {
+			s->v->st.rx_ok++;
+		}
+	}
+	/* One push (and at most one event) per vif for the whole batch. */
+	for (unsigned int i = 0; i < n; i++)
+		if (nb->staged[i].v && nb->staged[i].v->rx_notify)
+			nb_push(nb, nb->staged[i].v);
 }
 
 void nb_rx_enqueue(struct nb *nb, struct nb_vif *v, struct nb_frame *f)
@@ -140,6 +221,10 @@ void nb_rx_purge(struct nb *nb, struct nb_vif *v)
 {
 	struct nb_frame *f;
 
+	/* Frames of our stack staged for v: v's ring is going. */
+	for (unsigned int i = 0; i < nb->nr_staged; i++)
+		if (nb->staged[i].v == v)
+			nb->staged[i].v = NULL;
 	/* Frames waiting for v: their senders get OKAY (dropped). */
 	while ((f = dequeue(v))) {
 		struct nb_vif *src = f->src;

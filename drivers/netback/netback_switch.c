@@ -168,32 +168,38 @@ bool nb_switch_from_vif(struct nb *nb, struct nb_frame *f)
 int nb_switch_from_stack(struct nb *nb, const void *frame, size_t len)
 {
 	const uint8_t *dst = frame;
-	int i;
+	struct nb_vif *d;
+	int i, rc;
 
 	if (len > ETH_FRAME_MAX || len < ETH_HLEN)
 		return -EINVAL;
-	memcpy(nb->bounce, frame, len);
-	nb->st.stack_tx++;
 	i = fdb_find(nb, dst);
-	if (i >= 0) {
-		struct nb_vif *d = &nb->vif[nb->fdb[i].vif];
-		int rc = nb_rx_deliver(nb, d, (uint16_t)len);
-
-		/*
-		 * Pushback (issue 8): no buffer posted yet is the ring-full
-		 * of netdev.h's xmit: the stack polls us and tries again, or
-		 * its sender learns the frame did not go (85 % of a blast to
-		 * Linux was counted sent and dropped here).
-		 */
-		if (rc == -EAGAIN)
-			return -EAGAIN;
-		if (rc) {
-			d->st.rx_dropped++;
-			nb->st.stack_tx_dropped++;
-		}
-		nb_push(nb, d);
+	if (i < 0) {
+		nb->st.stack_tx++;
+		memcpy(nb->bounce, frame, len);
+		flood(nb, NULL, (uint16_t)len);
 		return 0;
 	}
-	flood(nb, NULL, (uint16_t)len);
+	d = &nb->vif[nb->fdb[i].vif];
+	if (nb->stage_buf) {
+		rc = nb_rx_stage(nb, d, frame, (uint16_t)len);
+	} else {
+		memcpy(nb->bounce, frame, len);
+		rc = nb_rx_deliver(nb, d, (uint16_t)len);
+		nb_push(nb, d);
+	}
+	/*
+	 * Pushback (issue 8): no buffer posted yet is the ring-full of
+	 * netdev.h's xmit: the stack polls us and tries again, or its sender
+	 * learns the frame did not go (85 % of a blast to Linux was counted
+	 * sent and dropped here).
+	 */
+	if (rc == -EAGAIN)
+		return -EAGAIN;
+	nb->st.stack_tx++;
+	if (rc) {
+		d->st.rx_dropped++;
+		nb->st.stack_tx_dropped++;
+	}
 	return 0;
 }

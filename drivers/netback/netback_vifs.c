@@ -239,12 +239,17 @@ void nb_vifs_service(void)
 	step_all();
 	for (unsigned int r = 0; r < NB_ROUNDS && data_round(); r++)
 		;
+	/* Our stack's replies staged since the last service go now. */
+	nb_rx_flush(nb_glue);
 }
 
 bool nb_vifs_kicked(void)
 {
 	if (!nb_glue) /* not the backend role */
 		return false;
+	/* Frames of our stack staged: the next service sends them. */
+	if (READ_ONCE(nb_glue->nr_staged))
+		return true;
 	for (unsigned int i = 0; i < NETBACK_MAX_VIFS; i++)
 		if (READ_ONCE(nb_glue->vif[i].kick))
 			return true;

@@ -11,8 +11,12 @@
  *   batch_per_run      a run of plain requests is mapped in one map_batch
  *                      call and unmapped in one unmap_batch call; a bad
  *                      request between two runs is refused on its own
+ *   stack_staged       our stack's frames for a vif are copied in one
+ *                      copy_batch call at the flush, answered in request
+ *                      order, also when a vif's frame comes between
  */
 #include "kernel/ktest.h"
+#include "kernel/mm/mm.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/netback_fake.h"
@@ -140,5 +144,86 @@ KTEST(netback_push, batch_per_run)
 	KT_EXPECT_EQ(err, 1);
 	KT_EXPECT_EQ(f->mapped[0], 0);
 	f->nb.ops = single;
+	nbf_down(f);
+}
+
+static unsigned int copy_calls;
+
+static void t_copy_batch(const struct nb_copy *c, int *rcs, unsigned int n)
+{
+	copy_calls++;
+	for (unsigned int i = 0; i < n; i++)
+		rcs[i] =
+		    single->copy_to(c[i].dom, c[i].ref, c[i].src, c[i].len);
+}
+
+/* A frame of our stack to vif `i`'s MAC, `len` bytes of `fill`. */
+static int stack_to(struct nbf *f, unsigned int i, size_t len, uint8_t fill)
+{
+	uint8_t frame[ETH_FRAME_MAX];
+
+	memset(frame, fill, len);
+	memcpy(frame, f->fe[i].mac, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, f->nb.port_mac, ETH_ALEN);
+	return nb_switch_from_stack(&f->nb, frame, len);
+}
+
+KTEST(netback_push, stack_staged)
+{
+	static struct nb_ops ops;
+	struct nbf *f = nbf_up();
+	netif_tx_response_t r;
+	netif_rx_response_t rr;
+	uint8_t *stage = mm_page_alloc(3);
+
+	KT_ASSERT(f && stage);
+	single = f->nb.ops;
+	ops = *single;
+	ops.copy_batch = t_copy_batch;
+	f->nb.ops = &ops;
+	f->nb.stage_buf = stage;
+	copy_calls = 0;
+	/* Vifs 0 and 1 speak first: the switch learns their MACs. */
+	for (unsigned int i = 0; i < 2; i++) {
+		nbf_tx(f, i, f->nb.port_mac, 0, 60, 0, 1);
+		nbf_tx_publish(f, i);
+	}
+	nbf_round(f);
+	nbf_rx_post(f, 0, 8);
+	KT_EXPECT_EQ(stack_to(f, 0, 100, 0xa1), 0);
+	KT_EXPECT_EQ(stack_to(f, 0, 200, 0xa2), 0);
+	KT_EXPECT(!nbf_rx_rsp(f, 0, &rr)); /* staged, not sent yet */
+	/* Vif 1's frame to vif 0 comes between: the staged ones first. */
+	nbf_tx(f, 1, f->fe[0].mac, 0, 300, 0, 2);
+	nbf_tx_publish(f, 1);
+	nbf_round(f); /* queued for vif 0, whose turn came first */
+	nbf_round(f); /* delivered */
+	KT_EXPECT_EQ(stack_to(f, 0, 400, 0xa4), 0);
+	nb_rx_flush(&f->nb);
+	KT_EXPECT_EQ(copy_calls, 2);
+	for (int16_t want = 100; want <= 400; want += 100) {
+		KT_ASSERT(nbf_rx_rsp(f, 0, &rr));
+		KT_EXPECT_EQ(rr.status, want);
+		/* In ring order: the buffer of this slot holds this frame. */
+		KT_EXPECT_EQ(
+		    ((uint8_t *)f->fe[0]
+			 .page[NBF_REFS / 2 + want / 100 - 1])[ETH_HLEN],
+		    want == 300 ? 2 : 0xa0 + want / 100);
+	}
+	KT_EXPECT(!nbf_rx_rsp(f, 0, &rr));
+	/* With no buffer left the stack is pushed back, nothing staged. */
+	KT_EXPECT_EQ(f->fe[0].v->rx.req_cons, 4);
+	for (unsigned int k = 4; k < 8; k++)
+		KT_EXPECT_EQ(stack_to(f, 0, 60, 0), 0);
+	KT_EXPECT_EQ(stack_to(f, 0, 60, 0), -EAGAIN);
+	KT_EXPECT_EQ(f->nb.nr_staged, 4);
+	nb_rx_purge(&f->nb, f->fe[0].v); /* its ring goes: nothing answered */
+	nb_rx_flush(&f->nb);
+	KT_EXPECT(!nbf_rx_rsp(f, 0, &rr));
+	while (nbf_tx_rsp(f, 1, &r))
+		;
+	f->nb.ops = single;
+	f->nb.stage_buf = NULL;
+	mm_page_free(stage, 3);
 	nbf_down(f);
 }
