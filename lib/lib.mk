@@ -13,3 +13,5 @@ HOST_TEST_SRCS += $(LIB_TEST_SRCS)
 # GCC may turn the copy and fill loops of string.c into calls to memcpy and
 # memset, that is to themselves (or, on the host, to glibc's).
 NOLOOP_SRCS += lib/string.c
+# The copy, fill and checksum loops of every packet: -O2, not -Os.
+HOT_SRCS += lib/string.c lib/checksum.c

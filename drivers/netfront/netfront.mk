@@ -26,3 +26,5 @@ HOST_KERNEL_SRCS += $(NETFRONT_CORE_SRCS) drivers/netfront/netfront_xenbus.c
 # netfront_xb runs the handshake against the fake xenstored (xs_fake.c).
 HOST_TEST_SRCS += tests/host/netfront_fake.c tests/host/netfront_tx_test.c \
 	tests/host/netfront_rx_test.c tests/host/netfront_xb_test.c
+# The ring logic runs per packet: -O2, not -Os (the handshake is -Os).
+HOT_SRCS += $(NETFRONT_CORE_SRCS)

@@ -18,3 +18,5 @@ NOLOOP_SRCS += $(MM_SRCS)
 # benchmark times mm's poisoning too (mm_priv.h).
 BENCH_KERNEL_SRCS += $(MM_SRCS)
 BENCH_GLUE_SRCS += tests/host/bench_mm.c
+# Every allocation and free runs here: -O2, not -Os (top Makefile).
+HOT_SRCS += $(MM_SRCS)

@@ -18,3 +18,5 @@ KERNEL_SRCS += tests/guest/net_peer.c tests/guest/net_test.c
 KERNEL_SRCS += tests/guest/net_msa01_test.c
 # Suite `netbench` (make bench, tests/xen/bench.mk; not in any test run).
 KERNEL_SRCS += tests/guest/bench_net.c tests/guest/bench_srv.c
+# Every frame in and out goes through the stack: -O2, not -Os.
+HOT_SRCS += $(NET_SRCS)

@@ -18,3 +18,5 @@ HOST_TEST_SRCS += tests/host/gnttab_core_test.c \
 	tests/host/gnttab_quarantine_test.c tests/host/gnttab_quota_test.c \
 	tests/host/gnttab_status_test.c tests/host/gnttab_stress.c \
 	tests/host/fake_gnttab.c
+# Granting and ending access per packet, the copy path: -O2, not -Os.
+HOT_SRCS += kernel/xen/gnttab/gnttab_core.c kernel/xen/gnttab/gnttab_copy.c
