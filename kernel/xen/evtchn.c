@@ -22,6 +22,7 @@
  * served.
  */
 #include "kernel/arch.h"
+#include "kernel/mm/mm.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
@@ -71,7 +72,44 @@ struct port_state {
 	bool backed_off, noted;	   /* noted: handler called note_spurious */
 };
 
-static struct port_state ports[NR_PORTS];
+/*
+ * The port table, in pages of PORTS_PER_PAGE taken from the page allocator
+ * when a port of that page is first bound (page 0 at evtchn_init(), before
+ * any test measures memory): 256 ports' state in .bss was 22 KiB of the
+ * image (issue 11), and a guest binds a handful of low ports.  A page is
+ * never given back, so a handler may close its own port (XSA-441 below).
+ */
+#define PORTS_PER_PAGE 32
+#define NR_PORT_PAGES  (NR_PORTS / PORTS_PER_PAGE)
+BUILD_BUG_ON(PORTS_PER_PAGE * sizeof(struct port_state) > PAGE_SIZE);
+BUILD_BUG_ON(NR_PORTS % PORTS_PER_PAGE);
+static struct port_state *port_pages[NR_PORT_PAGES];
+
+/* The state of `port`, or NULL if it is out of range or never bound. */
+static struct port_state *port_state(evtchn_port_t port)
+{
+	struct port_state *pg;
+
+	if (port >= NR_PORTS)
+		return NULL;
+	pg = READ_ONCE(port_pages[port / PORTS_PER_PAGE]);
+	return pg ? &pg[port % PORTS_PER_PAGE] : NULL;
+}
+
+/* Make sure the page holding `port`'s state exists; 0 or -ENOMEM. */
+static int port_page_get(evtchn_port_t port)
+{
+	struct port_state *pg;
+
+	if (port_pages[port / PORTS_PER_PAGE])
+		return 0;
+	pg = mm_page_alloc_zeroed(0);
+	if (!pg)
+		return -ENOMEM;
+	/* Zeroed before it is published: the upcall may look at once. */
+	WRITE_ONCE(port_pages[port / PORTS_PER_PAGE], pg);
+	return 0;
+}
 /* A handler is running (only BUGGY=xsa441 waits on it). */
 static volatile bool in_handler;
 static struct evtchn_stats stats;
@@ -152,9 +190,9 @@ static void backoff_expired(struct timer *t)
 	uint64_t next = 0, now = time_now_ns();
 
 	for (evtchn_port_t p = 0; p < NR_PORTS; p++) {
-		struct port_state *s = &ports[p];
+		struct port_state *s = port_state(p);
 
-		if (!s->backed_off)
+		if (!s || !s->backed_off)
 			continue;
 		if (now >= s->masked_until) {
 			s->backed_off = false;
@@ -214,7 +252,7 @@ static bool storm_check(evtchn_port_t port, struct port_state *s)
 
 void evtchn_note_spurious(evtchn_port_t port)
 {
-	struct port_state *s = port < NR_PORTS ? &ports[port] : NULL;
+	struct port_state *s = port_state(port);
 
 	stats.spurious++;
 	if (!s || !s->fn)
@@ -238,7 +276,7 @@ void evtchn_note_spurious(evtchn_port_t port)
 
 static void dispatch(evtchn_port_t port)
 {
-	struct port_state *s = port < NR_PORTS ? &ports[port] : NULL;
+	struct port_state *s = port_state(port);
 
 	if (!s || !s->fn) {
 		/* Nobody asked for it: count it and keep it quiet. */
@@ -304,6 +342,9 @@ int evtchn_init(void)
 	int rc;
 
 	backoff_timer.fn = backoff_expired;
+	rc = port_page_get(0);
+	if (rc)
+		return rc;
 	/* Everything masked until a handler asks for its port. */
 	for (unsigned int w = 0; w < ARRAY_SIZE(xen_shared_info->evtchn_mask);
 	     w++)
@@ -322,14 +363,22 @@ int evtchn_init(void)
 
 int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg)
 {
+	struct port_state *s;
+	int rc;
+
 	if (port >= NR_PORTS || !fn)
 		return -EINVAL;
-	if (ports[port].fn)
+	rc = port_page_get(port);
+	if (rc)
+		return rc;
+	s = port_state(port);
+	if (s->fn)
 		return -EBUSY;
-	memset(&ports[port], 0, sizeof(ports[port]));
-	ports[port].fn = fn;
-	ports[port].arg = arg;
-	ports[port].window_start = time_now_ns();
+	memset(s, 0, sizeof(*s));
+	s->arg = arg;
+	s->window_start = time_now_ns();
+	/* Last: with fn set the port is live for dispatch(). */
+	WRITE_ONCE(s->fn, fn);
 	evtchn_unmask(port);
 	return 0;
 }
@@ -343,13 +392,17 @@ int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg)
  */
 void evtchn_unbind(evtchn_port_t port)
 {
+	struct port_state *s = port_state(port);
+
 	if (port >= NR_PORTS)
 		return;
 	while (BUGGY(XSA441) && in_handler)
 		arch_pause();
 	evtchn_mask(port);
-	ports[port].fn = NULL;
-	ports[port].backed_off = false;
+	if (s) {
+		s->fn = NULL;
+		s->backed_off = false;
+	}
 	evtchn_close(port);
 	evtchn_clear_pending(port);
 }
@@ -361,12 +414,14 @@ void evtchn_get_stats(struct evtchn_stats *st)
 
 uint64_t evtchn_port_events(evtchn_port_t port)
 {
-	return port < NR_PORTS ? ports[port].events : 0;
+	const struct port_state *s = port_state(port);
+
+	return s ? s->events : 0;
 }
 
 void evtchn_get_port_stats(evtchn_port_t port, struct evtchn_port_stats *st)
 {
-	const struct port_state *s = port < NR_PORTS ? &ports[port] : NULL;
+	const struct port_state *s = port_state(port);
 
 	*st = (struct evtchn_port_stats){0};
 	if (s) {
