@@ -223,7 +223,7 @@ $(XEN_INITRD) test-peer-xen: $(PEERS)
 # with an empty table; its text symbols become the table of pass 2.  The
 # table sits after .data, so adding it moves no code address.
 # $(call link_kernel,NAME,OBJECTS): NAME.pass1.elf, NAME-ksyms.S, NAME.elf.
-$(O)/ksyms0.S:
+$(O)/ksyms0.S: tools/ksyms.py
 	@mkdir -p $(O)
 	$(Q)$(PYTHON) tools/ksyms.py /dev/null > $@
 

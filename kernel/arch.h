@@ -77,8 +77,14 @@ int arch_set_irq_handler(unsigned int vector, void (*fn)(void));
 
 /* Print a backtrace of the caller's stack, symbolised. */
 void arch_backtrace(void);
-/* Name of the function containing `addr`, and the offset into it. */
-const char *arch_symbol(uintptr_t addr, uintptr_t *offset);
+/*
+ * Name of the function containing `addr` (decoded into buf, at most len - 1
+ * bytes, or a constant "?" when it is no kernel function) and the offset
+ * into it.  ARCH_SYMBOL_MAX holds any name of the kernel.
+ */
+#define ARCH_SYMBOL_MAX 128
+const char *arch_symbol(uintptr_t addr, uintptr_t *offset, char *buf,
+			size_t len);
 
 /* What the last recovered fault was (see arch_probe_*). */
 struct arch_fault {

@@ -127,8 +127,9 @@ int arch_set_irq_handler(unsigned int vector, void (*fn)(void))
 static void report(const struct x86_regs *r)
 {
 	const char *name = exc_names[r->vector] ? exc_names[r->vector] : "?";
+	char buf[ARCH_SYMBOL_MAX];
 	uintptr_t off;
-	const char *sym = arch_symbol(r->rip, &off);
+	const char *sym = arch_symbol(r->rip, &off, buf, sizeof(buf));
 
 	pr_err("FATAL: exception %lu (%s), error code %#lx\n", r->vector, name,
 	       r->error_code);

@@ -184,7 +184,8 @@ void arch_backtrace(void)
 }
 
 /* Finds exported symbols only: the binary is linked with -rdynamic. */
-const char *arch_symbol(uintptr_t addr, uintptr_t *offset)
+const char *arch_symbol(uintptr_t addr, uintptr_t *offset, char *buf,
+			size_t len)
 {
 	Dl_info info;
 

@@ -139,7 +139,9 @@ KTEST(host, cpuid_hides_hypervisor)
 KTEST(host, symbol_lookup)
 {
 	uintptr_t off = 0;
-	const char *name = arch_symbol((uintptr_t)ktest_run + 3, &off);
+	char buf[ARCH_SYMBOL_MAX];
+	const char *name =
+	    arch_symbol((uintptr_t)ktest_run + 3, &off, buf, sizeof(buf));
 
 	KT_ASSERT(name != NULL);
 	KT_EXPECT(!strcmp(name, "ktest_run"));
