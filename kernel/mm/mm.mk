@@ -1,6 +1,6 @@
 # kernel/mm: the buddy page allocator and the heap on top of it.
 MM_SRCS := kernel/mm/page.c kernel/mm/poison.c kernel/mm/heap.c \
-	kernel/mm/check.c
+	kernel/mm/heap_check.c kernel/mm/check.c
 # Suite `mm`: shared by the kernel and the host build.
 MM_TEST_SRCS := tests/guest/mm_page.c tests/guest/mm_heap.c
 

@@ -1,7 +1,7 @@
 /*
  * Internal to the allocator (kernel/mm/: page.c, poison.c, heap.c,
- * check.c) and the tests its fragment mm.mk builds; make check-layering
- * refuses it anywhere else.  The public API is mm.h.
+ * heap_check.c, check.c) and the tests its fragment mm.mk builds; make
+ * check-layering refuses it anywhere else.  The public API is mm.h.
  *
  * Shared between the page allocator and the heap built on it; nothing
  * outside kernel/mm/ and its tests may use what follows.
@@ -151,11 +151,16 @@ static inline void mm_fill(void *p, uint64_t v, size_t len)
 		arch_fill_words(p, v, len / 8);
 		return;
 	}
-	for (; end - w >= 4; w += 4) {
+	/* Eight words a step: a 64-byte object is one step and no loop. */
+	for (; end - w >= 8; w += 8) {
 		w[0] = v;
 		w[1] = v;
 		w[2] = v;
 		w[3] = v;
+		w[4] = v;
+		w[5] = v;
+		w[6] = v;
+		w[7] = v;
 	}
 	for (; w < end; w += 2) {
 		w[0] = v;

@@ -172,6 +172,33 @@ KTEST(mm, heap_double_free)
 	mm_free(keep);
 }
 
+/*
+ * The heap keeps the objects freed last in a magazine and gives the rest
+ * back to their slabs: a second free is refused from either place.  40 is
+ * more than any class's magazine holds (kernel/mm/heap.c).
+ */
+KTEST(mm, heap_double_free_past_the_magazine)
+{
+	enum { N = 40 };
+	uint64_t bad = mm_bad_free_count();
+	void *p[N];
+	struct mm_stats a;
+
+	for (unsigned int i = 0; i < N; i++) {
+		p[i] = mm_alloc(32);
+		KT_ASSERT(p[i]);
+	}
+	for (unsigned int i = 0; i < N; i++)
+		mm_free(p[i]);
+	mm_get_stats(&a);
+	KT_EXPECT_EQ(mm_check(), 0);
+	for (unsigned int i = 0; i < N; i++)
+		mm_free(p[i]);
+	KT_EXPECT_EQ(mm_bad_free_count(), bad + N);
+	a.bad_frees += N;
+	expect_heap_as(&a);
+}
+
 KTEST(mm, heap_invalid_free)
 {
 	static uint64_t not_ours[4];
