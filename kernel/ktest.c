@@ -41,6 +41,19 @@ void ktest_fail_at(const char *file, int line, const char *fmt, ...)
 	cons_write("\n", 1);
 }
 
+void ktest_fail_cond(const char *file, int line, const char *what,
+		     const char *expr)
+{
+	ktest_fail_at(file, line, "%s %s", what, expr);
+}
+
+void ktest_fail_eq(const char *file, int line, const char *a_expr,
+		   const char *b_expr, long long a, long long b)
+{
+	ktest_fail_at(file, line, "expected %s == %s (%lld vs %lld)", a_expr,
+		      b_expr, a, b);
+}
+
 void ktest_expect_streq(const char *file, int line, const char *a_expr,
 			const char *b_expr, const char *a, const char *b)
 {
