@@ -31,10 +31,42 @@ int nb_rx_avail(struct nb_vif *v)
 	return (int)(prod - v->rx.req_cons);
 }
 
+/* Take v's next RX request (copied once, consumed): 0, -EAGAIN, -errno. */
+static int take_rx_request(struct nb_vif *v, netif_rx_request_t *req)
+{
+	int rc = nb_rx_avail(v);
+
+	if (rc <= 0)
+		return rc ? rc : -EAGAIN;
+	/* XSA-155: one copy of the request; its id is only echoed back. */
+	memcpy(req, RING_GET_REQUEST(&v->rx, v->rx.req_cons), sizeof(*req));
+	barrier();
+	v->rx.req_cons++;
+	return 0;
+}
+
+/* Answer RX request `id` after its copy (rc): `len` bytes or an error. */
+static void rx_respond(struct nb_vif *v, uint16_t id, int rc, uint16_t len)
+{
+	netif_rx_response_t *rsp =
+	    RING_GET_RESPONSE(&v->rx, v->rx.rsp_prod_pvt);
+
+	rsp->id = id;
+	rsp->offset = 0;
+	rsp->flags = 0; /* full checksums: completed before the copy */
+	rsp->status = rc ? NETIF_RSP_ERROR : (int16_t)len;
+	v->rx.rsp_prod_pvt++;
+	v->rx_notify = true;
+	/* A bad buffer ref costs the frontend its frame, nothing more. */
+	if (rc)
+		v->st.rx_dropped++;
+	else
+		v->st.rx_ok++;
+}
+
 int nb_rx_deliver(struct nb *nb, struct nb_vif *v, uint16_t len)
 {
 	netif_rx_request_t req;
-	netif_rx_response_t *rsp;
 	int rc;
 
 	/*
@@ -44,50 +76,27 @@ int nb_rx_deliver(struct nb *nb, struct nb_vif *v, uint16_t len)
 	 */
 	if (nb->nr_staged)
 		nb_rx_flush(nb);
-	rc = nb_rx_avail(v);
-	if (rc <= 0)
-		return rc ? rc : -EAGAIN;
-	/* XSA-155: one copy of the request; its id is only echoed back. */
-	memcpy(&req, RING_GET_REQUEST(&v->rx, v->rx.req_cons), sizeof(req));
-	barrier();
-	v->rx.req_cons++;
-	rc = nb->ops->copy_to(v->fe_id, req.gref, nb->bounce, len);
-	rsp = RING_GET_RESPONSE(&v->rx, v->rx.rsp_prod_pvt);
-	rsp->id = req.id;
-	rsp->offset = 0;
-	rsp->flags = 0; /* full checksums: completed before the copy */
-	rsp->status = rc ? NETIF_RSP_ERROR : (int16_t)len;
-	v->rx.rsp_prod_pvt++;
-	v->rx_notify = true;
-	if (rc) {
-		/* A bad buffer ref costs the frontend its frame, nothing more
-		 */
-		v->st.rx_dropped++;
+	rc = take_rx_request(v, &req);
+	if (rc)
 		return rc;
-	}
-	v->st.rx_ok++;
-	return 0;
+	rc = nb->ops->copy_to(v->fe_id, req.gref, nb->bounce, len);
+	rx_respond(v, req.id, rc, len);
+	return rc;
 }
 
 int nb_rx_stage(struct nb *nb, struct nb_vif *v, const void *frame,
 		uint16_t len)
 {
-	struct nb_staged *s;
 	netif_rx_request_t req;
 	int rc;
 
 	if (nb->nr_staged == NB_RX_STAGE)
 		nb_rx_flush(nb);
-	rc = nb_rx_avail(v);
-	if (rc <= 0)
-		return rc ? rc : -EAGAIN;
-	/* XSA-155: one copy of the request; its id is only echoed back. */
-	memcpy(&req, RING_GET_REQUEST(&v->rx, v->rx.req_cons), sizeof(req));
-	barrier();
-	v->rx.req_cons++;
+	rc = take_rx_request(v, &req);
+	if (rc)
+		return rc;
 	memcpy(nb->stage_buf + nb->nr_staged * NB_STAGE_SLOT, frame, len);
-	s = &nb->staged[nb->nr_staged++];
-	*s = (struct nb_staged){
+	nb->staged[nb->nr_staged++] = (struct nb_staged){
 	    .v = v, .gref = req.gref, .id = req.id, .len = len};
 	return 0;
 }
@@ -116,25 +125,14 @@ void nb_rx_flush(struct nb *nb)
 	k = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct nb_staged *s = &nb->staged[i];
-		netif_rx_response_t *rsp;
 		int rc;
 
 		if (!s->v || !nb_vif_up(s->v))
 			continue;
 		rc = nb->copy_rc[k++];
-		rsp = RING_GET_RESPONSE(&s->v->rx, s->v->rx.rsp_prod_pvt);
-		rsp->id = s->id;
-		rsp->offset = 0;
-		rsp->flags = 0; /* our stack's checksums are complete */
-		rsp->status = rc ? NETIF_RSP_ERROR : (int16_t)s->len;
-		s->v->rx.rsp_prod_pvt++;
-		s->v->rx_notify = true;
-		if (rc) {
-			s->v->st.rx_dropped++;
+		rx_respond(s->v, s->id, rc, s->len);
+		if (rc)
 			nb->st.stack_tx_dropped++;
-		} else {
-			s->v->st.rx_ok++;
-		}
 	}
 	/* One push (and at most one event) per vif for the whole batch. */
 	for (unsigned int i = 0; i < n; i++)
