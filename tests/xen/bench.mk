@@ -6,7 +6,8 @@
 # numbers.  Method: kernel/net/README.md ("Benchmark").
 #   make bench BENCH_SCENARIOS="netbench netbench-linux"   only those rows
 #   make bench BENCH_BASE=old/kernel.elf   also that kernel's netfront (rows
-#       netbench-base*, guest=base): before and after in one boot
+#       netbench-base*, guest=base) and driver domain (ddbench-base,
+#       ddflood-base): before and after in one boot
 .PHONY: bench
 
 BENCH_DIR := $(O)/bench

@@ -13,7 +13,8 @@ where the peer result is "received=N span_us=U dom0_irqs=I" (tx: dom0
 counted what arrived) or "sent=N ms=M dom0_irqs=I" (rx: dom0 sent).  The
 scenario a line is in says whose it is (bench-scenarios: netbench is ours,
 netbench-linux Linux's, netbench-base* the BENCH_BASE kernel's, printed as
-"before" beside ours).  "ddbench" lines (issue 8, the Linux client
+"before" beside ours; likewise ddbench-base and ddflood-base for the driver
+domain).  "ddbench" lines (issue 8, the Linux client
 against a rate server) carry "received=N span_us=U" (tx) or "sent=N us=U"
 (rx) from the server.  Boot rows boot-floorN / boot-noneN are timed from
 the serial log's arrival times (LOG.times).  Every figure is the median of
