@@ -19,7 +19,8 @@ against a rate server) carry "received=N span_us=U" (tx) or "sent=N us=U"
 (rx) from the server.  Boot rows boot-floorN / boot-noneN are timed from
 the serial log's arrival times (LOG.times).  Every figure is the median of
 the runs with min and max beside it; ratios are ours / Linux (or ours /
-floor) of the medians.  Exit status 1 if no measurement is found.
+floor, and floor-big / floor: boot-bigN, the floor padded to our image's
+size) of the medians.  Exit status 1 if no measurement is found.
 """
 import os
 import re
@@ -265,7 +266,7 @@ def boot_times(lines, times, segs):
     if not times:
         return out
     for scen, seg in segs.items():
-        m = re.match(r'boot-(floor|none)\d+$', scen)
+        m = re.match(r'boot-(floor|none|big)\d+$', scen)
         who = m.group(1) if m else ('linux' if scen == 'netbench-linux' else None)
         if who is None or not seg:
             continue
@@ -291,8 +292,9 @@ def boot_table(bt):
     stats = {w: [mmm([x[k] for x in v]) for k in range(3)] + [len(v)]
              for w, v in bt.items()}
     names = {'floor': 'toolstack floor (tests/xen/floor)',
+             'big': 'the floor at our image\'s size (floor-big)',
              'none': 'ours, test=none', 'linux': 'Linux client (netbench-linux)'}
-    for w in ('floor', 'none', 'linux'):
+    for w in ('floor', 'big', 'none', 'linux'):
         if w in stats:
             b, f, v, n = stats[w]
             rows.append([names[w], str(n), fmt(b, '%.2f'), fmt(f, '%.2f'),
@@ -300,6 +302,9 @@ def boot_table(bt):
     if 'none' in stats and 'floor' in stats:
         rows.append(['ratio ours / floor', ''] +
                     [ratio(stats['none'][k], stats['floor'][k]) for k in range(3)])
+    if 'big' in stats and 'floor' in stats:
+        rows.append(['ratio floor-big / floor', ''] +
+                    [ratio(stats['big'][k], stats['floor'][k]) for k in range(3)])
     table(['guest', 'runs', 'domain built', 'first line', 'verdict'], rows)
     return True
 

@@ -54,6 +54,17 @@ __attribute__((section(".note.xen"), used,
     4, 4, XEN_ELFNOTE_PHYS32_ENTRY, "Xen", (uint32_t)(uintptr_t)floor_entry};
 
 __attribute__((aligned(16))) uint8_t floor_stack[4096];
+
+#ifdef FLOOR_PAD_FILE
+/*
+ * The big floor (bench.mk's floor-big.elf): the same program in an image
+ * as large as our kernel's, FLOOR_PAD_FILE bytes more in the file and
+ * FLOOR_PAD_BSS more zeroed, so create-to-first-line can say what the
+ * image's size costs libxc's loader apart from what our kernel does.
+ */
+__attribute__((used)) static const uint8_t pad_file[FLOOR_PAD_FILE] = {1};
+__attribute__((used)) static uint8_t pad_bss[FLOOR_PAD_BSS];
+#endif
 static int amd;
 
 /* 32-bit HVM hypercall ABI: eax = number, ebx, ecx = arguments. */
