@@ -36,6 +36,7 @@ FLOOD_RE = re.compile(r'^\[(\S+)\] # (?:baseline (\d+) round trips/s|under flood
                       r'round trips/s, baseline (\d+))')
 KV_RE = re.compile(r'(\w+)=([\d.]+)')
 BEGIN_RE = re.compile(r'=== KTEST-SCENARIO (\S+) BEGIN ===')
+TIMES_RE = re.compile(r'^ktest: scenario (\S+) times: (.*)$')
 END_RE = re.compile(r'=== KTEST-SCENARIO (\S+) END ')
 SKIP_FIRST = re.compile(r'^(Parsing config|ktest|===|\[\S+\] (Parsing|ktest))')
 
@@ -256,20 +257,39 @@ def flood_table(segs):
     return True
 
 
+def dom0_times(seg, scen):
+    """(built, first, verdict) from dom0's own clock (tests/xen/init's
+    "ktest: scenario X times: built=S first=S verdict=S"), or None."""
+    for _, t in seg:
+        m = TIMES_RE.match(t)
+        if m and m.group(1) == scen:
+            kv = {k: float(v) for k, v in KV_RE.findall(m.group(2))}
+            return kv.get('built'), kv.get('first'), kv.get('verdict')
+    return None
+
+
 def boot_times(lines, times, segs):
-    """{'floor'|'none'|'linux': [(built, first, verdict)]}, seconds since
-    BEGIN (just before xl create): domain built (dom0's "ktest: scenario X
-    domid" line, xl create -p done), the guest's first console line after
-    it (nothing of the guest's comes before: it is unpaused then), and its
-    verdict line."""
-    out = {}
-    if not times:
-        return out
+    """({'floor'|'big'|'none'|'linux': [(built, first, verdict)]}, source),
+    seconds since BEGIN (just before xl create): domain built (xl create -p
+    done), the guest's first console line (nothing of the guest's comes
+    before: it is unpaused then), and its verdict line.  From dom0's clock
+    where its init printed them (source 'dom0'), else from the serial log's
+    arrival times (source 'serial': those lag behind whatever else the one
+    serial line carries, the guests' 0xE9 echo and Xen's own lines)."""
+    out, src = {}, set()
     for scen, seg in segs.items():
         m = re.match(r'boot-(floor|none|big)\d+$', scen)
         who = m.group(1) if m else ('linux' if scen == 'netbench-linux' else None)
         if who is None or not seg:
             continue
+        d0 = dom0_times(seg, scen)
+        if d0:
+            out.setdefault(who, []).append(d0)
+            src.add('dom0')
+            continue
+        if not times:
+            continue
+        src.add('serial')
         begin = seg[0][0] - 1
         built = next((i for i, t in seg if t.startswith('ktest: scenario %s domid' % scen)), None)
         if built is None:
@@ -279,15 +299,16 @@ def boot_times(lines, times, segs):
         verdict = next((i for i, t in console if t.startswith('Test result:')), None)
         at = lambda i: times[i] - times[begin] if i is not None and i < len(times) else None  # noqa: E731
         out.setdefault(who, []).append((at(built), at(first), at(verdict)))
-    return out
+    return out, ' and '.join(sorted(src))
 
 
-def boot_table(bt):
+def boot_table(result):
+    bt, src = result
     if not bt:
         return False
     print('xl create (scenario BEGIN) to the domain built, to the guest\'s first '
-          'console line and to its verdict line, seconds (serial arrival times), '
-          'median (min-max):')
+          'console line and to its verdict line, seconds (%s clock), '
+          'median (min-max):' % {'dom0': 'dom0\'s', 'serial': 'serial arrival'}.get(src, src))
     rows = []
     stats = {w: [mmm([x[k] for x in v]) for k in range(3)] + [len(v)]
              for w, v in bt.items()}
