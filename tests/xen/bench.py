@@ -177,6 +177,10 @@ def rate_tables(runs, tag, title):
     table(['direction', 'size', 'runs', first + ' recv/s', 'lost %',
            other + ' recv/s', 'lost %', 'ratio', first + ' sent/s',
            other + ' sent/s'], rows)
+    if tag == 'ddbench':  # the Linux client's counters, per backend
+        table(['direction', 'size', 'to-client/pkt backend=ours', 'backend=dom0',
+               'client upcall/pkt backend=ours', 'backend=dom0'],
+              [c[:2] + c[4:8] for c in cost])
     if tag == 'netbench':
         table(['direction', 'size', 'to-backend/pkt ours', 'Linux',
                'to-guest/pkt ours', 'Linux', 'upcall/pkt ours', 'Linux',
