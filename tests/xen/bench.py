@@ -268,7 +268,12 @@ def dom0_times(seg, scen):
         m = TIMES_RE.match(t)
         if m and m.group(1) == scen:
             kv = {k: float(v) for k, v in KV_RE.findall(m.group(2))}
-            return kv.get('built'), kv.get('first'), kv.get('verdict')
+            built, first = kv.get('built'), kv.get('first')
+            # A line before the domain was built is xl's ("got a tsc mode
+            # string"), not the guest's: its first line is not known then.
+            if first is not None and built is not None and first < built:
+                first = None
+            return built, first, kv.get('verdict')
     return None
 
 
