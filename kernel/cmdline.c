@@ -14,6 +14,7 @@ static int errors;
 static char test_filter[CMDLINE_MAX];
 static bool have_test;
 static char test_skip[512];
+static char test_stop_after[512];
 
 static const struct kparam *find_key(const char *key)
 {
@@ -122,6 +123,26 @@ KPARAM("test.skip", set_test_skip);
 const char *cmdline_test_skip(void)
 {
 	return test_skip;
+}
+
+/*
+ * test.stop_after=suite.case,...: make run's switched-off kernels stop
+ * once the tests their row is for have shown the switch (issue 10: a
+ * kernel with a rule off spent its time failing the rest by timeout);
+ * ktest_set_stop_after().
+ */
+static int set_test_stop_after(const char *v)
+{
+	if (!*v || strlen(v) >= sizeof(test_stop_after))
+		return -EINVAL;
+	strlcpy(test_stop_after, v, sizeof(test_stop_after));
+	return 0;
+}
+KPARAM("test.stop_after", set_test_stop_after);
+
+const char *cmdline_test_stop_after(void)
+{
+	return test_stop_after;
 }
 
 static int set_loglevel(const char *v)

@@ -43,5 +43,7 @@ int cmdline_bool(const char *value, bool *out);
 const char *cmdline_test_filter(void);
 /* test.skip='s list of tests ("" if none), for ktest_set_skip_list(). */
 const char *cmdline_test_skip(void);
+/* test.stop_after='s list ("" if none), for ktest_set_stop_after(). */
+const char *cmdline_test_stop_after(void);
 
 #endif

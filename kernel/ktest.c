@@ -25,6 +25,13 @@ static bool cur_failed, cur_skipped;
 static char skip_reason[128];
 /* test.skip= (ktest_set_skip_list): tests reported SKIP without running. */
 static const char *skip_list = "";
+/*
+ * test.stop_after= (ktest_set_stop_after): once one of these failed or all
+ * have a result, the rest is not run; stop_why says which.
+ */
+static const char *stop_list = "";
+static int stop_left;
+static char stop_why[128];
 
 static const char *const verdict_name[] = {"SUCCESS", "FAILURE", "ERROR",
 					   "SKIP"};
@@ -155,6 +162,18 @@ void ktest_set_skip_list(const char *list)
 	skip_list = list ? list : "";
 }
 
+void ktest_set_stop_after(const char *list)
+{
+	stop_list = list ? list : "";
+	stop_left = 0;
+	stop_why[0] = '\0';
+	for (const char *p = stop_list; *p; stop_left++) {
+		const char *c = strchr(p, ',');
+
+		p = c ? c + 1 : p + strlen(p);
+	}
+}
+
 /* Is `suite`.`name` one of the comma-separated names in `list`? */
 static bool listed(const char *list, const char *suite, const char *name)
 {
@@ -193,17 +212,17 @@ static bool test_exists(const char *want, size_t len)
 }
 
 /* A name in test.skip= that is no test is an error, as a bad suite is. */
-static int check_skip_list(void)
+static int check_list(const char *list, const char *key)
 {
 	int bad = 0;
 
-	for (const char *p = skip_list; *p;) {
+	for (const char *p = list; *p;) {
 		const char *c = strchr(p, ',');
 		size_t len = c ? (size_t)(c - p) : strlen(p);
 
 		if (!test_exists(p, len)) {
-			cons_printf("# unknown test '%.*s' in test.skip=\n",
-				    (int)len, p);
+			cons_printf("# unknown test '%.*s' in %s=\n", (int)len,
+				    p, key);
 			bad++;
 		}
 		p += len + (c ? 1 : 0);
@@ -220,6 +239,20 @@ static int ntests(const struct ktest *t)
 struct tally {
 	int n, pass, fail, skip;
 };
+
+/* After a test's result: does test.stop_after= stop the run here? */
+static void note_stop(const char *suite, const char *name)
+{
+	if (stop_why[0] || !listed(stop_list, suite, name))
+		return;
+	if (cur_failed)
+		snprintf(stop_why, sizeof(stop_why),
+			 "test.stop_after= (stopped: %s.%s failed)", suite,
+			 name);
+	else if (!cur_skipped && --stop_left == 0)
+		snprintf(stop_why, sizeof(stop_why),
+			 "test.stop_after= (stopped: its tests have run)");
+}
 
 /*
  * One numbered test: the case `t` on `row` (NULL for a plain case), with
@@ -241,6 +274,9 @@ static void run_one(const struct ktest *t, const void *row,
 		/* Not run at all: no fixture either. */
 		ktest_skip("test.skip= (runs in another scenario)");
 		rc = 1;
+	} else if (stop_why[0]) {
+		ktest_skip(stop_why);
+		rc = 1;
 	} else if (suite_rc)
 		ktest_fail_at(__FILE__, __LINE__, "suite %s: suite_init: %d",
 			      t->suite, suite_rc);
@@ -254,6 +290,7 @@ static void run_one(const struct ktest *t, const void *row,
 			f->exit();
 	}
 	c->n++;
+	note_stop(t->suite, cur_name);
 	if (cur_failed) {
 		cons_printf("not ok %d %s.%s\n", c->n, t->suite, cur_name);
 		c->fail++;
@@ -318,7 +355,8 @@ enum ktest_verdict ktest_run(const char *filter, int cmdline_errors)
 
 	cons_printf("KTAP version 1\n");
 	errors += check_filter(filter);
-	errors += check_skip_list();
+	errors += check_list(skip_list, "test.skip");
+	errors += check_list(stop_list, "test.stop_after");
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++)
 		if (selected(filter, t->suite))
 			total += ntests(t);

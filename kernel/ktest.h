@@ -165,6 +165,13 @@ enum ktest_verdict ktest_run(const char *filter, int cmdline_errors);
  * running; a name that is no test counts as a command-line error.
  */
 void ktest_set_skip_list(const char *list);
+/*
+ * Before ktest_run(): once one test named in `list` has failed, or all of
+ * them have a result, every later test reports SKIP without running
+ * ("test.stop_after= ..."); a name that is no test is a command-line
+ * error, as in ktest_set_skip_list().
+ */
+void ktest_set_stop_after(const char *list);
 /* The final `Test result: ...` line: nothing may follow it. */
 void ktest_print_verdict(enum ktest_verdict v);
 /* Is `suite` the suite of at least one registered test? */

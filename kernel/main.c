@@ -62,6 +62,7 @@ static __noreturn void run_tests(void)
 		filter = "none";
 	}
 	ktest_set_skip_list(cmdline_test_skip());
+	ktest_set_stop_after(cmdline_test_stop_after());
 	v = ktest_run(filter, cmdline_errors());
 	ns = time_since_boot_ns();
 	cons_printf("# entry to verdict: %lu.%03lu ms (%s)\n", ns / 1000000,

@@ -256,8 +256,11 @@ static int connect_once(uint64_t timeout_ns)
 	rc = netfront_xb_publish(&xb, &nf);
 	rc = rc ?: netfront_xb_await_connected(&xb, timeout_ns);
 	if (rc) {
-		/* The backend may have mapped the rings: close properly. */
-		teardown(false);
+		/*
+		 * The backend may have mapped the rings: close properly, but
+		 * without waiting for one that is gone (XSA-465).
+		 */
+		teardown(rc == -ENOENT);
 		return rc;
 	}
 	connected(mac);

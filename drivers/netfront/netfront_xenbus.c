@@ -221,9 +221,15 @@ int netfront_xb_publish(struct netfront_xb *xb, const struct netfront *nf)
 
 int netfront_xb_await_connected(struct netfront_xb *xb, uint64_t timeout_ns)
 {
+	/*
+	 * XSA-465: a backend removed while we connect is gone, not slow: stop
+	 * waiting at once (-ENOENT), and the caller closes without waiting
+	 * for it either.
+	 */
 	uint32_t mask = XENBUS_STATE_BIT(XenbusStateConnected) |
 			XENBUS_STATE_BIT(XenbusStateClosing) |
-			XENBUS_STATE_BIT(XenbusStateClosed);
+			XENBUS_STATE_BIT(XenbusStateClosed) |
+			(BUGGY(XSA465) ? 0 : XENBUS_WAIT_GONE);
 	enum xenbus_state st;
 	int rc = xenbus_wait_state(xb->be, mask, &st, timeout_ns);
 

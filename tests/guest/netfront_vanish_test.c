@@ -12,7 +12,8 @@
 /*
  * Down at once (0.1 s seen): 20 s is room for a loaded host, and all that
  * BUGGY=xsa465, which never goes down, costs.  The connect it vanishes
- * from waits 10 s + 2 x 5 s before it comes up again.
+ * from ends at once too (netfront_xb_await_connected(): XENBUS_WAIT_GONE;
+ * it waited 10 s + 2 x 5 s for the gone backend before).
  */
 #define DOWN_NS	  (20000 * NFT_MS)
 #define VANISH_NS (90000 * NFT_MS)

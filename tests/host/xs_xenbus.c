@@ -77,6 +77,12 @@ KTEST(xs_xenbus, wait_state)
 				       XS_TIMEOUT_NS),
 		     0);
 	KT_EXPECT_EQ(xs_fake_nr_watches(), 0);
+	/* Unless a vanished node is what the caller waits for too. */
+	KT_EXPECT_EQ(xenbus_wait_state("data/none",
+				       connected | XENBUS_WAIT_GONE, &st,
+				       XS_TIMEOUT_NS),
+		     -ENOENT);
+	KT_EXPECT_EQ(xs_fake_nr_watches(), 0);
 }
 
 KTEST(xs_xenbus, read_backend)

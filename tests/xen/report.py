@@ -9,6 +9,10 @@ normal kernel and on its BUGGY= kernel, judged together.
   report.py order TABLE PREV_LOG NAME...
       the names in the order dom0 should run them (alone rows first, then
       the longest as PREV_LOG measured them, if it exists)
+  report.py table TABLE...
+      the tables' rows as make run boots them: a row with xfail= (a BUGGY=
+      kernel's) gets test.stop_after= with those tests, so its kernel stops
+      once one of them failed (make test's rows run them all)
   report.py final LOG TABLE --junit FILE --md FILE [--t0 EPOCH]
       the closing table (one row per advisory: passed on the normal kernel,
       failed on the rule-off kernel, PROVEN or NOT PROVEN), build/report.md
@@ -56,7 +60,7 @@ def verdict(a, by):
     """What one run says of advisory a: a dict for the table and the report.
     by: scenario name -> runner.Result (only scenarios that have ended)."""
     norm, bug = rows_of(a)
-    v = {'passed': [], 'notpassed': [], 'xfail': [], 'failed': [], 'why': []}
+    v = {'passed': [], 'notpassed': [], 'xfail': [], 'failed': [], 'stopped': [], 'why': []}
     for t in a.tests:
         st = [x.status for n in norm if n in by and by[n].ktap
               for x in by[n].ktap.tests if x.name == t]
@@ -78,9 +82,15 @@ def verdict(a, by):
         v['xfail'] += [x for x in xf if x not in v['xfail']]
         if r is None:
             continue
-        hit = [x.name for x in (r.ktap.tests if r.ktap else []) if x.status == 'fail']
+        tests = r.ktap.tests if r.ktap else []
+        hit = [x.name for x in tests if x.status == 'fail']
         hit += [died_in(r)] if died_in(r) else []
+        if not any(x in hit for x in xf):
+            v['why'].append('%s: none of its tests failed' % n)
         v['failed'] += [x for x in xf if x in hit and x not in v['failed']]
+        # Left unrun by test.stop_after= once another had failed.
+        v['stopped'] += [x.name for x in tests if x.name in xf and x.status == 'skip'
+                         and runner.STOPPED in x.directive and x.name not in v['stopped']]
     outside = [s for s in a.scenarios + a.buggy if not advisories.in_run(advisories.table_row(s)[0])]
     done = all(n in by for n in norm + bug)
     if a.kind == 'diagnostic':
@@ -91,7 +101,8 @@ def verdict(a, by):
     elif not norm or not bug:
         v['word'] = 'NOT PROVEN'
         v['why'].append('its scenarios are outside make run: ' + ' '.join(outside))
-    elif done and not v['why'] and not v['notpassed'] and v['failed'] == v['xfail']:
+    elif done and not v['why'] and not v['notpassed'] and \
+            set(v['failed']) | set(v['stopped']) >= set(v['xfail']):
         v['word'] = 'PROVEN'
     else:
         v['word'] = 'NOT PROVEN'
@@ -101,8 +112,12 @@ def verdict(a, by):
 
 
 def counts(a, v):
+    """'passed/tests' and 'failed/expected' (+ how many stopped unrun)."""
+    stopped = [x for x in v['stopped'] if x not in v['failed']]
     return ('%d/%d' % (len(v['passed']), len(a.tests)),
-            '%d/%d' % (len(v['failed']), len(v['xfail'])) if v['xfail'] else '-')
+            '%d/%d%s' % (len(v['failed']), len(v['xfail']),
+                         ' +%d stopped' % len(stopped) if stopped else '')
+            if v['xfail'] else '-')
 
 
 def judge_all(lines, names):
@@ -133,6 +148,27 @@ def order(names, prev_log):
     alone = lambda s: bool(s.domains) or s.dom0.get('alone', '0') not in ('', '0')  # noqa: E731
     key = lambda n: (not alone(table[n]), -took.get(n, table[n].timeout / 10.0))  # noqa: E731
     return sorted(names, key=key)
+
+
+def run_table(paths):
+    """The rows of the tables at paths, a BUGGY row stopping early: the
+    switch is shown by one of its tests failing (README, make run), and
+    the rest of a switched-off kernel's suite only costs time, most of it
+    in waits that time out because the rule is off."""
+    out = []
+    for path in paths:
+        for raw in open(path):
+            f = raw.rstrip('\n').split('|', 4)
+            line = raw.strip()
+            if len(f) < 4 or not line or line.startswith('#'):
+                out.append(raw.rstrip('\n'))
+                continue
+            xf = [t for tok in f[3].split() if tok.startswith('xfail=')
+                  for t in tok[len('xfail='):].split(',') if t]
+            if xf and not any(c in t for t in xf for c in '*?['):
+                f[2] = '%s test.stop_after=%s ' % (f[2].rstrip(), ','.join(xf))
+            out.append('|'.join(f))
+    return '\n'.join(out) + '\n'
 
 
 def show(text, current, tests, pending):
@@ -348,6 +384,9 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == 'order':
         TABLE = argv[2]
         print(' '.join(order(argv[4:], argv[3] if len(argv) > 3 else None)))
+        return 0
+    if len(argv) >= 3 and argv[1] == 'table':
+        sys.stdout.write(run_table(argv[2:]))
         return 0
     if len(argv) < 4 or argv[1] not in ('live', 'final'):
         print(__doc__.strip(), file=sys.stderr)

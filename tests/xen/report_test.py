@@ -16,7 +16,7 @@ advisories = report.advisories
 TABLE = """\
 norm   | memory=32 | test=x | - |
 other  | memory=32 | test=x | - |
-norm-off | memory=32 guest=x | test=x | xfail=x.rule |
+norm-off | memory=32 guest=x | test=x | xfail=x.rule,x.other |
 """
 HEADER = """---
 id: XSA-1
@@ -39,8 +39,8 @@ def scenario(name, results, verdict, reason):
         if st == 'fail':
             out += ['# %s went wrong' % t, 'not ok %d %s' % (i, t)]
         else:
-            out.append('ok %d %s%s' % (i, t, ' # SKIP no peer' if st == 'skip' else ''))
-    n = [st for _, st in results]
+            out.append('ok %d %s%s' % (i, t, {'skip': ' # SKIP no peer', 'stop': STOP}.get(st, '')))
+    n = [{'stop': 'skip'}.get(st, st) for _, st in results]
     out += ['%d passed, %d failed, %d skipped' % (n.count('pass'), n.count('fail'),
                                                   n.count('skip')),
             'Test result: %s' % verdict,
@@ -63,6 +63,7 @@ def judge(log_lines):
 
 
 FAILS = 0
+STOP = ' # SKIP test.stop_after= (stopped: x.rule failed)'
 
 
 class Two:
@@ -78,16 +79,23 @@ def expect(what, got, want):
 
 def main():
     good = scenario('norm', [('x.rule', 'pass'), ('x.other', 'pass')], 'SUCCESS', 'poweroff')
-    off = scenario('norm-off', [('x.rule', 'fail'), ('x.other', 'pass')], 'FAILURE', 'crash')
+    off = scenario('norm-off', [('x.rule', 'fail'), ('x.other', 'fail')], 'FAILURE', 'crash')
     v = judge(good + off)
     expect('both halves in one run: PROVEN', v['word'], 'PROVEN')
-    expect('counts', report.counts(Two(), v), ('2/2', '1/1'))
+    expect('counts', report.counts(Two(), v), ('2/2', '2/2'))
+    stopped = scenario('norm-off', [('x.rule', 'fail'), ('x.other', 'stop')], 'FAILURE', 'crash')
+    v = judge(good + stopped)
+    expect('one failed, the other stopped unrun: PROVEN', v['word'], 'PROVEN')
+    expect('... counted apart', report.counts(Two(), v), ('2/2', '1/2 +1 stopped'))
+    v = judge(good + scenario('norm-off', [('x.rule', 'pass'), ('x.other', 'stop')], 'SUCCESS',
+                              'poweroff'))
+    expect('stopped with none failed: NOT PROVEN', v['word'], 'NOT PROVEN')
     v = judge(scenario('norm', [('x.rule', 'pass'), ('x.other', 'skip')], 'SUCCESS',
                        'poweroff') + off)
     expect('a SKIP on the normal kernel is not a pass', v['word'], 'NOT PROVEN')
-    v = judge(good + scenario('norm-off', [('x.rule', 'pass'), ('x.other', 'pass')],
-                              'SUCCESS', 'poweroff'))
-    expect('the switched-off kernel passed: NOT PROVEN', v['word'], 'NOT PROVEN')
+    v = judge(good + scenario('norm-off', [('x.rule', 'fail'), ('x.other', 'pass')],
+                              'FAILURE', 'crash'))
+    expect('the switched-off kernel passed one: NOT PROVEN', v['word'], 'NOT PROVEN')
     expect('... and that is a failure of the run', v['bad'], True)
     v = judge(good)
     expect('no buggy row in the log: NOT PROVEN', v['word'], 'NOT PROVEN')
@@ -95,6 +103,13 @@ def main():
              '# RUN x.rule', '=== KTEST-SCENARIO norm-off END reason=crash seconds=1.00 ===']
     v = judge(good + crash)
     expect('died inside the test that must fail: counted as failing', v['failed'], ['x.rule'])
+    with tempfile.TemporaryDirectory() as d:
+        t = os.path.join(d, 't')
+        with open(t, 'w') as f:
+            f.write(TABLE)
+        got = report.run_table([t]).split('\n')[2]
+        expect('make run\'s table: a BUGGY row stops after its expected failures',
+               got.split('|')[2].split(), ['test=x', 'test.stop_after=x.rule,x.other'])
     with tempfile.TemporaryDirectory() as d:
         h = os.path.join(d, 'x.md')
         with open(h, 'w') as f:

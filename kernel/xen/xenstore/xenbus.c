@@ -80,7 +80,7 @@ static bool state_done(const char *dir, uint32_t mask, enum xenbus_state *state,
 
 	*rc = xenbus_read_state(dir, &st);
 	if (*rc == -ENOENT)
-		return false; /* not written yet */
+		return mask & XENBUS_WAIT_GONE; /* else not written yet */
 	if (*rc)
 		return true;
 	*state = st;

@@ -18,6 +18,12 @@
 #define XENBUS_PATH_MAX XS_WATCH_PATH_MAX
 
 #define XENBUS_STATE_BIT(s) (1U << (s))
+/*
+ * In xenbus_wait_state()'s mask: a state node that is not there ends the
+ * wait (-ENOENT) instead of being waited for, for an other end that was
+ * there and may have been removed (XSA-465).
+ */
+#define XENBUS_WAIT_GONE (1U << 31)
 
 /* Write `state` to "<dev>/state".  0 or -errno. */
 int __must_check xenbus_switch_state(xs_transaction_t t, const char *dev,
@@ -31,7 +37,9 @@ int __must_check xenbus_read_state(const char *dir, enum xenbus_state *state);
  * Wait, with a watch on "<dir>/state", until the state is one of `mask`
  * (XENBUS_STATE_BIT()s) or `timeout_ns` passed.  *state gets the last
  * state read (XenbusStateUnknown if none).  0, -ETIMEDOUT, -EPROTO for a
- * bad value, or -errno.  Not from a watch callback (-EBUSY).
+ * bad value, -ENOENT with XENBUS_WAIT_GONE, or -errno.  A missing node is
+ * waited for unless the mask has XENBUS_WAIT_GONE.  Not from a watch
+ * callback (-EBUSY).
  */
 int __must_check xenbus_wait_state(const char *dir, uint32_t mask,
 				   enum xenbus_state *state,
