@@ -267,7 +267,8 @@ KTEST(netfront, mode_request_refused)
 		const struct refusal *r = &refusals[i];
 		const char *rest;
 
-		KT_EXPECT(nft_refused_mode(r->request, ack, sizeof(ack)) == 0);
+		KT_EXPECT(
+		    nft_refused_mode(r->request, true, ack, sizeof(ack)) == 0);
 		rest = strchr(ack, ' ');
 		snprintf(tail, sizeof(tail), " refused %s", r->why);
 		ktest_diag("%s: \"%s\" -> \"%s\"", r->name, r->request, ack);
@@ -278,5 +279,44 @@ KTEST(netfront, mode_request_refused)
 	KT_EXPECT(ns.up && !ns.broken);
 	KT_EXPECT(nft_served(mode1, sizeof(mode1)) == 0);
 	KT_EXPECT_STREQ(mode1, mode0);
+	KT_EXPECT(nft_provoke_rx(1));
+}
+
+static bool is_down(void *arg)
+{
+	netfront_get_state(arg);
+	return !((struct netfront_state *)arg)->up;
+}
+
+/*
+ * The channel's last refusal (tests/peer/nb_switch.c): a frontend still
+ * connected when a request comes is closed first (backend Closing), and
+ * one that does not close within the bound (close=1: 1 s, not the
+ * default 10) is refused "frontend did not close", never waited for
+ * without end.  The device is not serviced while the ack is awaited, so
+ * it cannot follow the Closing; serviced again it does, goes down with
+ * nothing held, and the next request is served as ever.
+ */
+KTEST(netfront, mode_close_refused)
+{
+	struct netfront_stats st;
+	struct netfront_state ns;
+	char ack[128];
+	const char *rest;
+
+	if (!expect_netfront_peer())
+		KT_SKIP("needs hostile-netback (netfront.expect=)");
+	NFT_NEED_GOOD();
+	KT_ASSERT(nft_refused_mode("good close=1", false, ack, sizeof(ack)) ==
+		  0);
+	rest = strchr(ack, ' ');
+	ktest_diag("connected and not serviced: \"%s\"", ack);
+	KT_EXPECT(rest && !strcmp(rest, " refused frontend did not close"));
+	KT_EXPECT(nft_wait(is_down, &ns, NFT_TIMEOUT_NS));
+	netfront_get_stats(&st);
+	KT_EXPECT(!ns.broken);
+	KT_EXPECT_EQ(st.pages_held, 0);
+	KT_EXPECT_EQ(st.grants_held, 0);
+	KT_EXPECT(nft_use_mode("good", NULL, NULL) == 0);
 	KT_EXPECT(nft_provoke_rx(1));
 }

@@ -150,8 +150,8 @@ static int go_down(const char *mode)
 	return 0;
 }
 
-/* Step 3: the ack for our seq (polling the device meanwhile). */
-static int wait_ack(char *ack, size_t len)
+/* Step 3: the ack for our seq (polling the device meanwhile: `service`). */
+static int wait_ack(char *ack, size_t len, bool service)
 {
 	uint64_t deadline = time_now_ns() + ACK_NS;
 	char pre[16];
@@ -169,7 +169,8 @@ static int wait_ack(char *ack, size_t len)
 				   n > 0 ? ack : "");
 			return -ETIMEDOUT;
 		}
-		netfront_poll();
+		if (service)
+			netfront_poll();
 		sleep_ns(10 * NFT_MS);
 	}
 }
@@ -241,7 +242,7 @@ int nft_use_mode(const char *mode, const char *opts, struct netfront_stats *st0)
 		ktest_diag("writing %s: %d", REQUEST, rc);
 		return rc;
 	}
-	rc = wait_ack(ack, sizeof(ack));
+	rc = wait_ack(ack, sizeof(ack), true);
 	rc = rc ?: check_ack(ack, mode, opts);
 	if (rc)
 		return rc;
@@ -264,7 +265,7 @@ int nft_use_mode(const char *mode, const char *opts, struct netfront_stats *st0)
 	return 0;
 }
 
-int nft_refused_mode(const char *req_tail, char *ack, size_t len)
+int nft_refused_mode(const char *req_tail, bool service, char *ack, size_t len)
 {
 	char req[96];
 	int rc;
@@ -272,5 +273,5 @@ int nft_refused_mode(const char *req_tail, char *ack, size_t len)
 	seq++;
 	snprintf(req, sizeof(req), "%u %s", seq, req_tail);
 	rc = xs_write(XS_TXN_NIL, REQUEST, req);
-	return rc ?: wait_ack(ack, len);
+	return rc ?: wait_ack(ack, len, service);
 }

@@ -45,9 +45,11 @@ int nft_use_mode(const char *mode, const char *opts,
 int nft_served(char *buf, size_t len);
 /*
  * Send the peer a request "<next seq> <req_tail>" that must be refused:
- * its ack in buf, 0 or -errno (no ack in time).
+ * its ack in buf, 0 or -errno (no ack in time).  `service` false: the
+ * device is not serviced meanwhile, so it cannot follow a backend that
+ * goes Closing (netfront.mode_close_refused).
  */
-int nft_refused_mode(const char *req_tail, char *ack, size_t len);
+int nft_refused_mode(const char *req_tail, bool service, char *ack, size_t len);
 
 #define NFT_NEED_GOOD()                                                        \
 	do {                                                                   \

@@ -221,17 +221,19 @@ int nb_scan_format(const struct nb *nb, char *buf, size_t len);
 struct nb_request {
 	uint32_t seq; /* 1.., a new request has a higher one */
 	enum nb_mode mode;
-	bool have_storm, have_hold;
-	unsigned int storm;  /* storm, mixed-storm: notifications */
+	bool have_storm, have_hold, have_close;
+	unsigned int storm;   /* storm, mixed-storm: notifications */
 	unsigned long hold_s; /* hold-*: unmap after this (0: at the switch) */
+	unsigned int close_s; /* this switch's bound on the frontend's close */
 };
 
 /* Parse exactly @len bytes; 0, or -EINVAL with a reason in *why. */
 int nb_request_parse(const char *s, size_t len, struct nb_request *r,
 		     const char **why);
-/* "<seq> <mode> storm=N hold=S"; its length or -E2BIG. */
+/* "<seq> <mode> storm=N hold=S[ close=C]" (C 0: none); length or -E2BIG. */
 int nb_ack_format(char *buf, size_t len, uint32_t seq, enum nb_mode mode,
-		  unsigned int storm, unsigned long hold_s);
+		  unsigned int storm, unsigned long hold_s,
+		  unsigned int close_s);
 /* "<seq> refused <why>"; its length or -E2BIG. */
 int nb_refusal_format(char *buf, size_t len, uint32_t seq, const char *why);
 

@@ -43,6 +43,7 @@ struct nb_main {
 	uint32_t seq;	       /* last request served (0: the command line) */
 	bool switching;	       /* waiting for the frontend to close */
 	uint64_t switch_until; /* ... up to then */
+	unsigned int close_s;  /* the request's close=, 0: NB_SWITCH_WAIT_MS */
 	char req_path[NB_PATH_MAX], ack_path[NB_PATH_MAX];
 };
 

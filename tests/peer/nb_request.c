@@ -2,7 +2,8 @@
 /*
  * hostile-netback's mode channel (issue 10/11): one run of the peer
  * serves a guest's tests mode after mode.  The guest asks in its own
- * xenstore home, data/ktest-nb/request = "<seq> <mode>[ storm=N][ hold=S]";
+ * xenstore home, data/ktest-nb/request = "<seq> <mode>[ storm=N][ hold=S]
+ * [ close=C]" (C: seconds a still-connected frontend has to close);
  * the peer resets the vif and answers data/ktest-nb/ack = "<seq> <mode>
  * storm=N hold=S" (the mode and parameters it will now serve, from its own
  * state, never an echo) or "<seq> refused <why>".  The request comes from
@@ -18,6 +19,8 @@
 /* Same bounds as the command line's --storm and --hold. */
 #define NB_STORM_MAX 100000000u
 #define NB_HOLD_MAX  86400u
+/* close=: at most the default bound (NB_SWITCH_WAIT_MS), never longer. */
+#define NB_CLOSE_MAX 10u
 
 /* The next space-separated token of [*p, end): its length (0: none). */
 static size_t next_token(const char **p, const char *end, const char **tok)
@@ -39,7 +42,7 @@ static bool token_is(const char *tok, size_t n, const char *key)
 	return n > k && !memcmp(tok, key, k);
 }
 
-/* "storm=N" / "hold=S"; -EINVAL with *why set. */
+/* "storm=N" / "hold=S" / "close=C"; -EINVAL with *why set. */
 static int parse_option(const char *tok, size_t n, struct nb_request *r,
 			const char **why)
 {
@@ -69,6 +72,19 @@ static int parse_option(const char *tok, size_t n, struct nb_request *r,
 		}
 		r->have_hold = true;
 		r->hold_s = v;
+		return 0;
+	}
+	if (token_is(tok, n, "close=")) {
+		if (r->have_close) {
+			*why = "repeated option close";
+			return -EINVAL;
+		}
+		if (peer_parse_u32(tok + 6, n - 6, NB_CLOSE_MAX, &v) || !v) {
+			*why = "bad close (1..10)";
+			return -EINVAL;
+		}
+		r->have_close = true;
+		r->close_s = v;
 		return 0;
 	}
 	*why = "unknown option";
@@ -122,10 +138,16 @@ int nb_request_parse(const char *s, size_t len, struct nb_request *r,
 }
 
 int nb_ack_format(char *buf, size_t len, uint32_t seq, enum nb_mode mode,
-		  unsigned int storm, unsigned long hold_s)
+		  unsigned int storm, unsigned long hold_s,
+		  unsigned int close_s)
 {
-	int n = snprintf(buf, len, "%u %s storm=%u hold=%lu", seq,
-			 nb_mode_name(mode), storm, hold_s);
+	char close[24] = "";
+	int n;
+
+	if (close_s)
+		snprintf(close, sizeof(close), " close=%u", close_s);
+	n = snprintf(buf, len, "%u %s storm=%u hold=%lu%s", seq,
+		     nb_mode_name(mode), storm, hold_s, close);
 
 	return n >= 0 && (size_t)n < len ? n : -E2BIG;
 }

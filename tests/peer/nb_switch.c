@@ -4,7 +4,8 @@
  * nb_request.c): one run of the peer serves a guest's tests mode after
  * mode instead of one guest boot per mode.
  *
- *   guest   data/ktest-nb/request = "<seq> <mode>[ storm=N][ hold=S]"
+ *   guest   data/ktest-nb/request = "<seq> <mode>[ storm=N][ hold=S]
+ *           [ close=C]"
  *   peer    drops everything of the last mode (rings, held grants,
  *           vanish's script, the scan node), closes a connected frontend
  *           (backend Closing, then Closed once it is), backend InitWait,
@@ -14,7 +15,9 @@
  *           connection it got is serving
  *
  * A request that does not parse, repeats an older seq, or whose frontend
- * does not close within NB_SWITCH_WAIT_MS gets "<seq> refused <why>" and
+ * does not close within NB_SWITCH_WAIT_MS (or close=C seconds; the guest's
+ * netfront.mode_close_refused asks 1 and keeps its frontend connected)
+ * gets "<seq> refused <why>" and
  * changes nothing it has not already dropped; never a wait without bound.
  */
 #include "nb_main.h"
@@ -44,8 +47,7 @@ static void write_ack(struct nb_main *m, const char *ack)
 {
 	int rc = peer_xs_printf(m->xs, XBT_NULL, m->ack_path, "%s", ack);
 
-	peer_log("mode channel: ack \"%s\"%s", ack,
-		 rc ? " not written" : "");
+	peer_log("mode channel: ack \"%s\"%s", ack, rc ? " not written" : "");
 }
 
 static void refuse(struct nb_main *m, uint32_t seq, const char *why)
@@ -77,7 +79,7 @@ static void switch_done(struct nb_main *m)
 		return;
 	}
 	nb_ack_format(ack, sizeof(ack), m->seq, m->a.mode, m->a.storm,
-		      m->a.hold_ms / 1000);
+		      m->a.hold_ms / 1000, m->close_s);
 	write_ack(m, ack);
 }
 
@@ -123,6 +125,7 @@ static void mode_request(struct nb_main *m)
 	m->a.mode = r.mode;
 	m->a.storm = r.have_storm ? r.storm : m->storm0;
 	m->a.hold_ms = r.have_hold ? r.hold_s * 1000 : m->hold0;
+	m->close_s = r.have_close ? r.close_s : 0;
 	fe = nb_xb_fe_state(&m->xb);
 	peer_log("mode channel: request %u: %s storm=%u hold=%lu (frontend "
 		 "state %d): resetting the vif",
@@ -135,7 +138,9 @@ static void mode_request(struct nb_main *m)
 		/* It still thinks it is connected: close it first. */
 		nb_main_set_state(m, XenbusStateClosing);
 		m->switching = true;
-		m->switch_until = peer_now_ms() + NB_SWITCH_WAIT_MS;
+		m->switch_until =
+		    peer_now_ms() +
+		    (m->close_s ? m->close_s * 1000ULL : NB_SWITCH_WAIT_MS);
 		return;
 	}
 	switch_done(m);

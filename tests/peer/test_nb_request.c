@@ -36,6 +36,12 @@ KTEST(peer_nb_request, accepted)
 	/* hold=0: keep the mappings until the next switch. */
 	KT_ASSERT(parse("8 hold-tx-grant hold=0", &r, &why) == 0);
 	KT_EXPECT(r.have_hold && r.hold_s == 0);
+	KT_EXPECT(!r.have_close);
+	/* close=: a bound for this switch's close, up to the default 10 s. */
+	KT_ASSERT(parse("9 good close=1", &r, &why) == 0);
+	KT_EXPECT(r.have_close && r.close_s == 1);
+	KT_ASSERT(parse("10 good close=10", &r, &why) == 0);
+	KT_EXPECT(r.have_close && r.close_s == 10);
 	/* Every mode the peer has can be asked for by its name. */
 	for (unsigned int i = 0; i < NB_MODE_COUNT; i++) {
 		char req[64];
@@ -78,6 +84,9 @@ static const struct bad_req {
     {"hold_over", "1 hold-cycle hold=86401", "bad hold (0..86400)"},
     {"hold_neg", "1 hold-cycle hold=-1", "bad hold (0..86400)"},
     {"hold_twice", "1 hold-cycle hold=1 hold=1", "repeated option hold"},
+    {"close_zero", "1 good close=0", "bad close (1..10)"},
+    {"close_over", "1 good close=11", "bad close (1..10)"},
+    {"close_twice", "1 good close=1 close=2", "repeated option close"},
 };
 
 KTEST_PARAM(peer_nb_request, refused, bad_reqs)
@@ -118,12 +127,15 @@ KTEST(peer_nb_request, ack)
 {
 	char buf[64];
 
-	KT_EXPECT(nb_ack_format(buf, sizeof(buf), 12, NB_HOLD_CYCLE, 100000,
-				8) > 0);
+	KT_EXPECT(nb_ack_format(buf, sizeof(buf), 12, NB_HOLD_CYCLE, 100000, 8,
+				0) > 0);
 	KT_EXPECT_STREQ(buf, "12 hold-cycle storm=100000 hold=8");
+	/* close= asked: the ack says it was served with that bound. */
+	KT_EXPECT(nb_ack_format(buf, sizeof(buf), 13, NB_GOOD, 1, 0, 2) > 0);
+	KT_EXPECT_STREQ(buf, "13 good storm=1 hold=0 close=2");
 	KT_EXPECT(nb_refusal_format(buf, sizeof(buf), 3, "unknown mode") > 0);
 	KT_EXPECT_STREQ(buf, "3 refused unknown mode");
 	/* Too small a buffer is an error, never a cut ack. */
-	KT_EXPECT(nb_ack_format(buf, 10, 12, NB_GOOD, 1, 0) == -E2BIG);
+	KT_EXPECT(nb_ack_format(buf, 10, 12, NB_GOOD, 1, 0, 0) == -E2BIG);
 	KT_EXPECT(nb_refusal_format(buf, 8, 3, "unknown mode") == -E2BIG);
 }
