@@ -40,6 +40,27 @@ static bool up_again(void *arg)
 	return st->connects >= goal && s.up;
 }
 
+/*
+ * nft_wait() in 5 s slices with a line after each: BUGGY=xsa465 once hung
+ * here without a word until dom0's timeout, and these lines say whether
+ * the kernel still ran its loop (slow) or stopped running at all.
+ */
+static bool wait_said(bool (*cond)(void *), struct netfront_stats *st,
+		      uint64_t ns)
+{
+	for (uint64_t waited = 0; waited < ns; waited += 5000 * NFT_MS) {
+		if (nft_wait(cond, st, MIN(5000 * NFT_MS, ns - waited)))
+			return true;
+		ktest_diag(
+		    "%lu s: connects %lu disconnects %lu, tx in flight "
+		    "%u",
+		    (unsigned long)((waited + 5000 * NFT_MS) / (1000 * NFT_MS)),
+		    (unsigned long)st->connects, (unsigned long)st->disconnects,
+		    st->tx_inflight);
+	}
+	return false;
+}
+
 KTEST(netfront, backend_vanishes)
 {
 	struct netfront_stats before, st;
@@ -50,7 +71,7 @@ KTEST(netfront, backend_vanishes)
 	/* Taken off the ring, never answered; then the backend is gone. */
 	KT_EXPECT_EQ(nft_send_test(60, 0x46), 0);
 	goal = before.disconnects + 1;
-	KT_ASSERT(nft_wait(down_again, &st, DOWN_NS));
+	KT_ASSERT(wait_said(down_again, &st, DOWN_NS));
 	netfront_get_state(&ns);
 	KT_EXPECT(!ns.broken);
 	KT_EXPECT_EQ(st.pages_held, 0);
@@ -58,7 +79,7 @@ KTEST(netfront, backend_vanishes)
 	KT_EXPECT_EQ(st.tx_dropped, before.tx_dropped + 1);
 	/* Back, gone again mid-connect, back for good: we follow. */
 	goal = before.connects + 1;
-	KT_ASSERT(nft_wait(up_again, &st, VANISH_NS));
+	KT_ASSERT(wait_said(up_again, &st, VANISH_NS));
 	netfront_get_state(&ns);
 	KT_EXPECT(!ns.broken);
 	ktest_diag("%lu disconnect(s), %lu connect(s) since the start",
