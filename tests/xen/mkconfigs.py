@@ -24,7 +24,8 @@ BOOT_SECONDS = 40
 PER_SCENARIO_SECONDS = 10
 
 NAME_RE = re.compile(r'^[A-Za-z0-9_-]+$')
-CHECK_KEYS = ('seq', 'require', 'forbid', 'xfail', 'reason', 'source', 'ran', 'passed')
+CHECK_KEYS = ('seq', 'require', 'forbid', 'xfail', 'reason', 'source', 'ran', 'passed',
+              'verdict')
 # Checks that take a comma list of KTAP test names.
 TEST_LIST_KEYS = ('xfail', 'ran', 'passed')
 TEST_NAME_RE = re.compile(r'^[A-Za-z0-9_.*?\[\]-]+$')
@@ -102,6 +103,8 @@ def parse(path):
                     fail(path, lineno, 'unknown check %r' % tok)
                 if k == 'source' and v != '0xE9':
                     fail(path, lineno, 'source= takes only 0xE9')
+                if k == 'verdict' and v not in ('ERROR', 'TIMEOUT', 'NO-KTAP'):
+                    fail(path, lineno, 'verdict= takes only ERROR, TIMEOUT or NO-KTAP')
                 if k in TEST_LIST_KEYS and not all(
                         TEST_NAME_RE.match(t) for t in v.split(',')):
                     fail(path, lineno, '%s= takes test names separated by commas' % k)

@@ -304,6 +304,11 @@ def judge(res, lines, scen, xfail):
     xf += [p for k_, v in checks if k_ == 'xfail' for p in v.split(',') if p]
     res.xfail = xf
     want_verdicts = ('FAILURE',) if xf else ('SUCCESS', 'SKIP')
+    if dict(checks).get('verdict'):
+        # verdict=ERROR: a command line the kernel must refuse (xsa485-cmdline);
+        # verdict=TIMEOUT: a BUGGY= kernel that must halt before its tests
+        # (xsa485-cmdline-off).
+        want_verdicts = (dict(checks)['verdict'],)
     if scen is not None and 'stop' in scen.dom0:
         want_verdicts += ('DESTROYED',)
     if res.verdict == 'DESTROYED':

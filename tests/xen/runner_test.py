@@ -27,6 +27,7 @@ e | memory=8 | test=all | source=0xE9 |
 h | memory=8 | test=all | ran=s.one,s.two |
 p | memory=8 | test=all | passed=s.one |
 x | memory=8 hostile=dup-id | test=all | ran=s.two xfail=s.two |
+v | memory=8 | test=all | verdict=ERROR |
 """
 
 
@@ -138,6 +139,12 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual(self.run_log(scenario('a', body, 'crash'), ['a'],
                                       '--expect-failure', 's.one,s.two'), 1)
         self.assertIn('expected failure s.two: it skiped', self.out)
+
+    def test_verdict_error_wanted(self):
+        body = ['KTAP version 1', '1..0', '0 passed, 0 failed, 0 skipped', 'Test result: ERROR']
+        self.assertEqual(self.run_log(scenario('v', body, 'crash'), ['v']), 0, self.out)
+        self.assertEqual(self.run_log(scenario('v', ktap(), 'poweroff'), ['v']), 1)
+        self.assertIn('verdict SUCCESS, want ERROR', self.out)
 
     def test_reason_mismatch(self):
         self.assertEqual(self.run_log(scenario('a', ktap(), 'crash'), ['a']), 1)
