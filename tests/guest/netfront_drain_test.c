@@ -175,7 +175,7 @@ KTEST(netfront, tx_held_breaks)
 	while (sent < NETFRONT_QUARANTINE_BOUND + 2 * DRAIN_SLACK &&
 	       time_now_ns() - d.t0 < 2 * DRAIN_WATCH_NS) {
 		netfront_get_state(&ns);
-		if (ns.broken || !ns.up)
+		if (ns.broken || !ns.up || drained(&d))
 			break;
 		if (!nft_send_test(60, (uint8_t)sent))
 			sent++;
