@@ -26,8 +26,8 @@ static char skip_reason[128];
 /* test.skip= (ktest_set_skip_list): tests reported SKIP without running. */
 static const char *skip_list = "";
 /*
- * test.stop_after= (ktest_set_stop_after): once one of these failed or all
- * have a result, the rest is not run; stop_why says which.
+ * test.stop_after= (ktest_set_stop_after): once all of these have a
+ * result, the rest is not run (stop_why set).
  */
 static const char *stop_list = "";
 static int stop_left;
@@ -240,16 +240,16 @@ struct tally {
 	int n, pass, fail, skip;
 };
 
-/* After a test's result: does test.stop_after= stop the run here? */
+/*
+ * After a test's result: does test.stop_after= stop the run here?  Only
+ * once every listed test has run: a listed test that passes where it
+ * should fail must show (a SKIP does not count as run).
+ */
 static void note_stop(const char *suite, const char *name)
 {
 	if (stop_why[0] || !listed(stop_list, suite, name))
 		return;
-	if (cur_failed)
-		snprintf(stop_why, sizeof(stop_why),
-			 "test.stop_after= (stopped: %s.%s failed)", suite,
-			 name);
-	else if (!cur_skipped && --stop_left == 0)
+	if ((cur_failed || !cur_skipped) && --stop_left == 0)
 		snprintf(stop_why, sizeof(stop_why),
 			 "test.stop_after= (stopped: its tests have run)");
 }

@@ -166,8 +166,8 @@ enum ktest_verdict ktest_run(const char *filter, int cmdline_errors);
  */
 void ktest_set_skip_list(const char *list);
 /*
- * Before ktest_run(): once one test named in `list` has failed, or all of
- * them have a result, every later test reports SKIP without running
+ * Before ktest_run(): once every test named in `list` has run (passed or
+ * failed), every later test reports SKIP without running
  * ("test.stop_after= ..."); a name that is no test is a command-line
  * error, as in ktest_set_skip_list().
  */

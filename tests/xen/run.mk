@@ -19,8 +19,8 @@ test-xen-runner: test-report
 RUN_DIR := $(O)/run
 # One table of all the rows it may boot: the two default tables and the
 # others the advisories name (tools/advisories.py tables; check-layering
-# keeps their names apart); each BUGGY row stops at its first expected
-# failure (report.py table: test.stop_after=).
+# keeps their names apart); each BUGGY row stops once its expected
+# failures have all run (report.py table: test.stop_after=).
 RUN_TABLE := $(RUN_DIR)/scenarios
 $(RUN_TABLE): $(shell $(PYTHON) tools/advisories.py tables) tests/xen/report.py
 	@mkdir -p $(dir $@)
