@@ -25,6 +25,7 @@ normal kernel and on its BUGGY= kernel, judged together.
 TABLE holds the rows of tests/xen/scenarios and tests/xen/buggy-scenarios
 (make run concatenates them); the advisories come from advisories/*.md.
 """
+import fnmatch
 import os
 import re
 import subprocess
@@ -316,7 +317,7 @@ def final(log, junit, md, t0):
             print('%s: %s' % (a.id, why))
     logs = split_logs(lines, os.path.dirname(os.path.abspath(log)))
     runner.write_junit(junit, list(by.values()))
-    write_md(md, verdicts, by, xen, commit, wall, len(ran))
+    write_md(md, verdicts, by, xen, commit, wall, len(ran), ntests)
     proven = sum(1 for _, v in verdicts if v['word'] == 'PROVEN')
     print('\nmake run: Xen %s, kernel %s: %d advisories, %d PROVEN, %d not; %d tests; '
           '%d scenarios%s' % (xen, commit, len(advs), proven, len(advs) - proven, ntests,
@@ -332,12 +333,29 @@ def final(log, junit, md, t0):
     return 1 if any(v['bad'] for _, v in verdicts) or missing else 0
 
 
-def write_md(path, verdicts, by, xen, commit, wall, nran):
+def unexpected_failures(by):
+    """Every 'not ok' of the run that no xfail= expects, with its row:
+    (row, test, diagnostics).  A verdict above may not name them all."""
+    out = []
+    for n, r in sorted(by.items()):
+        for t in (r.ktap.tests if r.ktap else []):
+            if t.status == 'fail' and not any(fnmatch.fnmatchcase(t.name, p) for p in r.xfail):
+                out.append((n, t.name, telling(t.diags, t.name)))
+    return out
+
+
+def write_md(path, verdicts, by, xen, commit, wall, nran, ntests):
+    npass = sum(len(v['passed']) for _, v in verdicts)
+    nxf = sum(len(v['xfail']) for _, v in verdicts)
+    nfail = sum(len(v['failed']) for _, v in verdicts)
     out = ['# make run: the advisories on the Xen test host', '',
            '- Xen: %s (Debian, in QEMU TCG); kernel commit: %s' % (xen, commit),
-           '- %s; %d scenarios; generated %s'
+           '- %s; %d scenarios (rows) in one boot; generated %s'
            % ('wall %d:%02d' % divmod(int(wall), 60) if wall else 'wall time unknown',
               nran, time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
+           '- %d advisories, %d tests: %d passed on the normal kernel; %d of the %d '
+           'expected failures failed on the switched-off kernels'
+           % (len(verdicts), ntests, npass, nfail, nxf),
            '- PROVEN: every test passed on the normal kernel and every test the '
            'BUGGY= rows name failed on the kernel with that rule off, in this boot.',
            '', '| advisory | rule | passed (normal) | failed (rule off) | verdict |',
@@ -371,6 +389,15 @@ def write_md(path, verdicts, by, xen, commit, wall, nran):
                             ['    (no diagnostics)']
                 if died_in(r):
                     out.append('  - died in `%s` (%s)' % (died_in(r), r.verdict))
+    table = advisories.read_table(os.path.abspath(TABLE))
+    bad = unexpected_failures(by)
+    for title, off in (('on the normal kernel', False),
+                       ('besides the expected ones, on the switched-off kernels '
+                        '(side effects of the rule off)', True)):
+        mine = [b for b in bad if (table[b[0]].xl.get('guest', 'linux') != 'linux') == off]
+        out += ['', '## Failures %s: %d' % (title, len(mine)), '']
+        out += ['- %s: `not ok %s`%s' % (n, t, ''.join('\n    `%s`' % d for d in ds) or
+                                       ' (no diagnostics)') for n, t, ds in mine] or ['None.']
     with open(path, 'w') as f:
         f.write('\n'.join(out) + '\n')
 
