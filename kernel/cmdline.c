@@ -14,7 +14,7 @@ static int errors;
 static char test_filter[CMDLINE_MAX];
 static bool have_test;
 static char test_skip[512];
-static char test_stop_after[512];
+static char test_stop_after[sizeof(test_skip)];
 
 static const struct kparam *find_key(const char *key)
 {
@@ -106,6 +106,15 @@ static int set_test(const char *v)
 }
 KPARAM("test", set_test);
 
+/* A test list's value into its buffer (of 512): not empty, not cut. */
+static int set_test_list(char *buf, const char *v)
+{
+	if (!*v || strlen(v) >= sizeof(test_skip))
+		return -EINVAL;
+	strlcpy(buf, v, sizeof(test_skip));
+	return 0;
+}
+
 /*
  * test.skip=suite.case,...: for a scenario that repeats test=all under
  * another condition (a memory size) and leaves its long tests to the
@@ -113,10 +122,7 @@ KPARAM("test", set_test);
  */
 static int set_test_skip(const char *v)
 {
-	if (!*v || strlen(v) >= sizeof(test_skip))
-		return -EINVAL;
-	strlcpy(test_skip, v, sizeof(test_skip));
-	return 0;
+	return set_test_list(test_skip, v);
 }
 KPARAM("test.skip", set_test_skip);
 
@@ -133,10 +139,7 @@ const char *cmdline_test_skip(void)
  */
 static int set_test_stop_after(const char *v)
 {
-	if (!*v || strlen(v) >= sizeof(test_stop_after))
-		return -EINVAL;
-	strlcpy(test_stop_after, v, sizeof(test_stop_after));
-	return 0;
+	return set_test_list(test_stop_after, v);
 }
 KPARAM("test.stop_after", set_test_stop_after);
 
