@@ -42,49 +42,43 @@ static bool token_is(const char *tok, size_t n, const char *key)
 	return n > k && !memcmp(tok, key, k);
 }
 
+/* The options a request may carry, each once, with its bounds. */
+static const struct option {
+	const char *key;
+	uint32_t min, max;
+	const char *repeated, *bad; /* the refusals' reasons */
+} options[] = {
+    {"storm=", 1, NB_STORM_MAX, "repeated option storm",
+     "bad storm (1..100000000)"},
+    {"hold=", 0, NB_HOLD_MAX, "repeated option hold", "bad hold (0..86400)"},
+    {"close=", 1, NB_CLOSE_MAX, "repeated option close", "bad close (1..10)"},
+};
+
 /* "storm=N" / "hold=S" / "close=C"; -EINVAL with *why set. */
 static int parse_option(const char *tok, size_t n, struct nb_request *r,
 			const char **why)
 {
+	bool *have[] = {&r->have_storm, &r->have_hold, &r->have_close};
 	uint32_t v;
 
-	if (token_is(tok, n, "storm=")) {
-		if (r->have_storm) {
-			*why = "repeated option storm";
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		const struct option *o = &options[i];
+		size_t k = strlen(o->key);
+
+		if (!token_is(tok, n, o->key))
+			continue;
+		*why = *have[i] ? o->repeated : o->bad;
+		if (*have[i] || peer_parse_u32(tok + k, n - k, o->max, &v) ||
+		    v < o->min)
 			return -EINVAL;
-		}
-		if (peer_parse_u32(tok + 6, n - 6, NB_STORM_MAX, &v) || !v) {
-			*why = "bad storm (1..100000000)";
-			return -EINVAL;
-		}
-		r->have_storm = true;
-		r->storm = v;
-		return 0;
-	}
-	if (token_is(tok, n, "hold=")) {
-		if (r->have_hold) {
-			*why = "repeated option hold";
-			return -EINVAL;
-		}
-		if (peer_parse_u32(tok + 5, n - 5, NB_HOLD_MAX, &v)) {
-			*why = "bad hold (0..86400)";
-			return -EINVAL;
-		}
-		r->have_hold = true;
-		r->hold_s = v;
-		return 0;
-	}
-	if (token_is(tok, n, "close=")) {
-		if (r->have_close) {
-			*why = "repeated option close";
-			return -EINVAL;
-		}
-		if (peer_parse_u32(tok + 6, n - 6, NB_CLOSE_MAX, &v) || !v) {
-			*why = "bad close (1..10)";
-			return -EINVAL;
-		}
-		r->have_close = true;
-		r->close_s = v;
+		*why = NULL;
+		*have[i] = true;
+		if (i == 0)
+			r->storm = v;
+		else if (i == 1)
+			r->hold_s = v;
+		else
+			r->close_s = v;
 		return 0;
 	}
 	*why = "unknown option";
