@@ -50,6 +50,8 @@
  * BUGGY(XSA465): a backend whose state node vanished is ignored.
  * BUGGY(XSA405): an RX buffer answered with an error keeps its id and
  *   grant, but its page goes back to the pool.
+ * BUGGY(XSA405_ORDER): an RX answer is taken as answering the buffer
+ *   posted at its ring index, whatever id it names.
  */
 /*
  * Issue 9: the device does not (re)connect while the grant quarantine
@@ -151,6 +153,10 @@ struct netfront {
 	struct netfront_ids tx_ids, rx_ids;
 	struct netfront_slot tx_slot[NETFRONT_MAX_IDS];
 	struct netfront_slot rx_slot[NETFRONT_MAX_IDS];
+#if BUGGY(XSA405_ORDER)
+	/* The id posted at each RX ring index: what the switch pairs by. */
+	uint16_t rx_id_at[NETFRONT_MAX_IDS];
+#endif
 	void *pool[NETFRONT_POOL_MAX];
 	unsigned int rx_target;
 	bool rings_up;

@@ -49,6 +49,9 @@ static bool rx_post_one(struct netfront *nf)
 	s->ref = ref;
 	s->len = 0;
 	req = RING_GET_REQUEST(&nf->rx, nf->rx.req_prod_pvt);
+#if BUGGY(XSA405_ORDER)
+	nf->rx_id_at[nf->rx.req_prod_pvt % NETFRONT_MAX_IDS] = (uint16_t)id;
+#endif
 	req->id = (uint16_t)id;
 	req->pad = 0;
 	req->gref = ref;
@@ -160,7 +163,17 @@ static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp,
 
 	if (!rx_valid(nf, rsp))
 		return false;
+	/*
+	 * XSA-405: an answer is matched to its buffer by the id it names,
+	 * never by its place in the ring (a backend may answer out of
+	 * order).  BUGGY=xsa405-order pairs by place, as a frontend that
+	 * trusted the ring's order would: swapped answers read each other's
+	 * buffers.
+	 */
 	id = netfront_id_slot(&nf->rx_ids, rsp->id);
+#if BUGGY(XSA405_ORDER)
+	id = nf->rx_id_at[cons % NETFRONT_MAX_IDS];
+#endif
 	s = &nf->rx_slot[id];
 	if (nf->hooks.rx_done)
 		nf->hooks.rx_done(nf->hooks.arg, id, rsp->status);

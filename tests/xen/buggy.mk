@@ -14,7 +14,7 @@
 
 BUGGY_RULES ?= msa00 msa01-zero msa01-pad msa01-scrub msa02 xsa300 xsa155-nb \
 	xsa155 xsa396 xsa403 xsa466 drain msa03 xsa391 xs-ring-index xs-reply-len \
-	xs-watch-queue xsa457 xsa465 xsa441 xsa485 xsa405
+	xs-watch-queue xsa457 xsa465 xsa441 xsa485 xsa405 xsa405-order
 BUGGY_DIR := $(O)/buggy
 # Names of the buggy-scenarios rows that boot one of $(BUGGY_RULES).
 buggy_scenarios = $(shell awk -F'|' -v rules='$(BUGGY_RULES)' \
