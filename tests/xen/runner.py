@@ -304,7 +304,7 @@ def judge(res, lines, scen, xfail):
     want_verdicts = ('FAILURE',) if xf else ('SUCCESS', 'SKIP')
     if dict(checks).get('verdict'):
         # verdict=ERROR: a command line the kernel must refuse (xsa485-cmdline);
-        # verdict=TIMEOUT: a BUGGY= kernel that must halt before its tests
+        # verdict=NO-KTAP: a BUGGY= kernel that must halt before its tests
         # (xsa485-cmdline-off).
         want_verdicts = (dict(checks)['verdict'],)
     if scen is not None and 'stop' in scen.dom0:
