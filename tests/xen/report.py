@@ -2,13 +2,18 @@
 """make run's view of one Xen test-host boot: every advisory's tests on the
 normal kernel and on its BUGGY= kernel, judged together.
 
-  report.py live LOG TABLE < serial stream
+  report.py live LOG TABLE [TAG] < serial stream
       the guests' console lines (no Xen, dom0 or 0xE9 lines) and, as each
       scenario ends, a progress line; once all of an advisory's rows have
       ended, its verdict.  LOG is where boot.sh saves the whole stream.
   report.py order TABLE PREV_LOG NAME...
       the names in the order dom0 should run them (alone rows first, then
       the longest as PREV_LOG measured them, if it exists)
+  report.py lanes TABLE PREV_LOG PINNED NAME...
+      two lines, "multi A+B+..." and "single C+D+...": the rows split over
+      two boots side by side, balanced by PREV_LOG's seconds; the rows in
+      PINNED (space-separated) go to the first, whose QEMU runs a host
+      thread per emulated CPU
   report.py table TABLE...
       the tables' rows as make run boots them: a BUGGY= kernel's row with
       xfail= gets test.stop_after= with those tests, so its kernel stops
@@ -26,6 +31,7 @@ TABLE holds the rows of tests/xen/scenarios and tests/xen/buggy-scenarios
 (make run concatenates them); the advisories come from advisories/*.md.
 """
 import fnmatch
+import glob
 import os
 import re
 import subprocess
@@ -135,14 +141,20 @@ def order(names, prev_log):
     alone=) first, then the longest first (as the last run measured them,
     else by timeout), so the pool does not end on one long straggler."""
     table = {s.name: s for s in mkconfigs.parse(TABLE)}
-    took = {}
+    secs = took(prev_log)
+    alone = lambda s: bool(s.domains) or s.dom0.get('alone', '0') not in ('', '0')  # noqa: E731
+    key = lambda n: (not alone(table[n]), -secs.get(n, table[n].timeout / 10.0))  # noqa: E731
+    return sorted(names, key=key)
+
+
+def took(prev_log):
+    """Seconds each row took in the log of an earlier run, if there is one."""
+    out = {}
     if prev_log and os.path.exists(prev_log):
         for m in map(runner.END_RE.search, runner.read_log(prev_log)[0]):
             if m:
-                took[m.group(1)] = float(m.group(3))
-    alone = lambda s: bool(s.domains) or s.dom0.get('alone', '0') not in ('', '0')  # noqa: E731
-    key = lambda n: (not alone(table[n]), -took.get(n, table[n].timeout / 10.0))  # noqa: E731
-    return sorted(names, key=key)
+                out[m.group(1)] = float(m.group(3))
+    return out
 
 
 def run_table(paths):
@@ -166,6 +178,22 @@ def run_table(paths):
                 f[2] = '%s test.stop_after=%s ' % (f[2].rstrip(), ','.join(xf))
             out.append('|'.join(f))
     return '\n'.join(out) + '\n'
+
+
+def lanes(names, prev_log, pinned):
+    """Two boots' rows (each in order()'s order), the longest first onto
+    the lane with less so far.  A pinned row's peer needs dom0 and the
+    guest running at once: on one TCG thread (the second lane) they take
+    turns, and nf-mixed-storm's port was never backed off (SPEED, 18:46)."""
+    est = took(prev_log)
+    table = {s.name: s for s in mkconfigs.parse(TABLE)}
+    secs = {n: est.get(n, table[n].timeout / 10.0) for n in names}
+    out, load = [[], []], [0.0, 0.0]
+    for n in sorted(names, key=lambda n: (n not in pinned, -secs[n])):
+        i = 0 if n in pinned or load[0] <= load[1] else 1
+        out[i].append(n)
+        load[i] += secs[n]
+    return [order(lane, prev_log) for lane in out]
 
 
 def show(text, current, tests, pending):
@@ -195,7 +223,7 @@ def show(text, current, tests, pending):
         print(tag + inner, flush=True)
 
 
-def live(log):
+def live(log, tag=''):
     """Filter the serial stream for a person; judge as scenarios end."""
     advs = chosen()
     want = {}
@@ -205,7 +233,8 @@ def live(log):
     lines, told, t0, ready, total = [], set(), time.monotonic(), False, 0
     tests = {t for a in advs for t in a.tests}
     pending, current = {}, None
-    say = lambda s: print('== ' + s, flush=True)  # noqa: E731
+    # tag: which of make run's boots side by side ("lane 1: "), if several.
+    say = lambda s: print('== ' + tag + s, flush=True)  # noqa: E731
     say('booting Xen and dom0 in QEMU (their log: %s)' % log)
     for raw in sys.stdin.buffer:
         text = runner.clean(raw.decode('utf-8', 'replace').rstrip('\r\n'))
@@ -326,10 +355,13 @@ def final(log, junit, md, t0):
     missing = [n for n in names if n not in ran]
     if missing:
         print('make run: scenarios that never ended: ' + ' '.join(missing))
-        qlog = os.path.join(os.path.dirname(log), 'qemu.log')
-        if not any(runner.READY_RE.search(x) for x in lines) and os.path.exists(qlog):
-            print('make run: dom0 never got ready; %s says:' % os.path.relpath(qlog))
-            print(''.join(open(qlog, errors='replace').readlines()[-5:]), end='')
+        ready = sum(1 for x in lines if runner.READY_RE.search(x))
+        qlogs = sorted(glob.glob(os.path.join(os.path.dirname(log), 'qemu*.log')))
+        if ready < max(1, len(qlogs)):
+            for qlog in qlogs:
+                print('make run: dom0 ready in %d of %d boots; %s says:'
+                      % (ready, len(qlogs), os.path.relpath(qlog)))
+                print(''.join(open(qlog, errors='replace').readlines()[-5:]), end='')
     return 1 if any(v['bad'] for _, v in verdicts) or missing else 0
 
 
@@ -408,6 +440,11 @@ def main(argv):
         TABLE = argv[2]
         print(' '.join(order(argv[4:], argv[3] if len(argv) > 3 else None)))
         return 0
+    if len(argv) >= 5 and argv[1] == 'lanes':
+        TABLE = argv[2]
+        for thread, lane in zip(('multi', 'single'), lanes(argv[5:], argv[3], argv[4].split())):
+            print('%s %s' % (thread, '+'.join(lane)))
+        return 0
     if len(argv) >= 3 and argv[1] == 'table':
         sys.stdout.write(run_table(argv[2:]))
         return 0
@@ -416,7 +453,7 @@ def main(argv):
         return 2
     log, TABLE = argv[2], argv[3]
     if argv[1] == 'live':
-        return live(log)
+        return live(log, argv[4] + ': ' if len(argv) > 4 and argv[4] else '')
     opt = dict(zip(argv[4::2], argv[5::2]))
     return final(log, opt.get('--junit'), opt.get('--md'), float(opt.get('--t0', 0)) or None)
 
