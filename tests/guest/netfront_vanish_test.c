@@ -11,9 +11,9 @@
 
 /*
  * Down at once (0.1 s seen): 10 s is room for a loaded host, and all that
- * BUGGY=xsa465, which never goes down, costs (20 s before).  The connect it vanishes
- * from ends at once too (netfront_xb_await_connected(): XENBUS_WAIT_GONE;
- * it waited 10 s + 2 x 5 s for the gone backend before).
+ * BUGGY=xsa465, which never goes down, costs (20 s before).  The connect it
+ * vanishes from ends at once too (netfront_xb_await_connected():
+ * XENBUS_WAIT_GONE; it waited 10 s + 2 x 5 s for the gone backend before).
  */
 #define DOWN_NS	  (10000 * NFT_MS)
 #define VANISH_NS (90000 * NFT_MS)
