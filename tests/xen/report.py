@@ -45,6 +45,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(TOP, 'tools'))
 import advisories  # noqa: E402
 import mkconfigs  # noqa: E402
+import run_rows  # noqa: E402
 import runner  # noqa: E402
 
 
@@ -134,66 +135,6 @@ def ended(lines):
 def chosen():
     """The advisories of this run (make run ADVISORIES="MSA00 ...")."""
     return advisories.load(only=os.environ.get('ADVISORIES', '').split())
-
-
-def order(names, prev_log):
-    """The order dom0 runs them in: the rows that run alone (a group, or
-    alone=) first, then the longest first (as the last run measured them,
-    else by timeout), so the pool does not end on one long straggler."""
-    table = {s.name: s for s in mkconfigs.parse(TABLE)}
-    secs = took(prev_log)
-    alone = lambda s: bool(s.domains) or s.dom0.get('alone', '0') not in ('', '0')  # noqa: E731
-    key = lambda n: (not alone(table[n]), -secs.get(n, table[n].timeout / 10.0))  # noqa: E731
-    return sorted(names, key=key)
-
-
-def took(prev_log):
-    """Seconds each row took in the log of an earlier run, if there is one."""
-    out = {}
-    if prev_log and os.path.exists(prev_log):
-        for m in map(runner.END_RE.search, runner.read_log(prev_log)[0]):
-            if m:
-                out[m.group(1)] = float(m.group(3))
-    return out
-
-
-def run_table(paths):
-    """The rows of the tables at paths, a BUGGY row stopping once its
-    xfail= tests have all run: the rest of a switched-off kernel's suite
-    is no part of the proof and only costs time (up to 10 s a row, in
-    waits for a backend the rule-off kernel left in a bad state)."""
-    out = []
-    for path in paths:
-        for raw in open(path):
-            f = raw.rstrip('\n').split('|', 4)
-            line = raw.strip()
-            if len(f) < 4 or not line or line.startswith('#'):
-                out.append(raw.rstrip('\n'))
-                continue
-            xf = [t for tok in f[3].split() if tok.startswith('xfail=')
-                  for t in tok[len('xfail='):].split(',') if t]
-            # Not a group's domain: its phases wait for the whole run.
-            plain = '/' not in f[0] and re.search(r'(^|\s)guest=', f[1])
-            if plain and xf and not any(c in t for t in xf for c in '*?['):
-                f[2] = '%s test.stop_after=%s ' % (f[2].rstrip(), ','.join(xf))
-            out.append('|'.join(f))
-    return '\n'.join(out) + '\n'
-
-
-def lanes(names, prev_log, pinned):
-    """Two boots' rows (each in order()'s order), the longest first onto
-    the lane with less so far.  A pinned row's peer needs dom0 and the
-    guest running at once: on one TCG thread (the second lane) they take
-    turns, and nf-mixed-storm's port was never backed off (SPEED, 18:46)."""
-    est = took(prev_log)
-    table = {s.name: s for s in mkconfigs.parse(TABLE)}
-    secs = {n: est.get(n, table[n].timeout / 10.0) for n in names}
-    out, load = [[], []], [0.0, 0.0]
-    for n in sorted(names, key=lambda n: (n not in pinned, -secs[n])):
-        i = 0 if n in pinned or load[0] <= load[1] else 1
-        out[i].append(n)
-        load[i] += secs[n]
-    return [order(lane, prev_log) for lane in out]
 
 
 def show(text, current, tests, pending):
@@ -346,7 +287,8 @@ def final(log, junit, md, t0):
             print('%s: %s' % (a.id, why))
     logs = split_logs(lines, os.path.dirname(os.path.abspath(log)))
     runner.write_junit(junit, list(by.values()))
-    write_md(md, verdicts, by, xen, commit, wall, len(ran), ntests)
+    boots = sum(1 for x in lines if runner.READY_RE.search(x))
+    write_md(md, verdicts, by, xen, commit, wall, (len(ran), boots), ntests)
     proven = sum(1 for _, v in verdicts if v['word'] == 'PROVEN')
     print('\nmake run: Xen %s, kernel %s: %d advisories, %d PROVEN, %d not; %d tests; '
           '%d scenarios%s' % (xen, commit, len(advs), proven, len(advs) - proven, ntests,
@@ -376,15 +318,16 @@ def unexpected_failures(by):
     return out
 
 
-def write_md(path, verdicts, by, xen, commit, wall, nran, ntests):
+def write_md(path, verdicts, by, xen, commit, wall, nran_boots, ntests):
+    nran, boots = nran_boots
     npass = sum(len(v['passed']) for _, v in verdicts)
     nxf = sum(len(v['xfail']) for _, v in verdicts)
     nfail = sum(len(v['failed']) for _, v in verdicts)
     out = ['# make run: the advisories on the Xen test host', '',
            '- Xen: %s (Debian, in QEMU TCG); kernel commit: %s' % (xen, commit),
-           '- %s; %d scenarios (rows) in one boot; generated %s'
+           '- %s; %d scenarios (rows) in %d boot(s) of the test host; generated %s'
            % ('wall %d:%02d' % divmod(int(wall), 60) if wall else 'wall time unknown',
-              nran, time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
+              nran, boots, time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())),
            '- %d advisories, %d tests: %d passed on the normal kernel; %d of the %d '
            'expected failures failed on the switched-off kernels'
            % (len(verdicts), ntests, npass, nfail, nxf),
@@ -437,16 +380,15 @@ def write_md(path, verdicts, by, xen, commit, wall, nran, ntests):
 def main(argv):
     global TABLE
     if len(argv) >= 3 and argv[1] == 'order':
-        TABLE = argv[2]
-        print(' '.join(order(argv[4:], argv[3] if len(argv) > 3 else None)))
+        print(' '.join(run_rows.order(argv[2], argv[4:], argv[3] if len(argv) > 3 else None)))
         return 0
     if len(argv) >= 5 and argv[1] == 'lanes':
-        TABLE = argv[2]
-        for thread, lane in zip(('multi', 'single'), lanes(argv[5:], argv[3], argv[4].split())):
+        for thread, lane in zip(('multi', 'single'),
+                                run_rows.lanes(argv[2], argv[5:], argv[3], argv[4].split())):
             print('%s %s' % (thread, '+'.join(lane)))
         return 0
     if len(argv) >= 3 and argv[1] == 'table':
-        sys.stdout.write(run_table(argv[2:]))
+        sys.stdout.write(run_rows.run_table(argv[2:]))
         return 0
     if len(argv) < 4 or argv[1] not in ('live', 'final'):
         print(__doc__.strip(), file=sys.stderr)

@@ -103,7 +103,7 @@ def main():
         t = os.path.join(d, 't')
         with open(t, 'w') as f:
             f.write(TABLE)
-        got = report.run_table([t]).split('\n')[2]
+        got = report.run_rows.run_table([t]).split('\n')[2]
         expect('make run\'s table: a BUGGY row stops after its expected failures',
                got.split('|')[2].split(), ['test=x', 'test.stop_after=x.rule,x.other'])
     with tempfile.TemporaryDirectory() as d:

@@ -22,7 +22,7 @@ RUN_DIR := $(O)/run
 # keeps their names apart); each BUGGY row stops once its expected
 # failures have all run (report.py table: test.stop_after=).
 RUN_TABLE := $(RUN_DIR)/scenarios
-$(RUN_TABLE): $(shell $(PYTHON) tools/advisories.py tables) tests/xen/report.py
+$(RUN_TABLE): $(shell $(PYTHON) tools/advisories.py tables) tests/xen/report.py tests/xen/run_rows.py
 	@mkdir -p $(dir $@)
 	$(Q)$(PYTHON) tests/xen/report.py table $(filter-out %.py,$^) > $@
 # Scenarios at once in dom0 (ktest.jobs=): 1, since side-by-side guests
