@@ -19,6 +19,12 @@ int evtchn_init(void);
 /* Attach a handler to a port we own and unmask it. */
 int __must_check evtchn_bind(evtchn_port_t port, evtchn_handler_t fn,
 			     void *arg);
+/*
+ * The same for a VIRQ no other domain can raise (the timer): never backed
+ * off, because the back-off is undone by a timer (evtchn.c).
+ */
+int __must_check evtchn_bind_own(evtchn_port_t port, evtchn_handler_t fn,
+				 void *arg);
 /* Detach the handler, mask, and close the port. */
 void evtchn_unbind(evtchn_port_t port);
 

@@ -85,6 +85,11 @@ uint64_t pvclock_timer_irqs(void)
 	return timer_irqs;
 }
 
+evtchn_port_t pvclock_timer_port(void)
+{
+	return timer_port;
+}
+
 static const struct time_source pvclock_source = {
     .name = "xen pvclock",
     .now_ns = pvclock_now_ns,
@@ -114,7 +119,7 @@ int pvclock_init(void)
 	time_set_source(&pvclock_source);
 	rc = evtchn_bind_virq(VIRQ_TIMER, &timer_port);
 	if (!rc)
-		rc = evtchn_bind(timer_port, timer_virq, NULL);
+		rc = evtchn_bind_own(timer_port, timer_virq, NULL);
 	if (rc)
 		return rc;
 	timer_set_hw(&xen_timer_hw);

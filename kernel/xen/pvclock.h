@@ -6,6 +6,7 @@
 #define KERNEL_XEN_PVCLOCK_H
 
 #include "lib/compiler.h"
+#include <xen/event_channel.h>
 
 /* Install the pvclock source and the VIRQ_TIMER one-shot backend. */
 int pvclock_init(void);
@@ -15,5 +16,7 @@ uint64_t pvclock_now_ns(void);
 uint64_t pvclock_retries(void);
 /* Timer interrupts taken, for tests. */
 uint64_t pvclock_timer_irqs(void);
+/* The timer VIRQ's port, for tests. */
+evtchn_port_t pvclock_timer_port(void);
 
 #endif
