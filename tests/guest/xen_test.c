@@ -188,6 +188,11 @@ KTEST(evtchn, timer_never_backed_off)
 	ktest_diag("%u timer events due at once in %lu ms; timer port backed "
 		   "off %lu time(s)",
 		   n, (unsigned long)ms, (unsigned long)ps.storms);
+	/* Slower than a peer port may go: nothing shown (a slow host; a row
+	 * with evtchn.storm_budget=8 shows it). */
+	if (!ps.storms &&
+	    (uint64_t)n * 1000 < (ms + 1) * evtchn_storm_budget_per_s())
+		KT_SKIP("timer events slower than the storm budget");
 	KT_EXPECT_EQ(ps.storms, 0);
 	own_fired = false;
 	timer_arm(&t, time_now_ns() + 5000000ULL);
