@@ -1,7 +1,8 @@
 # The driver-domain groups (issue 8, tests/xen/dd-scenarios: our kernel as
 # netback for our netfront and a hostile frontend, each group with its
-# BUGGY twins) in a boot of their own; not in `make test` yet (README,
-# "Driver domain": not reliable).  Its own boot because QEMU runs it with one TCG thread for
+# BUGGY twins) in a boot of their own, which make test runs after
+# test-xen-all and make run after its main boot (tests/xen/run.mk).  Its
+# own boot because QEMU runs it with one TCG thread for
 # both emulated CPUs (XEN_TCG_THREAD=single, tests/xen/boot.sh): with one
 # thread per CPU, busy domains triple-faulted on this host now and then
 # (QEMU 7.2's emulated SVM put Xen's own host state into a guest's VMCB;

@@ -123,13 +123,21 @@ def counts(a, v):
 
 
 def judge_all(lines, names):
+    """Results by name; a group's domain row (GROUP/DOM, as advisories name
+    the driver-domain rows) is judged with its group."""
     table = mkconfigs.parse(TABLE)
-    results, _ = runner.analyse(lines, table, names, [])
+    want = []
+    for n in names:
+        if n.split('/')[0] not in want:
+            want.append(n.split('/')[0])
+    results, _ = runner.analyse(lines, table, want, [])
     return {r.name: r for r in results}
 
 
 def ended(lines):
-    return [m.group(1) for m in map(runner.END_RE.search, lines) if m]
+    """Scenarios and group domains that ended (a domain: GROUP/DOM)."""
+    return [m.group(1) for x in lines
+            for m in (runner.END_RE.search(x), runner.DOM_END_RE.search(x)) if m]
 
 
 def chosen():
@@ -201,7 +209,9 @@ def live(log, tag=''):
                    k.count('skip') if k else '-',
                    ', as its xfail= wants' if r and r.xfail and not r.problems else
                    (', PROBLEM: ' + r.problems[0]) if r and r.problems else '',
-                   ' '.join(want.get(name, ['no advisory']))))
+                   ' '.join(want.get(name) or sorted({i for n, ids in want.items()
+                                                      if n.startswith(name + '/')
+                                                      for i in ids}) or ['no advisory'])))
             for a in advs:
                 norm, bug = rows_of(a)
                 if a.id in told or not (norm + bug) or not all(n in done for n in norm + bug):

@@ -35,6 +35,11 @@ export ADVISORIES
 run_adv = ADVISORIES='$(ADVISORIES)' $(PYTHON) tools/advisories.py
 run_rules = $(shell $(run_adv) switches)
 run_names = $(shell $(run_adv) rows) $(shell $(run_adv) rows --buggy)
+# The driver-domain groups (tests/xen/dd-scenarios) boot apart, after the
+# others, as make test-xen-dd boots them (one TCG thread, dom0 pinned:
+# tests/xen/dd.mk); report.py final judges both boots' lines together.
+run_dd = $(filter $(DD_GROUPS),$(run_names))
+run_main = $(filter-out $(DD_GROUPS),$(run_names))
 
 # Everything make run boots, built quietly (make run-build alone builds it
 # without booting, e.g. before taking the Xen test host's lock).
@@ -69,10 +74,10 @@ run-advisories: setup
 	rm -f $(RUN_DIR)/serial-*.log* $(RUN_DIR)/qemu*.log; \
 	if [ "$(RUN_LANES)" = 2 ]; then \
 		$(PYTHON) tests/xen/report.py lanes $(RUN_TABLE) $(RUN_DIR)/serial.log \
-			'$(RUN_PINNED)' $(run_names) > $(RUN_DIR)/lanes || exit 1; \
+			'$(RUN_PINNED)' $(run_main) > $(RUN_DIR)/lanes || exit 1; \
 	else \
 		names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
-			$(run_names)) || exit 1; \
+			$(run_main)) || exit 1; \
 		echo "multi $$(echo $$names | tr ' ' '+')" > $(RUN_DIR)/lanes; \
 	fi; \
 	i=0; while read thread plus; do \
@@ -84,6 +89,17 @@ run-advisories: setup
 		$(PYTHON) tests/xen/report.py live $(RUN_DIR)/serial-$$i.log $(RUN_TABLE) \
 			"$$([ "$(RUN_LANES)" = 2 ] && echo "boot $$i ($$thread)")"; } & \
 	done < $(RUN_DIR)/lanes; wait; \
-	cat $(RUN_DIR)/serial-[0-9].log > $(RUN_DIR)/serial.log; \
+	cat $(RUN_DIR)/serial-[0-9].log > $(RUN_DIR)/serial.log 2>/dev/null; \
+	dd='$(strip $(run_dd))'; if [ -n "$$dd" ]; then \
+		echo "== the driver-domain groups: a boot of their own (tests/xen/dd.mk)"; \
+		XEN_TCG_THREAD=single XEN_EXTRA_ARGS="$(DD_XEN_ARGS)" tests/xen/boot.sh \
+			-c $(XEN_VCACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$(echo $$dd | tr ' ' '+')" \
+			-o $(RUN_DIR)/serial-dd.log -l -x 'ktest.jobs=1' \
+			-t $$($(PYTHON) tests/xen/mkconfigs.py timeout $(RUN_TABLE) $$dd) \
+			2>$(RUN_DIR)/qemu-dd.log | \
+			$(PYTHON) tests/xen/report.py live $(RUN_DIR)/serial-dd.log $(RUN_TABLE) \
+				"driver domain (single)"; \
+		cat $(RUN_DIR)/serial-dd.log >> $(RUN_DIR)/serial.log; \
+	fi; \
 	$(PYTHON) tests/xen/report.py final $(RUN_DIR)/serial.log $(RUN_TABLE) \
 		--junit $(O)/run-junit.xml --md $(O)/report.md --t0 $$t0
