@@ -34,8 +34,8 @@ done
 # XEN_TCG_THREAD=single: one host thread for both emulated CPUs;
 # XEN_QEMU_MEM (MiB, default 2048) and XEN_DOM0_MEM (args.sh): more memory
 # for the emulated host and dom0 (see tests/xen/README.md, "Several guests
-# at once").
-QEMU=(qemu-system-x86_64 -accel tcg,thread=${XEN_TCG_THREAD:-multi} -machine q35 -smp 2 -m ${XEN_QEMU_MEM:-2048}
+# at once").  XEN_SMP (default 2): the emulated host's CPUs (Xen's pCPUs).
+QEMU=(qemu-system-x86_64 -accel tcg,thread=${XEN_TCG_THREAD:-multi} -machine q35 -smp ${XEN_SMP:-2} -m ${XEN_QEMU_MEM:-2048}
       -cpu max,-smap -nographic -monitor none -serial stdio -no-reboot -net none)
 
 if [ -n "$ISO" ]; then
@@ -46,7 +46,9 @@ else
     VMLINUZ=$(ls "$CACHE"/root/boot/vmlinuz-* | head -n1)
     # QEMU's multiboot loader takes the ELF, not the gzip.
     XEN=$(dirname "$LOG")/$(basename "$XENGZ" .gz)
-    [ "$XEN" -nt "$XENGZ" ] || gunzip -c "$XENGZ" > "$XEN"
+    # Through a temporary file: two boots of one version side by side
+    # (tests/xen/lanes.py) must not load each other's half-written copy.
+    [ "$XEN" -nt "$XENGZ" ] || { gunzip -c "$XENGZ" > "$XEN.$$" && mv -f "$XEN.$$" "$XEN"; }
     . "$HERE/args.sh"
     DOM0ARGS="$DOM0_ARGS ktest.scenarios=$SCEN $EXTRA"
     # QEMU splits -initrd at commas into multiboot modules.

@@ -9,7 +9,7 @@
 #
 # The dom0 peers (PEERS) are prerequisites of the initramfs too: the top
 # Makefile names them, after every fragment has added its own.
-.PHONY: test-xen run-xen iso test-iso xen-fetch xen-initramfs test-xen-runner
+.PHONY: test-xen test-xen-boot run-xen iso test-iso xen-fetch xen-initramfs test-xen-runner
 
 XEN_CACHE ?= $(HOME)/.cache/pvh-ktest-xen
 # Which Debian Xen boots: 4.17 (bookworm) or 4.20 (trixie, its own dom0
@@ -25,7 +25,6 @@ xen_sfx = $(if $(filter-out 4.17,$(1)),-$(1))
 XEN_VCACHE := $(XEN_CACHE)$(if $(filter-out 4.17,$(XEN)),/$(XEN))
 XEN_GUEST ?= $(O)/kernel.elf
 XEN_DIR := $(O)/xen$(call xen_sfx,$(XEN))
-XEN_JUNIT := $(O)/xen$(call xen_sfx,$(XEN))-junit.xml
 XEN_TABLE := tests/xen/scenarios
 XEN_INITRD := $(XEN_DIR)/dom0-initrd.gz
 XEN_ISO := $(O)/ktest-xen$(call xen_sfx,$(XEN)).iso
@@ -75,19 +74,34 @@ $(XEN_INITRD): $(XEN_GUEST) $(XEN_TABLE) $(XEN_SCRIPTS) $(XEN_VCACHE)/versions \
 
 xen-initramfs: $(XEN_INITRD)
 
-# The runner's own unit tests: made-up logs, no QEMU, a fraction of a second.
+# The runner's own unit tests: made-up logs, no QEMU, a fraction of a second;
+# and test-xen-all's planner (lanes.py) on made-up tables.
 test-xen-runner:
 	$(Q)$(PYTHON) tests/xen/runner_test.py
+	$(Q)$(PYTHON) tests/xen/lanes_test.py
 
-test-xen: test-xen-runner $(XEN_INITRD)
+# test-xen-boot: the boot and the verdict only, with an initramfs built
+# before (test-xen-all builds each version's once, then boots it in
+# several parts side by side, tests/xen/lanes.py).  XEN_PART=-2 names a
+# part's serial log and JUnit file ($(XEN_DIR)/serial-2.log,
+# $(O)/xen-2-junit.xml); empty for the whole table.
+XEN_PART ?=
+define xen_boot
 	$(Q)names='$(xen_names)'; test -n "$$names" || exit 1; \
-	echo "  XEN     $(XEN): scenarios $$names"; \
+	echo "  XEN     $(XEN)$(XEN_PART): scenarios $$names"; \
 	tests/xen/boot.sh -c $(XEN_VCACHE) -i $(XEN_INITRD) -s "$$names" \
-		-o $(XEN_DIR)/serial.log -t $(call xen_limit,"$$names") \
+		-o $(XEN_DIR)/serial$(XEN_PART).log -t $(call xen_limit,"$$names") \
 		-x 'ktest.jobs=$(XEN_JOBS)' \
 		$(if $(XEN_LIVE),-l) || echo "test-xen: QEMU exited with status $$?"; \
-	$(XEN_RUNNER) $(XEN_DIR)/serial.log --scenarios "$$names" \
-		--junit $(XEN_JUNIT)
+	$(XEN_RUNNER) $(XEN_DIR)/serial$(XEN_PART).log --scenarios "$$names" \
+		--junit $(O)/xen$(call xen_sfx,$(XEN))$(XEN_PART)-junit.xml
+endef
+
+test-xen: test-xen-runner $(XEN_INITRD)
+	$(xen_boot)
+
+test-xen-boot:
+	$(xen_boot)
 
 # One guest with the console streamed live; the verdict table follows.
 run-xen: $(XEN_INITRD)

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""make test-xen-all's boots of the Xen test host, side by side.
+
+  lanes.py [--lanes N] [--seconds FILE] [--make ARG]... [--after NAMES
+           [--after-make ARG]...] [--dry-run] -- VERSION=TABLE...
+
+Each VERSION=TABLE is one Xen version and the scenario table it boots
+(every row of it).  With N lanes (default 1) the rows are cut into at
+most N + len(boots) - 1 boots, each a contiguous run of one table's rows
+in table order, so that the lanes' shares of the expected seconds
+(FILE: "NAME SECONDS" or "VERSION:NAME SECONDS" lines measured on this
+host, tests/xen/row-seconds; a row it lacks counts DEFAULT_SECONDS) come out about equal; the lanes
+run at the same time, each its boots one after another, with
+`make test-xen-boot` (one QEMU with one TCG thread per lane, so each
+uses one host core: tests/xen/README.md, "Two test hosts at once").
+--make ARG goes to every lane's make (XEN_TCG_THREAD=single).  The rows
+of --after NAMES (space or '+' separated) leave the lanes and boot after
+them, one version at a time, with the --after-make ARGs instead
+(XEN_TCG_THREAD=multi): rows whose test needs dom0 and the guest running
+at the same time on two host threads (tests/xen/README.md, "Two test
+hosts at once").  A boot's make output is printed whole once it ends, so
+two lanes' tables do not interleave.  Exit status 1 if any boot failed.
+"""
+import os
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# A row no measurement names (a new one): about a short netfront row.
+DEFAULT_SECONDS = 10.0
+# Xen + dom0 up to the first scenario, and QEMU's exit (measured 14-20 s).
+BOOT_SECONDS = 20.0
+
+
+def table_names(table):
+    out = subprocess.run([sys.executable, os.path.join(HERE, 'mkconfigs.py'),
+                          'names', table], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    return [n for n in out.split('+') if n]
+
+
+def read_seconds(path):
+    secs = {}
+    if path and os.path.exists(path):
+        for line in open(path):
+            f = line.split('#', 1)[0].split()
+            if len(f) == 2:
+                secs[f[0]] = float(f[1])
+    return secs
+
+
+def row_seconds(secs, ver, name):
+    """A row's figure on that Xen version ("4.20:net"), else on any."""
+    return secs.get(ver + ':' + name, secs.get(name, DEFAULT_SECONDS))
+
+
+def plan(boots, lanes, secs):
+    """boots: [(version, table, [names])] -> lanes: [[(version, table, names)]].
+
+    Greedy cut in the given order: a lane takes rows while that brings it
+    nearer the per-lane goal (a row is taken if less than half of it
+    lies past the goal), then the rest of that boot goes on in the next
+    lane.  Cuts only between rows (a group is one row)."""
+    total = sum(row_seconds(secs, v, n) for v, _, ns in boots for n in ns) + \
+        BOOT_SECONDS * len(boots)
+    goal = total / lanes
+    out, cur, load = [], [], 0.0
+    for ver, table, names in boots:
+        part = []
+        load += BOOT_SECONDS
+        for n in names:
+            w = row_seconds(secs, ver, n)
+            if part and load + w / 2 > goal and len(out) < lanes - 1:
+                cur.append((ver, table, part))
+                out.append(cur)
+                cur, part, load = [], [], BOOT_SECONDS
+            part.append(n)
+            load += w
+        if part:
+            cur.append((ver, table, part))
+    if cur:
+        out.append(cur)
+    return out
+
+
+def run_lane(i, lane, results, lock):
+    for ver, table, names, part, args in lane:
+        t0 = time.monotonic()
+        with lock:
+            print('  LANE    %d: Xen %s%s, %d scenarios (%s ... %s) %s'
+                  % (i + 1, ver, part, len(names), names[0], names[-1],
+                     ' '.join(args)), flush=True)
+        cmd = [os.environ.get('MAKE', 'make'), '--no-print-directory', 'test-xen-boot',
+               'XEN=' + ver, 'XEN_TABLE=' + table, 'SCENARIOS=' + ' '.join(names),
+               'XEN_PART=' + part] + args
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        with lock:
+            sys.stdout.write(p.stdout.decode('utf-8', 'replace'))
+            print('  LANE    %d: Xen %s%s done in %.0f s, %s'
+                  % (i + 1, ver, part, time.monotonic() - t0,
+                     'ok' if p.returncode == 0 else 'FAILED'), flush=True)
+        results.append(p.returncode)
+
+
+def name_parts(lanes_plan):
+    """The first boot of a version keeps the plain file names (build/xen/
+    serial.log, build/xen-junit.xml: what people and CI look at); its
+    other boots get -2, -3, ... (XEN_PART)."""
+    count = {}
+    out = []
+    for lane in lanes_plan:
+        out.append([])
+        for ver, table, names, args in lane:
+            count[ver] = count.get(ver, 0) + 1
+            part = '' if count[ver] == 1 else '-%d' % count[ver]
+            out[-1].append((ver, table, names, part, args))
+    return out
+
+
+def main(argv):
+    lanes, secs_file, dry, lane_args, after, after_args = 1, None, False, [], set(), []
+    args = argv[1:]
+    while args and args[0] != '--':
+        a = args.pop(0)
+        if a == '--lanes':
+            lanes = int(args.pop(0))
+        elif a == '--seconds':
+            secs_file = args.pop(0)
+        elif a == '--dry-run':
+            dry = True
+        elif a == '--make':
+            lane_args.append(args.pop(0))
+        elif a == '--after':
+            after |= set(args.pop(0).replace('+', ' ').split())
+        elif a == '--after-make':
+            after_args.append(args.pop(0))
+        else:
+            raise SystemExit(__doc__)
+    boots, tail = [], []
+    for b in args[1:]:
+        ver, _, table = b.partition('=')
+        names = table_names(table)
+        boots.append((ver, table, [n for n in names if n not in after]))
+        if after & set(names):
+            tail.append((ver, table, [n for n in names if n in after], after_args))
+    if not boots or lanes < 1:
+        raise SystemExit(__doc__)
+    secs = read_seconds(secs_file)
+    planned = [[(v, t, ns, lane_args) for v, t, ns in lane]
+               for lane in plan([b for b in boots if b[2]], lanes, secs)]
+    stages = name_parts(planned + [tail])
+    stages, tail = stages[:-1], stages[-1]
+    for i, lane in enumerate(stages + [tail]):
+        est = sum(BOOT_SECONDS + sum(row_seconds(secs, v, n) for n in ns)
+                  for v, _, ns, _, _ in lane)
+        if lane:
+            print('  %s %s (about %.0f s by the row-seconds figures)'
+                  % ('LANES   %d:' % (i + 1) if i < len(stages) else 'AFTER     ',
+                     ', '.join('Xen %s%s %d rows' % (v, p, len(ns))
+                               for v, _, ns, p, _ in lane), est))
+    if dry:
+        return 0
+    results, lock, t0 = [], threading.Lock(), time.monotonic()
+    threads = [threading.Thread(target=run_lane, args=(i, lane, results, lock))
+               for i, lane in enumerate(stages)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # The rows that need both host cores, once the lanes have let go of them.
+    run_lane(len(stages), tail, results, lock)
+    bad = sum(1 for r in results if r)
+    print('  LANES   %d boot(s) in %.0f s: %s' % (len(results), time.monotonic() - t0,
+                                                 '%d FAILED' % bad if bad else 'all ok'))
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Unit tests of lanes.py's plan (no QEMU): python3 lanes_test.py"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lanes  # noqa: E402
+
+
+def flat(planned):
+    return [(v, n) for lane in planned for v, _, ns in lane for n in ns]
+
+
+class Plan(unittest.TestCase):
+    def setUp(self):
+        self.a = ['a%d' % i for i in range(20)]
+        self.b = ['b%d' % i for i in range(10)]
+        self.secs = {n: 10.0 for n in self.a + self.b}
+
+    def test_every_row_once_in_table_order(self):
+        boots = [('4.17', 'T', self.a), ('4.20', 'U', self.b)]
+        for n in (1, 2, 3):
+            got = flat(lanes.plan(boots, n, self.secs))
+            self.assertEqual(got, [('4.17', x) for x in self.a] + [('4.20', x) for x in self.b])
+
+    def test_lanes_balanced_and_counted(self):
+        boots = [('4.17', 'T', self.a), ('4.20', 'U', self.b)]
+        planned = lanes.plan(boots, 2, self.secs)
+        self.assertEqual(len(planned), 2)
+        load = [sum(lanes.BOOT_SECONDS + 10.0 * len(ns) for _, _, ns in lane)
+                for lane in planned]
+        # Off by at most one row and one boot's start.
+        self.assertLessEqual(abs(load[0] - load[1]), 10.0 + lanes.BOOT_SECONDS)
+
+    def test_one_lane_is_one_boot_per_version(self):
+        planned = lanes.plan([('4.17', 'T', self.a), ('4.20', 'U', self.b)], 1, self.secs)
+        self.assertEqual([[(v, len(ns)) for v, _, ns in lane] for lane in planned],
+                         [[('4.17', 20), ('4.20', 10)]])
+
+    def test_version_figure_first(self):
+        secs = {'x': 1.0, '4.20:x': 99.0}
+        self.assertEqual(lanes.row_seconds(secs, '4.20', 'x'), 99.0)
+        self.assertEqual(lanes.row_seconds(secs, '4.17', 'x'), 1.0)
+        self.assertEqual(lanes.row_seconds(secs, '4.17', 'new'), lanes.DEFAULT_SECONDS)
+
+    def test_part_names(self):
+        named = lanes.name_parts([[('4.17', 'T', ['a'], [])],
+                                  [('4.17', 'T', ['b'], []), ('4.20', 'U', ['c'], [])]])
+        self.assertEqual([p for lane in named for _, _, _, p, _ in lane], ['', '-2', ''])
+
+
+if __name__ == '__main__':
+    unittest.main()
