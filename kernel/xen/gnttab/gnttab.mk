@@ -17,6 +17,6 @@ HOST_KERNEL_SRCS += $(GNTTAB_CORE_SRCS)
 HOST_TEST_SRCS += tests/host/gnttab_core_test.c \
 	tests/host/gnttab_quarantine_test.c tests/host/gnttab_quota_test.c \
 	tests/host/gnttab_status_test.c tests/host/gnttab_stress.c \
-	tests/host/fake_gnttab.c
+	tests/host/fake_gnttab.c tests/host/gnttab_map_test.c
 # Granting and ending access per packet, the copy path: -O2, not -Os.
 HOT_SRCS += kernel/xen/gnttab/gnttab_core.c kernel/xen/gnttab/gnttab_copy.c
