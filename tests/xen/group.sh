@@ -8,6 +8,7 @@
 # "[DOM] ", so the runner attributes it; dom0's own lines are "ktest: ..."
 # and, for the phases, "ktest-dd: ...".
 G=/tmp/ktest-group
+. /etc/ktest/stuck.sh
 
 gsay() { echo "ktest-dd: $*"; }
 gget() { cat "$G/$1.$2" 2>/dev/null; }
@@ -216,13 +217,8 @@ wait_key() { # SECONDS KEY VALUE DOM...
         fi
         if [ "$(now_cs)" -ge $limit ] || past_deadline; then
             for d in $left; do
-                # Where it is stuck, twice a second apart (looping or
-                # halted?  RIP and stack: addr2line -e its kernel.elf).
-                for i in 1 2; do
-                    timeout 5 xenctx -k 0 -l 8 "$(gget "$d" domid)" 0 2>&1 |
-                        head -n 30 | sed "s/^/ktest-dd: xenctx $d: /"
-                    sleep 1
-                done
+                # Where it is stuck, in its memory and in Xen (stuck.sh).
+                stuck_dump "$d"
                 if [ "$key" = ack ]; then gsay "phase $GPHASE timeout waiting for $d"
                 else gsay "${GPHASE:-start}: timeout waiting for $d's $key${want:+=$want}"; fi
             done

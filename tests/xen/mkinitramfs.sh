@@ -76,11 +76,15 @@ for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-netback llc st
 done
 echo $ORDER > etc/ktest/modules
 
-# Debug info only costs initramfs size and TCG decompression time.
+# Debug info only costs initramfs size and TCG decompression time.  Each
+# guest's symbols beside it (NAME.map, nm's System.map format): group.sh
+# names a stuck guest's stack and reads its variables (stuck.sh).
 objcopy --strip-debug "$GUEST" guest/kernel.elf 2>/dev/null || cp "$GUEST" guest/kernel.elf
+nm -n "$GUEST" > guest/kernel.map 2>/dev/null || true
 # More guests, "name=elf ..." (scenarios pick one with guest=name).
 for g in ${XEN_EXTRA_GUESTS:-}; do
     objcopy --strip-debug "${g#*=}" "guest/${g%%=*}.elf"
+    nm -n "${g#*=}" > "guest/${g%%=*}.map" 2>/dev/null || true
 done
 # The Linux client domU (guest=linux) only when the scenarios to run use it
 # (XEN_WANT_GUESTS, from mkconfigs.py guests): its 64 MiB vmlinux costs every
@@ -90,6 +94,7 @@ case " ${XEN_WANT_GUESTS:-} " in
 esac
 python3 "$HERE/mkconfigs.py" gen "$TABLE" etc/ktest /guest/kernel.elf
 install -m 0644 "$HERE/group.sh" etc/ktest/group.sh
+install -m 0644 "$HERE/stuck.sh" etc/ktest/stuck.sh
 
 if [ -n "$PEERDIR" ] && [ -d "$PEERDIR" ]; then
     for p in "$PEERDIR"/*; do
