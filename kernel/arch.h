@@ -45,8 +45,14 @@ static inline void arch_irq_restore(bool was_on)
 	if (was_on)
 		arch_irq_enable();
 }
-/* Enable interrupts and halt until one arrives, atomically (sti; hlt). */
+/*
+ * Enable interrupts and halt until one arrives, atomically (sti; hlt): an
+ * interrupt taken before the hlt ran (an emulator that loses sti's
+ * shadow) returns past it instead of into it.
+ */
 void arch_wait_for_interrupt(void);
+/* How often that happened since boot (never where the shadow holds). */
+uint64_t arch_idle_wakeups(void);
 /* Stop this CPU for good. */
 __noreturn void arch_halt(void);
 
@@ -103,5 +109,11 @@ int arch_probe_read(const void *addr, uint64_t *val, struct arch_fault *fault);
 int arch_probe_write(void *addr, uint64_t val, struct arch_fault *fault);
 /* Execute an invalid opcode (ud2); returns -EFAULT with the #UD recorded. */
 int arch_probe_ud(struct arch_fault *fault);
+/*
+ * Take interrupt `vector` (>= 32, a handler registered) with RIP at the
+ * hlt of arch_wait_for_interrupt(), as a wake-up that came between its sti
+ * and hlt is taken; returns with interrupts on.
+ */
+void arch_probe_idle_wakeup(unsigned int vector);
 
 #endif

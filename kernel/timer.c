@@ -83,7 +83,8 @@ int wait_until(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns)
 		uint64_t now;
 
 		/* Check with interrupts off, then sti;hlt atomically: an
-		 * event between the check and the halt still wakes us. */
+		 * event between the check and the halt still wakes us (one
+		 * taken before the hlt returns past it: arch/x86/traps.c). */
 		arch_irq_disable();
 		if (cond(arg)) {
 			rc = 0;

@@ -22,7 +22,7 @@ void timer_cancel(struct timer *t);
 
 /*
  * Wait until cond(arg) is true or `timeout_ns` passed, sleeping between
- * checks; cond is evaluated with interrupts enabled.  Returns 0 or
+ * checks; cond is evaluated with interrupts off.  Returns 0 or
  * -ETIMEDOUT.
  */
 int wait_until(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);

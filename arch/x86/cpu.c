@@ -64,11 +64,8 @@ bool arch_irq_save(void)
 	return flags & X86_RFLAGS_IF;
 }
 
-/* sti's one-instruction shadow makes "sti; hlt" free of lost wake-ups. */
-void arch_wait_for_interrupt(void)
-{
-	__asm__ volatile("sti; hlt" ::: "memory");
-}
+/* arch_wait_for_interrupt(): entry.S, beside the trap entry that knows its hlt.
+ */
 
 void arch_halt(void)
 {

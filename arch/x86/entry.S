@@ -108,3 +108,43 @@ x86_probe_ud:
 2:	movl $-EFAULT, %eax
 	ret
 	extable 1b, 2b
+
+/*
+ * void arch_wait_for_interrupt(void): sti; hlt.  sti holds interrupts off
+ * for one more instruction, so a wake-up that is due already is taken
+ * inside the hlt and ends it.  x86_idle_hlt names the hlt: an interrupt
+ * taken with RIP there came before it ran (x86_trap() resumes past it).
+ */
+	.globl arch_wait_for_interrupt, x86_idle_hlt
+arch_wait_for_interrupt:
+	sti
+x86_idle_hlt:
+	hlt
+	ret
+
+/*
+ * void x86_probe_idle_wakeup(unsigned int vector): interrupt `vector`
+ * taken as if it came between that sti and hlt: an interrupt frame with
+ * RIP at x86_idle_hlt, interrupts on, entered through the vector's stub
+ * with interrupts off as the CPU would.  Its iret lands on the hlt (which
+ * then sleeps until the next interrupt) or past it, on the ret, which
+ * returns to our caller: the frame's RSP is ours.
+ */
+	.globl x86_probe_idle_wakeup
+x86_probe_idle_wakeup:
+	cli
+	movq %rsp, %rax
+	movl %ss, %ecx
+	pushq %rcx
+	pushq %rax
+	pushfq
+	orq $0x200, (%rsp)
+	movl %cs, %ecx
+	pushq %rcx
+	leaq x86_idle_hlt(%rip), %rcx
+	pushq %rcx
+	movl %edi, %ecx
+	shlq $4, %rcx
+	leaq x86_entry_stubs(%rip), %rax
+	addq %rcx, %rax
+	jmp *%rax

@@ -17,6 +17,7 @@ static struct arch_fault last_fault;
 int x86_probe_read64(const void *addr, uint64_t *val);
 int x86_probe_write64(void *addr, uint64_t val);
 int x86_probe_ud(void);
+void x86_probe_idle_wakeup(unsigned int vector);
 
 bool x86_extable_fixup(struct x86_regs *regs)
 {
@@ -57,4 +58,9 @@ int arch_probe_write(void *addr, uint64_t val, struct arch_fault *fault)
 int arch_probe_ud(struct arch_fault *fault)
 {
 	return probe_result(x86_probe_ud(), fault);
+}
+
+void arch_probe_idle_wakeup(unsigned int vector)
+{
+	x86_probe_idle_wakeup(vector);
 }

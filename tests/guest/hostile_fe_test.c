@@ -12,6 +12,7 @@
  * (against dom0's Linux netback, say) it attacks for hostile_fe.hold=S
  * seconds, tears every vif down and checks that every grant came back.
  */
+#include "kernel/arch.h"
 #include "kernel/cmdline.h"
 #include "kernel/ktest.h"
 #include "kernel/time.h"
@@ -382,6 +383,9 @@ KTEST(hostile_fe, closemid_clean)
 		   "%d; step %d",
 		   v->dev, v->closemid_inflight, v->be_state_seen,
 		   v->closemid_step);
+	/* The hang of every sixth group (arch.wakeup_before_hlt_not_slept) */
+	ktest_diag("%llu wake-up(s) taken before the idle hlt since boot",
+		   (unsigned long long)arch_idle_wakeups());
 	/* The disconnect really came under requests in flight... */
 	KT_EXPECT(v->closemid_inflight > 0);
 	/* ...the backend closed, and unmapped every grant (all ended). */
