@@ -62,9 +62,12 @@ def plan(boots, lanes, secs):
     Greedy cut in the given order: a lane takes rows while that brings it
     nearer the per-lane goal (a row is taken if less than half of it
     lies past the goal), then the rest of that boot goes on in the next
-    lane.  Cuts only between rows (a group is one row)."""
+    lane.  Cuts only between rows (a group is one row).  Every lane after
+    a cut starts a boot of its own, so the boots to share out are the
+    input's plus one per further lane (RUN, 21:03: counted once per input
+    boot, the last lane came out a boot's start too long)."""
     total = sum(row_seconds(secs, v, n) for v, _, ns in boots for n in ns) + \
-        BOOT_SECONDS * len(boots)
+        BOOT_SECONDS * (len(boots) + lanes - 1)
     goal = total / lanes
     out, cur, load = [], [], 0.0
     for ver, table, names in boots:

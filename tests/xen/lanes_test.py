@@ -33,6 +33,12 @@ class Plan(unittest.TestCase):
         # Off by at most one row and one boot's start.
         self.assertLessEqual(abs(load[0] - load[1]), 10.0 + lanes.BOOT_SECONDS)
 
+    def test_cut_boot_counted(self):
+        # One table cut in two: the second lane pays a boot's start too,
+        # so equal rows split evenly.
+        planned = lanes.plan([('4.17', 'T', self.a)], 2, self.secs)
+        self.assertEqual([len(lane[0][2]) for lane in planned], [10, 10])
+
     def test_one_lane_is_one_boot_per_version(self):
         planned = lanes.plan([('4.17', 'T', self.a), ('4.20', 'U', self.b)], 1, self.secs)
         self.assertEqual([[(v, len(ns)) for v, _, ns in lane] for lane in planned],
