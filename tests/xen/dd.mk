@@ -1,8 +1,7 @@
 # The driver-domain groups (issue 8, tests/xen/dd-scenarios: our kernel as
 # netback for our netfront and a hostile frontend, each group with its
-# BUGGY twins) in a boot of their own, by hand: not in make test (and
-# make run's hook, tests/xen/run.mk, is off: RUN_EXCLUDED) while the
-# hostile frontend still hangs now and then (README "Driver domain").  Its
+# BUGGY twins) in a boot of their own, which make test runs after
+# test-xen-all (make run boots the same groups: tests/xen/run.mk).  Its
 # own boot because QEMU runs it with one TCG thread for
 # both emulated CPUs (XEN_TCG_THREAD=single, tests/xen/boot.sh): with one
 # thread per CPU, busy domains triple-faulted on this host now and then
