@@ -224,6 +224,7 @@ static void hostile_id(const char *mode, unsigned int good_first,
 {
 	struct netfront_stats st, before;
 	struct netfront_state ns, nbefore;
+	struct nft_mark m;
 
 	KT_ASSERT(nft_use_mode(mode, NULL, NULL) == 0);
 	for (unsigned int i = 0; i < good_first; i++) {
@@ -233,8 +234,9 @@ static void hostile_id(const char *mode, unsigned int good_first,
 	netfront_get_stats(&before);
 	netfront_get_state(&nbefore);
 	KT_ASSERT(!nbefore.broken);
+	nft_mark(&m);
 	KT_ASSERT(nft_send_test(60, 0x20) == 0);
-	KT_ASSERT(nft_wait_broken(&st, &ns));
+	KT_ASSERT(nft_wait_broken_at(&m, false, &st, &ns));
 	KT_EXPECT_EQ(ns.broken_kind, kind);
 	ktest_diag("%s: %s", mode, ns.broken_reason);
 	/* MSA00: the in-flight frame kept its page and grant. */
@@ -287,6 +289,7 @@ static void hostile_rx_id(const char *mode, enum netfront_err kind)
 	struct netfront *nf = netfront_dev();
 	struct netfront_stats st0, st, before;
 	struct netfront_state ns, nbefore;
+	struct nft_mark m;
 	unsigned int moved = 0;
 
 	KT_ASSERT(nft_use_mode(mode, NULL, &st0) == 0);
@@ -300,8 +303,9 @@ static void hostile_rx_id(const char *mode, enum netfront_err kind)
 		rxw.page[i] = nf->rx_slot[i].page;
 	nf->hooks.rx_done = rxw_done;
 	nf->hooks.rx_frame = rxw_frame;
+	nft_mark(&m);
 	KT_ASSERT(nft_send_test(60, 0x30) == 0);
-	KT_EXPECT(nft_wait_broken(&st, &ns));
+	KT_EXPECT(nft_wait_broken_at(&m, true, &st, &ns));
 	nf->hooks.rx_done = NULL;
 	nf->hooks.rx_frame = NULL;
 	for (unsigned int i = 0; i < NETFRONT_MAX_IDS; i++)

@@ -23,6 +23,8 @@
 static bool break_after(unsigned int n, struct netfront_stats *st,
 			struct netfront_state *s)
 {
+	struct nft_mark m;
+
 	for (unsigned int i = 0; i < n; i++) {
 		if (nft_send_test(60, (uint8_t)i) || !nft_wait_tx_idle())
 			return false;
@@ -31,8 +33,9 @@ static bool break_after(unsigned int n, struct netfront_stats *st,
 	netfront_get_state(s);
 	if (s->broken)
 		return true;
+	nft_mark(&m);
 	nft_send_test(60, 0xee);
-	return nft_wait_broken(st, s);
+	return nft_wait_broken_at(&m, false, st, s);
 }
 
 /*

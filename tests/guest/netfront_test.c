@@ -88,6 +88,57 @@ bool nft_wait_broken(struct netfront_stats *st, struct netfront_state *s)
 	return broken;
 }
 
+void nft_mark(struct nft_mark *m)
+{
+	struct netfront *nf = netfront_dev();
+	bool irq = netfront_lock();
+
+	m->tx = nf->rings_up ? READ_ONCE(nf->tx.sring->rsp_prod) : 0;
+	m->rx = nf->rings_up ? READ_ONCE(nf->rx.sring->rsp_prod) : 0;
+	netfront_unlock(irq);
+}
+
+struct taken {
+	const struct nft_mark *m;
+	bool rx;
+	struct netfront_state *s;
+};
+
+static bool broken_or_taken(void *arg)
+{
+	struct taken *t = arg;
+	struct netfront *nf = netfront_dev();
+	/*
+	 * Interrupts off: an event's reap cannot run between the look at
+	 * broken and the one at the indexes (it takes an answer and breaks
+	 * the device in one go).
+	 */
+	bool irq = netfront_lock();
+	bool done = true;
+
+	netfront_get_state(t->s);
+	if (!t->s->broken && nf->rings_up) {
+		RING_IDX prod = t->rx ? READ_ONCE(nf->rx.sring->rsp_prod)
+				      : READ_ONCE(nf->tx.sring->rsp_prod);
+		RING_IDX cons = t->rx ? nf->rx.rsp_cons : nf->tx.rsp_cons;
+
+		done = prod != (t->rx ? t->m->rx : t->m->tx) && cons == prod;
+	}
+	netfront_unlock(irq);
+	return done;
+}
+
+bool nft_wait_broken_at(const struct nft_mark *m, bool rx,
+			struct netfront_stats *st, struct netfront_state *s)
+{
+	struct taken t = {m, rx, s};
+
+	nft_wait_rings(broken_or_taken, &t, NFT_TIMEOUT_NS);
+	netfront_get_stats(st);
+	netfront_get_state(s);
+	return s->broken;
+}
+
 static const uint8_t nowhere[ETH_ALEN] = {0x02, 0x6b, 0x74, 0, 0, 1};
 
 int nft_send_test(size_t len, uint8_t fill)

@@ -87,6 +87,22 @@ bool nft_wait(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
 bool nft_wait_tx_idle(void);
 /* Wait until the device is broken; its stats in *st, its state in *s. */
 bool nft_wait_broken(struct netfront_stats *st, struct netfront_state *s);
+/* The answers the backend has published so far, on each ring. */
+struct nft_mark {
+	RING_IDX tx, rx;
+};
+void nft_mark(struct nft_mark *m);
+/*
+ * nft_wait_broken() for one bad answer, on the RX ring (rx) or the TX
+ * ring: it ends too once the backend has published an answer there past
+ * *m and the driver has taken every answer on that ring without breaking.
+ * The bad answer was accepted then, and waiting on proves nothing: a
+ * kernel with the rule switched off fails at once, not after
+ * NFT_TIMEOUT_NS (make run's BUGGY rows), and the normal kernel's verdict
+ * is the same, as it breaks on taking that answer.
+ */
+bool nft_wait_broken_at(const struct nft_mark *m, bool rx,
+			struct netfront_stats *st, struct netfront_state *s);
 /* nft_wait() without netfront_service(), and its "no TX in flight". */
 bool nft_wait_rings(bool (*cond)(void *arg), void *arg, uint64_t timeout_ns);
 bool nft_tx_idle(void *arg);

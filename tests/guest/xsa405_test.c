@@ -129,6 +129,7 @@ KTEST(xsa405, rx_error_repeat_rejected)
 	struct netfront_stats st, before;
 	struct netfront_state ns;
 	struct netfront *nf;
+	struct nft_mark m;
 	unsigned int one = 1;
 	uint16_t b;
 
@@ -148,8 +149,9 @@ KTEST(xsa405, rx_error_repeat_rejected)
 	/* XSA-405: given up whole: the id is no longer in flight. */
 	KT_EXPECT(nf->rx_ids.state[b] != NETFRONT_ID_INFLIGHT);
 	/* The next answer names B again. */
+	nft_mark(&m);
 	KT_ASSERT(nft_send_test(60, 0x46) == 0);
-	KT_EXPECT(nft_wait_broken(&st, &ns));
+	KT_EXPECT(nft_wait_broken_at(&m, true, &st, &ns));
 	unwatch(nf);
 	ktest_diag("rx-error-repeat: id %u given up on the error; then %s", b,
 		   ns.broken ? ns.broken_reason : "(not broken)");
