@@ -14,6 +14,9 @@ normal kernel and on its BUGGY= kernel, judged together.
       two boots side by side, balanced by PREV_LOG's seconds; the rows in
       PINNED (space-separated) go to the first, whose QEMU runs a host
       thread per emulated CPU
+  report.py seconds LOG...
+      "NAME SECONDS" for each row the logs ran (tests/xen/run-seconds:
+      make run's lanes when there is no earlier run's log to go by)
   report.py table TABLE...
       the tables' rows as make run boots them: a BUGGY= kernel's row with
       xfail= gets test.stop_after= with those tests, so its kernel stops
@@ -396,6 +399,11 @@ def main(argv):
         for thread, lane in zip(('multi', 'single'),
                                 run_rows.lanes(argv[2], argv[5:], argv[3], argv[4].split())):
             print('%s %s' % (thread, '+'.join(lane)))
+        return 0
+    if len(argv) >= 3 and argv[1] == 'seconds':
+        for log in argv[2:]:
+            for name, secs in sorted(run_rows.took(log).items()):
+                print('%s %.0f' % (name, secs))
         return 0
     if len(argv) >= 3 and argv[1] == 'table':
         sys.stdout.write(run_rows.run_table(argv[2:]))

@@ -11,9 +11,12 @@
 # end with $(O)/report.md and $(O)/run-junit.xml.
 .PHONY: run-advisories run-build test-report
 
-# report.py's verdicts on made-up logs, with the runner's own unit tests.
+# report.py's verdicts on made-up logs and make run's lanes (cut by make
+# test's planner, lanes.py) on a made-up table, with the runner's own
+# unit tests.
 test-report:
 	$(Q)$(PYTHON) tests/xen/report_test.py >/dev/null || $(PYTHON) tests/xen/report_test.py
+	$(Q)$(PYTHON) tests/xen/run_rows_test.py 2>/dev/null || $(PYTHON) tests/xen/run_rows_test.py
 test-xen-runner: test-report
 
 RUN_DIR := $(O)/run
@@ -54,7 +57,8 @@ run-build:
 		$(RUN_DIR)/xen/dom0-initrd.gz; } >$$blog 2>&1 || { tail -20 $$blog; exit 1; }
 
 # Boots of the test host side by side, each with its share of the rows
-# (report.py lanes: balanced by the last run's seconds).  2: two QEMUs,
+# (report.py lanes: cut by make test's planner, tests/xen/lanes.py, from
+# the last run's seconds, else tests/xen/run-seconds).  2: two QEMUs,
 # the first with a host thread per emulated CPU, the second with one
 # (SPEED, 18:46: two one-thread QEMUs ran 22 rows in 221 s against 388 s
 # for one QEMU; two multi-thread ones were slower than one after the

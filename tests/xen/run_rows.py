@@ -9,18 +9,24 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lanes as lanes_py  # noqa: E402  (make test's planner: one for both)
 import mkconfigs  # noqa: E402
 import runner  # noqa: E402
 
+# make run's own seconds per row (its BUGGY rows stop early: make test's
+# tests/xen/row-seconds figures are not theirs), measured on a fresh
+# clone's make run; a later run's log here overrides them.
+RUN_SECONDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'run-seconds')
 
-def order(table_path, names, prev_log):
+
+def order(table_path, names, prev_log, figures=None):
     """The order dom0 runs them in: the rows that run alone (a group, or
-    alone=) first, then the longest first (as the last run measured them,
-    else by timeout), so the pool does not end on one long straggler."""
+    alone=) first, then the longest first (seconds()), so the pool does
+    not end on one long straggler."""
     table = {s.name: s for s in mkconfigs.parse(table_path)}
-    secs = took(prev_log)
+    secs = seconds(table, names, prev_log, figures)
     alone = lambda s: bool(s.domains) or s.dom0.get('alone', '0') not in ('', '0')  # noqa: E731
-    key = lambda n: (not alone(table[n]), -secs.get(n, table[n].timeout / 10.0))  # noqa: E731
+    key = lambda n: (not alone(table[n]), -secs[n])  # noqa: E731
     return sorted(names, key=key)
 
 
@@ -32,6 +38,14 @@ def took(prev_log):
             if m:
                 out[m.group(1)] = float(m.group(3))
     return out
+
+
+def seconds(table, names, prev_log, figures=None):
+    """Each row's expected seconds: the last run's log (this machine, now),
+    else tests/xen/run-seconds, else a tenth of its timeout."""
+    fig = dict(lanes_py.read_seconds(RUN_SECONDS) if figures is None else figures)
+    fig.update(took(prev_log))
+    return {n: fig.get(n, table[n].timeout / 10.0) for n in names}
 
 
 def run_table(paths):
@@ -57,17 +71,23 @@ def run_table(paths):
     return '\n'.join(out) + '\n'
 
 
-def lanes(table_path, names, prev_log, pinned):
-    """Two boots' rows (each in order()'s order), the longest first onto
-    the lane with less so far.  A pinned row's peer needs dom0 and the
-    guest running at once: on one TCG thread (the second lane) they take
-    turns, and nf-mixed-storm's port was never backed off (SPEED, 18:46)."""
-    est = took(prev_log)
+def lanes(table_path, names, prev_log, pinned, figures=None):
+    """Two boots' rows (each in order()'s order), cut by make test's
+    planner (tests/xen/lanes.py plan(): contiguous runs balanced by
+    seconds) from the rows longest at both ends and shortest in the middle
+    (where the cut falls: the lanes even within a short row), the pinned
+    ones as one block ahead of them, so all go to the first boot.  A pinned row's peer needs
+    dom0 and the guest running at once: on one TCG thread (the second
+    boot) they take turns, and nf-mixed-storm's port was never backed off
+    (SPEED, 18:46)."""
     table = {s.name: s for s in mkconfigs.parse(table_path)}
-    secs = {n: est.get(n, table[n].timeout / 10.0) for n in names}
-    out, load = [[], []], [0.0, 0.0]
-    for n in sorted(names, key=lambda n: (n not in pinned, -secs[n])):
-        i = 0 if n in pinned or load[0] <= load[1] else 1
-        out[i].append(n)
-        load[i] += secs[n]
-    return [order(table_path, lane, prev_log) for lane in out]
+    secs = seconds(table, names, prev_log, figures)
+    pin = [n for n in names if n in pinned]
+    rest = sorted((n for n in names if n not in pinned), key=lambda n: -secs[n])
+    rest = rest[0::2] + rest[1::2][::-1]
+    block = ' '.join(pin)  # a name no row has: it has spaces
+    secs[block] = sum(secs[n] for n in pin)
+    planned = lanes_py.plan([('run', table_path, ([block] if pin else []) + rest)], 2, secs)
+    out = [[n for _, _, ns in lane for n in ns] for lane in planned] + [[], []]
+    out = [sum((n.split() for n in lane), []) for lane in out[:2]]
+    return [order(table_path, lane, prev_log, figures) if lane else [] for lane in out]
