@@ -9,11 +9,11 @@ normal kernel and on its BUGGY= kernel, judged together.
   report.py order TABLE PREV_LOG NAME...
       the names in the order dom0 should run them (alone rows first, then
       the longest as PREV_LOG measured them, if it exists)
-  report.py lanes TABLE PREV_LOG PINNED NAME...
+  report.py lanes TABLE PREV_LOG PINNED SINGLE NAME...
       two lines, "multi A+B+..." and "single C+D+...": the rows split over
       two boots side by side, balanced by PREV_LOG's seconds; the rows in
       PINNED (space-separated) go to the first, whose QEMU runs a host
-      thread per emulated CPU
+      thread per emulated CPU, those in SINGLE to the second
   report.py seconds LOG...
       "NAME SECONDS" for each row the logs ran (tests/xen/run-seconds:
       make run's lanes when there is no earlier run's log to go by)
@@ -395,9 +395,10 @@ def main(argv):
     if len(argv) >= 3 and argv[1] == 'order':
         print(' '.join(run_rows.order(argv[2], argv[4:], argv[3] if len(argv) > 3 else None)))
         return 0
-    if len(argv) >= 5 and argv[1] == 'lanes':
+    if len(argv) >= 6 and argv[1] == 'lanes':
         for thread, lane in zip(('multi', 'single'),
-                                run_rows.lanes(argv[2], argv[5:], argv[3], argv[4].split())):
+                                run_rows.lanes(argv[2], argv[6:], argv[3], argv[4].split(),
+                                               single=argv[5].split())):
             print('%s %s' % (thread, '+'.join(lane)))
         return 0
     if len(argv) >= 3 and argv[1] == 'seconds':

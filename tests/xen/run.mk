@@ -68,6 +68,8 @@ RUN_LANES ?= 2
 # must run at once, which one TCG thread does not do (nf-mixed-storm's
 # port was never backed off there), so they go to the first boot.
 RUN_PINNED ?= nf-hostile nf-mixed-storm xsa391-mixed xsa391-storm
+# Rows that must go to the second boot (one TCG thread).
+RUN_SINGLE ?=
 
 # One recipe from the first build to the last line, so the wall time it
 # reports is the whole of it.
@@ -78,7 +80,7 @@ run-advisories: setup
 	rm -f $(RUN_DIR)/serial-*.log* $(RUN_DIR)/qemu*.log; \
 	if [ "$(RUN_LANES)" = 2 ]; then \
 		$(PYTHON) tests/xen/report.py lanes $(RUN_TABLE) $(RUN_DIR)/serial.log \
-			'$(RUN_PINNED)' $(run_main) > $(RUN_DIR)/lanes || exit 1; \
+			'$(RUN_PINNED)' '$(RUN_SINGLE)' $(run_main) > $(RUN_DIR)/lanes || exit 1; \
 	else \
 		names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
 			$(run_main)) || exit 1; \

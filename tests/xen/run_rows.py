@@ -71,23 +71,31 @@ def run_table(paths):
     return '\n'.join(out) + '\n'
 
 
-def lanes(table_path, names, prev_log, pinned, figures=None):
+def lanes(table_path, names, prev_log, pinned, figures=None, single=()):
     """Two boots' rows (each in order()'s order), cut by make test's
     planner (tests/xen/lanes.py plan(): contiguous runs balanced by
     seconds) from the rows longest at both ends and shortest in the middle
     (where the cut falls: the lanes even within a short row), the pinned
-    ones as one block ahead of them, so all go to the first boot.  A pinned row's peer needs
-    dom0 and the guest running at once: on one TCG thread (the second
-    boot) they take turns, and nf-mixed-storm's port was never backed off
-    (SPEED, 18:46)."""
+    ones as one block ahead of them, so all go to the first boot, and the
+    `single` ones as one block after them, so all go to the second.  A
+    pinned row's peer needs dom0 and the guest running at once: on one TCG
+    thread (the second boot) they take turns, and nf-mixed-storm's port
+    was never backed off (SPEED, 18:46); the driver-domain groups need
+    the one TCG thread (tests/xen/dd.mk)."""
     table = {s.name: s for s in mkconfigs.parse(table_path)}
     secs = seconds(table, names, prev_log, figures)
+    one = [n for n in names if n in single and n not in pinned]
     pin = [n for n in names if n in pinned]
-    rest = sorted((n for n in names if n not in pinned), key=lambda n: -secs[n])
+    rest = sorted((n for n in names if n not in pinned and n not in one),
+                  key=lambda n: -secs[n])
     rest = rest[0::2] + rest[1::2][::-1]
-    block = ' '.join(pin)  # a name no row has: it has spaces
-    secs[block] = sum(secs[n] for n in pin)
-    planned = lanes_py.plan([('run', table_path, ([block] if pin else []) + rest)], 2, secs)
+    blocks = [' '.join(b) for b in (pin, one)]  # names no row has: spaces
+    for b, rows in zip(blocks, (pin, one)):
+        secs[b] = sum(secs[n] for n in rows)
+    planned = lanes_py.plan([('run', table_path, ([blocks[0]] if pin else []) + rest +
+                              ([blocks[1]] if one else []))], 2, secs)
     out = [[n for _, _, ns in lane for n in ns] for lane in planned] + [[], []]
+    if one and not out[1]:  # all in the first: the second takes the block
+        out = [out[0][:-1], out[0][-1:]]
     out = [sum((n.split() for n in lane), []) for lane in out[:2]]
     return [order(table_path, lane, prev_log, figures) if lane else [] for lane in out]

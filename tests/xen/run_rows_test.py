@@ -69,6 +69,15 @@ class Lanes(unittest.TestCase):
         self.assertEqual(seen[0][1], 2)
         self.assertEqual(seen[0][0][0][2][0], 'r00')
 
+    def test_single_rows_second(self):
+        got = run_rows.lanes(self.table, ROWS, None, {'r00'}, self.figures(), single={'r07', 'r09'})
+        self.assertTrue({'r07', 'r09'} <= set(got[1]))
+        self.assertIn('r00', got[0])
+        self.assertEqual(sorted(got[0] + got[1]), sorted(ROWS))
+        # Even when the rest fits in the first boot.
+        got = run_rows.lanes(self.table, ['r03', 'r05'], None, set(), self.figures(), single={'r05'})
+        self.assertEqual(got, [['r03'], ['r05']])
+
     def test_one_row_one_boot(self):
         self.assertEqual(self.plan(['r03']), [['r03'], []])
 
