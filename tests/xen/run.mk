@@ -49,12 +49,16 @@ run_main = $(filter-out $(DD_GROUPS),$(run_names))
 run-build:
 	$(Q)mkdir -p $(RUN_DIR); blog=$(RUN_DIR)/build.log; \
 	echo "== building the kernel, the BUGGY= kernels ($(words $(run_rules))) and dom0's initramfs (log: $$blog)"; \
-	{ $(MAKE) -j2 --no-print-directory $(KERNEL) $(RUN_TABLE) && \
+	t=$$(date +%s); lap() { n=$$(date +%s); times="$$times $$1 $$((n - t)) s,"; t=$$n; }; \
+	{ $(MAKE) -j2 --no-print-directory $(KERNEL) $(RUN_TABLE) && lap kernel && \
 	$(MAKE) -j2 --no-print-directory $(foreach r,$(run_rules),$(BUGGY_DIR)/$(r)/kernel.elf) && \
+	lap "BUGGY kernels" && \
 	$(MAKE) -j2 --no-print-directory O=$(RUN_DIR) XEN_TABLE=$(abspath $(RUN_TABLE)) \
 		XEN_GUEST=$(abspath $(KERNEL)) SCENARIOS="$(strip $(run_names))" \
 		XEN_EXTRA_GUESTS="$(foreach r,$(run_rules),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
-		$(RUN_DIR)/xen/dom0-initrd.gz; } >$$blog 2>&1 || { tail -20 $$blog; exit 1; }
+		$(RUN_DIR)/xen/dom0-initrd.gz && lap "dom0's initramfs (peers, Xen packages)"; \
+	} >$$blog 2>&1 || { tail -20 $$blog; exit 1; }; \
+	echo "== build:$${times%,}"
 
 # Boots of the test host side by side, each with its share of the rows
 # (report.py lanes: cut by make test's planner, tests/xen/lanes.py, from
