@@ -178,6 +178,7 @@ int nft_send_arp_probe(void)
 struct rx_goal {
 	uint64_t want;
 	uint64_t next_probe;
+	bool (*stop)(void);
 };
 
 static bool rx_reached(void *arg)
@@ -188,8 +189,8 @@ static bool rx_reached(void *arg)
 
 	netfront_get_stats(&st);
 	netfront_get_state(&ns);
-	if (st.rx_packets >= g->want || ns.broken)
-		return st.rx_packets >= g->want;
+	if (st.rx_packets >= g->want || ns.broken || (g->stop && g->stop()))
+		return true;
 	/* One probe every 20 ms keeps answers coming without a flood. */
 	if (time_now_ns() >= g->next_probe) {
 		nft_send_arp_probe();
@@ -198,7 +199,7 @@ static bool rx_reached(void *arg)
 	return false;
 }
 
-bool nft_provoke_rx(unsigned int n)
+bool nft_provoke_rx_until(unsigned int n, bool (*stop)(void))
 {
 	struct netfront_stats st;
 	struct rx_goal g;
@@ -206,7 +207,15 @@ bool nft_provoke_rx(unsigned int n)
 	netfront_get_stats(&st);
 	g.want = st.rx_packets + n;
 	g.next_probe = 0;
-	return nft_wait(rx_reached, &g, NFT_TIMEOUT_NS * 2);
+	g.stop = stop;
+	nft_wait(rx_reached, &g, NFT_TIMEOUT_NS * 2);
+	netfront_get_stats(&st);
+	return st.rx_packets >= g.want;
+}
+
+bool nft_provoke_rx(unsigned int n)
+{
+	return nft_provoke_rx_until(n, NULL);
 }
 
 static bool is_down(void *arg)

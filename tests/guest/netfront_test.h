@@ -123,6 +123,8 @@ int nft_send_test(size_t len, uint8_t fill);
 int nft_send_arp_probe(void);
 /* Send ARP probes until `n` more frames were received (or time out). */
 bool nft_provoke_rx(unsigned int n);
+/* The same, ending early too once stop() (the test saw what fails it). */
+bool nft_provoke_rx_until(unsigned int n, bool (*stop)(void));
 
 /*
  * Retry the grant quarantine until it holds at most `pages` pages (a
