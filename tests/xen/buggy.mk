@@ -53,18 +53,17 @@ test-buggy: $(BUGGY_KERNELS)
 # (tests/xen/README.md, "Xen 4.20"), so xsa300-off and xsa396-off could not
 # fail there.  The two tables are one file for the runner, so a name used in
 # both fails here (mkconfigs.py: duplicate scenario).
-# XEN_LANES=N (default 1; 2 measured, not yet the default: one row failed
-# in the 2nd of two whole runs, tests/xen/README.md "Two test hosts at
-# once"): the rows are cut into boots that run N at a time,
-# each QEMU with one TCG thread, so each takes one of the two host cores
-# (tests/xen/lanes.py; measured in tests/xen/README.md, "Two test hosts at
-# once"); XEN_LANES=1 boots each version once, one after another, with
-# QEMU's multi-thread TCG.
+# XEN_LANES=N (default 2): the rows are cut into boots that run N at a
+# time, each QEMU with one TCG thread, so each takes one of the two host
+# cores (tests/xen/lanes.py; measured 1.75x the throughput of one
+# multi-thread QEMU, tests/xen/README.md "Two test hosts at once");
+# XEN_LANES=1 boots each version once, one after another, with QEMU's
+# multi-thread TCG.
 #
 #   make test-xen-all [XEN_VERSIONS=4.20] [XEN_ALL_BUGGY_ON="4.17 4.20"] [XEN_LANES=1]
 .PHONY: test-xen-all
 XEN_ALL_BUGGY_ON ?= 4.17
-XEN_LANES ?= 1
+XEN_LANES ?= 2
 # Rows that leave the lanes and boot after them, one multi-thread QEMU at a
 # time: the mixed storm needs dom0's peer and the guest on two host threads
 # at once (with one thread for both it never tripped the budget, measured).
@@ -78,8 +77,8 @@ xen_all_extra = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(foreach r,$(BUGGY_RULE
 
 # BUGGY_BUILT=1 (make test, which built them a step before): do not check
 # the BUGGY kernels again, one recursive make each (18 s for 22 of them).
-# XEN_LANES=1 (the default): each version's one boot, one after another,
-# multi-thread, as always.  XEN_LANES=2: every version's initramfs first
+# XEN_LANES=1: each version's one boot, one after another,
+# multi-thread, as before.  XEN_LANES=2 (the default): every version's initramfs first
 # (the boots side by side only read them), then lanes.py.
 ifeq ($(XEN_LANES),1)
 test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_ALL_TABLE)
