@@ -275,9 +275,12 @@ format-check:
 	$(Q)tools/format-check.sh
 
 # Tier by tier, cheapest first, so a broken build fails in seconds.
-# The builds two at a time (the machine has two cores); the scenarios and
-# the buggy scenarios share one boot of the Xen test host (test-xen-all,
-# tests/xen/buggy.mk): one dom0 boot less than test-xen + test-buggy.
+# Two at a time where the machine's two cores allow: the builds; the host
+# tiers (the 20 s fuzz run is one process, the others fit beside it); the
+# two last boots of the test host, one TCG thread each (as the lanes of
+# test-xen-all, tests/xen/README.md "Two test hosts at once").  The
+# scenarios and the buggy scenarios share the boots of test-xen-all
+# (tests/xen/buggy.mk): fewer dom0 boots than test-xen + test-buggy.
 # The driver-domain groups get a boot of their own (test-xen-dd: one TCG
 # thread, dom0 pinned, tests/xen/dd.mk).
 # Each tier's wall time goes to $(O)/test-times and is printed at the end
@@ -293,14 +296,10 @@ test:
 	$(call test_tier,setup,setup)
 	$(call test_tier,check-layering,-j2 check-layering)
 	$(call test_tier,build,-j2 $(KERNEL) $(PEERS) buggy-kernels)
-	$(call test_tier,test-host,-j2 test-host)
-	$(call test_tier,test-peer,test-peer)
-	$(call test_tier,test-fuzz,test-fuzz)
-	$(call test_tier,test-qemu,test-qemu)
+	$(call test_tier,test-host test-peer test-fuzz test-qemu,-j2 -O test-host test-peer test-fuzz test-qemu)
 	$(call test_tier,test-xen-all,test-xen-all BUGGY_BUILT=1)
 	$(call test_tier,test-xen-dd,test-xen-dd)
-	$(call test_tier,test-peer-xen,test-peer-xen)
-	$(call test_tier,test-iso,test-iso SCENARIOS=gnttab)
+	$(call test_tier,test-peer-xen test-iso,-j2 -O test-peer-xen test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single)
 	@echo "make test: wall time per tier:"; sed 's/^/    /' $(O)/test-times
 	@echo "make test: all tiers passed"
 
