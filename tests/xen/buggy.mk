@@ -29,7 +29,8 @@ BUGGY_KERNELS := $(foreach r,$(BUGGY_RULES),$(BUGGY_DIR)/$(r)/kernel.elf)
 
 # One kernel per rule, each its own target so make -j builds them side by
 # side; each starts from the normal build's objects the rule cannot change
-# (tests/xen/buggy-seed.sh), so only the files that name the rule compile.
+# (tests/xen/buggy-seed.sh), so only the files that switch on BUGGY(RULE)
+# compile.
 buggy-kernels: $(BUGGY_KERNELS)
 $(BUGGY_KERNELS): $(BUGGY_DIR)/%/kernel.elf: $(KERNEL) buggy-force
 	$(Q)tests/xen/buggy-seed.sh $(O) $(BUGGY_DIR)/$* $*
