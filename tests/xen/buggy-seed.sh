@@ -47,7 +47,8 @@ done < "$T/deps"
 # The copies, and their .d with the new folder's paths, in one go each.
 if [ -s "$T/copy" ]; then
     mkdir -p "$B"
-    (cd "$N" && sed 's/$/.o/' "$T/copy" | xargs cp -p --parents -t "$B")
+    dest=$(cd "$B" && pwd)
+    (cd "$N" && sed 's/$/.o/' "$T/copy" | xargs cp -p --parents -t "$dest")
     sed "s|^|$N/|; s/$/.d/" "$T/copy" | xargs awk -v n="$N/" -v b="$B/" '
         FNR == 1 { if (out) close(out); out = b substr(FILENAME, length(n) + 1) }
         { if (index($0, n) == 1) $0 = b substr($0, length(n) + 1); print > out }'
