@@ -201,12 +201,14 @@ def live(log, tag=''):
         if m:
             name = m.group(1)
             done = ended(lines)
+            # Scenarios, not a group's domains, against dom0's count.
+            nscen = sum(1 for n in done if '/' not in n)
             by = judge_all(lines, [name])
             r = by.get(name)
             k = r.ktap if r else None
             # [done/all m:ss since QEMU started]: how far, how long.
             say('[%d/%d %d:%02d] %s: %s, %s passed %s failed %s skipped%s (%s)'
-                % (len(done), total, *divmod(int(time.monotonic() - t0), 60),
+                % (nscen, total, *divmod(int(time.monotonic() - t0), 60),
                    name, r.verdict if r else '?',
                    k.count('pass') if k else '-', k.count('fail') if k else '-',
                    k.count('skip') if k else '-',

@@ -38,11 +38,14 @@ export ADVISORIES
 run_adv = ADVISORIES='$(ADVISORIES)' $(PYTHON) tools/advisories.py
 run_rules = $(shell $(run_adv) switches)
 run_names = $(shell $(run_adv) rows) $(shell $(run_adv) rows --buggy)
-# The driver-domain groups (tests/xen/dd-scenarios) boot apart, after the
-# others, as make test-xen-dd boots them (one TCG thread, dom0 pinned:
-# tests/xen/dd.mk); report.py final judges both boots' lines together.
+# The driver-domain groups (tests/xen/dd-scenarios) need one TCG thread
+# and dom0 pinned (tests/xen/dd.mk).  RUN_LANES=2: they join the lanes, on
+# the second boot (one thread), which then gets DD_XEN_ARGS; RUN_LANES=1:
+# they boot apart, after the others, as make test-xen-dd boots them.
+# report.py final judges all boots' lines together.
 run_dd = $(filter $(DD_GROUPS),$(run_names))
 run_main = $(filter-out $(DD_GROUPS),$(run_names))
+run_dd_apart = $(if $(filter 2,$(RUN_LANES)),,$(run_dd))
 
 # Everything make run boots, built quietly (make run-build alone builds it
 # without booting, e.g. before taking the Xen test host's lock).
@@ -84,7 +87,7 @@ run-advisories: setup
 	rm -f $(RUN_DIR)/serial-*.log* $(RUN_DIR)/qemu*.log; \
 	if [ "$(RUN_LANES)" = 2 ]; then \
 		$(PYTHON) tests/xen/report.py lanes $(RUN_TABLE) $(RUN_DIR)/serial.log \
-			'$(RUN_PINNED)' '$(RUN_SINGLE)' $(run_main) > $(RUN_DIR)/lanes || exit 1; \
+			'$(RUN_PINNED)' '$(RUN_SINGLE) $(run_dd)' $(run_names) > $(RUN_DIR)/lanes || exit 1; \
 	else \
 		names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
 			$(run_main)) || exit 1; \
@@ -92,7 +95,9 @@ run-advisories: setup
 	fi; \
 	i=0; while read thread plus; do \
 		i=$$((i + 1)); [ -n "$$plus" ] || continue; \
-		{ XEN_TCG_THREAD=$$thread tests/xen/boot.sh -c $(XEN_VCACHE) \
+		dd=; case "$$thread+$$plus+" in single+*) for g in $(run_dd); do \
+			case "+$$plus+" in *"+$$g+"*) dd='$(DD_XEN_ARGS)' ;; esac; done ;; esac; \
+		{ XEN_TCG_THREAD=$$thread XEN_EXTRA_ARGS="$$dd" tests/xen/boot.sh -c $(XEN_VCACHE) \
 			-i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$plus" -o $(RUN_DIR)/serial-$$i.log -l \
 			-x 'ktest.jobs=$(RUN_JOBS)' -t $$($(PYTHON) tests/xen/mkconfigs.py timeout \
 				$(RUN_TABLE) $$(echo $$plus | tr + ' ')) 2>$(RUN_DIR)/qemu-$$i.log | \
@@ -100,7 +105,7 @@ run-advisories: setup
 			"$$([ "$(RUN_LANES)" = 2 ] && echo "boot $$i ($$thread)")"; } & \
 	done < $(RUN_DIR)/lanes; wait; \
 	cat $(RUN_DIR)/serial-[0-9].log > $(RUN_DIR)/serial.log 2>/dev/null; \
-	dd='$(strip $(run_dd))'; if [ -n "$$dd" ]; then \
+	dd='$(strip $(run_dd_apart))'; if [ -n "$$dd" ]; then \
 		echo "== the driver-domain groups: a boot of their own (tests/xen/dd.mk)"; \
 		XEN_TCG_THREAD=single XEN_EXTRA_ARGS="$(DD_XEN_ARGS)" tests/xen/boot.sh \
 			-c $(XEN_VCACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$(echo $$dd | tr ' ' '+')" \
