@@ -64,9 +64,10 @@ static void x_notify(void *ctx)
 	evtchn_send(xb.port);
 }
 
-static void x_deliver(void *ctx, const void *frame, size_t len)
+static void x_deliver(void *ctx, const void *frame, size_t len,
+		      unsigned int flags)
 {
-	netdev_rx(&ndev, frame, len);
+	netdev_rx_flags(&ndev, frame, len, flags);
 }
 
 static const struct netfront_ops xen_ops = {

@@ -121,8 +121,9 @@ struct netfront_ops {
 	/* gnttab_end_access_and_free(): 0, or -EBUSY: quarantined. */
 	int (*end_and_free)(void *ctx, grant_ref_t ref, void *page);
 	void (*notify)(void *ctx);
-	/* A received frame, valid during the call. */
-	void (*deliver)(void *ctx, const void *frame, size_t len);
+	/* A received frame, valid during the call; flags NETDEV_RX_*. */
+	void (*deliver)(void *ctx, const void *frame, size_t len,
+			unsigned int flags);
 };
 
 /* Test observers, called with the device locked; all optional. */

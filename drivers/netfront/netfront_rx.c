@@ -11,6 +11,7 @@
  * dropped and the page quarantined (MSA02).
  */
 #include "drivers/netfront/netfront_priv.h"
+#include "kernel/net/netdev.h"
 #include "kernel/printk.h"
 #include "lib/errno.h"
 
@@ -152,6 +153,21 @@ static void rx_extent(struct netfront *nf, const netif_rx_response_t *rsp,
 	*len = rsp->status;
 }
 
+/*
+ * We write feature-no-csum-offload 0 (netfront_xenbus.c), so the
+ * backend may leave a local sender's TCP/UDP checksum blank (csum_blank)
+ * or say it checked it (data_validated); either way the stack must not
+ * check it.  Linux netfront does the same (CHECKSUM_PARTIAL /
+ * CHECKSUM_UNNECESSARY).  It spares dom0 a software checksum of every
+ * frame it sends us.
+ */
+static unsigned int rx_csum_flags(uint16_t flags)
+{
+	return flags & (NETRXF_data_validated | NETRXF_csum_blank)
+		   ? NETDEV_RX_CSUM_OK
+		   : 0;
+}
+
 static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp,
 			RING_IDX cons)
 {
@@ -211,7 +227,8 @@ static bool rx_response(struct netfront *nf, const netif_rx_response_t *rsp,
 		if (nf->hooks.rx_frame)
 			nf->hooks.rx_frame(nf->hooks.arg, page + off,
 					   (size_t)len);
-		nf->ops->deliver(nf->ctx, page + off, (size_t)len);
+		nf->ops->deliver(nf->ctx, page + off, (size_t)len,
+				 rx_csum_flags(rsp->flags));
 	}
 	netfront_page_put(nf, page);
 	return true;

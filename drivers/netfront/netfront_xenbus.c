@@ -198,10 +198,14 @@ static int publish_txn(xs_transaction_t t, void *arg)
 	rc = rc ?: put(t, "event-channel", p->xb->port);
 	rc = rc ?: put(t, "request-rx-copy", 1);
 	rc = rc ?: put(t, "feature-rx-notify", 1);
-	/* One slot per frame either way, and full checksums on RX. */
+	/* One slot per frame either way. */
 	rc = rc ?: put(t, "feature-sg", 0);
 	rc = rc ?: put(t, "feature-gso-tcpv4", 0);
-	rc = rc ?: put(t, "feature-no-csum-offload", 1);
+	/*
+	 * RX checksums may be left blank (netfront_rx.c rx_csum_flags()):
+	 * dom0 then sends us its frames unchecksummed, as it does to Linux.
+	 */
+	rc = rc ?: put(t, "feature-no-csum-offload", 0);
 	/* The backend never sees Connected without the keys above. */
 	return rc ?: xenbus_switch_state(t, NETFRONT_DEV, XenbusStateConnected);
 }

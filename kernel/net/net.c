@@ -65,12 +65,15 @@ static void drain(void)
 {
 	const uint8_t *frame;
 	size_t len;
+	unsigned int flags;
 	/* Bounded: a peer flooding us cannot keep one poll running. */
 	unsigned int budget = 256;
 
-	while (budget-- && net_rxq_peek(&frame, &len)) {
+	while (budget-- && net_rxq_peek(&frame, &len, &flags)) {
+		net_state.rx_ctx.csum_ok = flags & NETDEV_RX_CSUM_OK;
 		net_eth_input(frame, len);
 		net_state.rx_ctx.valid = false;
+		net_state.rx_ctx.csum_ok = false;
 		net_rxq_pop();
 	}
 }

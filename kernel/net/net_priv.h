@@ -87,8 +87,9 @@ static inline uint32_t net_be32(uint32_t v)
 struct net_rx_ctx {
 	uint32_t src_ip;
 	uint8_t src_mac[ETH_ALEN];
-	bool valid; /* src_ip known: an IPv4 packet passed the checks */
-	bool bcast; /* sent to a broadcast address */
+	bool valid;   /* src_ip known: an IPv4 packet passed the checks */
+	bool bcast;   /* sent to a broadcast address */
+	bool csum_ok; /* NETDEV_RX_CSUM_OK: skip the TCP/UDP checksum */
 };
 
 struct net_state {
@@ -157,8 +158,8 @@ void net_udp_reset(void);
 /* Receive queue (netdev.c; net_rxq_pending() is in netdev.h). */
 /* Allocate the ring, once (at the first registration); 0 or -ENOMEM. */
 int net_rxq_alloc(void);
-/* Next queued frame and its length; false when empty. */
-bool net_rxq_peek(const uint8_t **frame, size_t *len);
+/* Next queued frame, its length and NETDEV_RX_* flags; false when empty. */
+bool net_rxq_peek(const uint8_t **frame, size_t *len, unsigned int *flags);
 void net_rxq_pop(void);
 void net_rxq_flush(void);
 

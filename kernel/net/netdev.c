@@ -34,7 +34,8 @@ BUILD_BUG_ON((RXQ_SLOTS_MAX & (RXQ_SLOTS_MAX - 1)) != 0);
 
 /* The frame 8-byte aligned: memcpy() then copies it a word at a time. */
 struct rxq_slot {
-	uint64_t len;
+	uint32_t len;
+	uint32_t flags; /* NETDEV_RX_* */
 	uint8_t data[RXQ_SLOT_SIZE - sizeof(uint64_t)];
 };
 
@@ -64,6 +65,12 @@ int net_rxq_alloc(void)
 
 void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 {
+	netdev_rx_flags(dev, frame, len, 0);
+}
+
+void netdev_rx_flags(struct netdev *dev, const void *frame, size_t len,
+		     unsigned int flags)
+{
 	struct net_stats *st = &net_state.st;
 	struct rxq_slot *slot;
 	bool on;
@@ -85,7 +92,8 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 	} else {
 		slot = &rxq[rxq_prod & (rxq_slots - 1)];
 		memcpy(slot->data, frame, len);
-		slot->len = len;
+		slot->len = (uint32_t)len;
+		slot->flags = flags & NETDEV_RX_CSUM_OK;
 		/* Slot contents before the index that publishes them. */
 		wmb();
 		rxq_prod++;
@@ -107,7 +115,7 @@ size_t netdev_rx_room(void)
 	return rxq_slots - (READ_ONCE(rxq_prod) - rxq_cons);
 }
 
-bool net_rxq_peek(const uint8_t **frame, size_t *len)
+bool net_rxq_peek(const uint8_t **frame, size_t *len, unsigned int *flags)
 {
 	const struct rxq_slot *slot;
 
@@ -118,6 +126,7 @@ bool net_rxq_peek(const uint8_t **frame, size_t *len)
 	slot = &rxq[rxq_cons & (rxq_slots - 1)];
 	*frame = slot->data;
 	*len = slot->len;
+	*flags = slot->flags;
 	return true;
 }
 

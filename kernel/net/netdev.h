@@ -56,6 +56,16 @@ struct netdev *netdev_first(void);
  */
 void netdev_rx(struct netdev *dev, const void *frame, size_t len);
 /*
+ * The frame's TCP/UDP checksum is not to be checked: its peer checked it,
+ * or left it blank for a frame that never left the host (netif.h's
+ * NETRXF_data_validated, NETRXF_csum_blank).  The IPv4 header's checksum
+ * is still checked.
+ */
+#define NETDEV_RX_CSUM_OK 1u
+/* netdev_rx() with NETDEV_RX_* flags for this frame. */
+void netdev_rx_flags(struct netdev *dev, const void *frame, size_t len,
+		     unsigned int flags);
+/*
  * Frames netdev_rx() queued that the stack has not processed yet (a
  * driver's wait loop wakes for them, as for its own work).
  */

@@ -5,7 +5,8 @@
  *
  * The UDP length is another domain's claim: it must cover the header and
  * fit in the IP payload (bytes after it, if any, are ignored, as the RFC
- * allows).  A non-zero checksum must verify.
+ * allows).  A non-zero checksum must verify, unless the driver says its
+ * peer checked it or left it blank (NETDEV_RX_CSUM_OK, netdev.h).
  */
 #include "kernel/net/net_priv.h"
 #include "lib/checksum.h"
@@ -67,8 +68,13 @@ void net_udp_input(const struct ipv4_hdr *ip, const uint8_t *dgram, size_t len)
 		st->udp_bad_len++;
 		return;
 	}
-	/* 0 means the sender computed none (RFC 768). */
-	if (u.csum &&
+	/*
+	 * 0 means the sender computed none (RFC 768).  csum_ok: the driver's
+	 * peer vouched for the datagram or left the sum blank (netdev.h); a
+	 * peer that could lie here could as well have written any bytes
+	 * with a right checksum, so skipping costs no protection.
+	 */
+	if (u.csum && !net_state.rx_ctx.csum_ok &&
 	    csum_fold(csum_partial(
 		dgram, ulen,
 		csum_ipv4_pseudo(net_be32(ip->saddr), net_be32(ip->daddr),

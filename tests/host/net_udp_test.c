@@ -79,6 +79,31 @@ KTEST(net_udp, zero_checksum_accepted)
 	check_echo(net_fake.frame[0], net_fake.len[0], 10);
 }
 
+/*
+ * A driver's NETDEV_RX_CSUM_OK (netfront: the backend's csum_blank or
+ * data_validated) skips the UDP checksum of that frame only: queued
+ * between two frames without it, whose bad sums are still dropped.  The
+ * IPv4 header's checksum is checked whatever the flag.
+ */
+KTEST(net_udp, csum_ok_skips_only_udp_sum)
+{
+	size_t len = dgram(40000, NET_ECHO_PORT, 10);
+
+	udph(buf)->csum ^= 0x1234; /* what a blank (partial) sum looks like */
+	netdev_rx(&net_fake.dev, buf, len);
+	netdev_rx_flags(&net_fake.dev, buf, len, NETDEV_RX_CSUM_OK);
+	netdev_rx(&net_fake.dev, buf, len);
+	net_poll();
+	KT_EXPECT_EQ(net_fake_stats().udp_bad_csum, 2);
+	KT_ASSERT(net_fake.nframes == 1);
+	check_echo(net_fake.frame[0], net_fake.len[0], 10);
+	buf[ETH_HLEN + 10] ^= 1; /* the IPv4 header's checksum */
+	netdev_rx_flags(&net_fake.dev, buf, len, NETDEV_RX_CSUM_OK);
+	net_poll();
+	KT_EXPECT_EQ(net_fake_stats().ip_bad_csum, 1);
+	KT_EXPECT_EQ(net_fake.nframes, 1);
+}
+
 KTEST(net_udp, bad_datagrams_dropped)
 {
 	static const uint16_t bad_len[] = {0, 7, 8 + 10 + 1, 0xffff};

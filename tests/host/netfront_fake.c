@@ -73,11 +73,13 @@ static void f_notify(void *ctx)
 	((struct nf_fake *)ctx)->notifies++;
 }
 
-static void f_deliver(void *ctx, const void *frame, size_t len)
+static void f_deliver(void *ctx, const void *frame, size_t len,
+		      unsigned int flags)
 {
 	struct nf_fake *f = ctx;
 
 	f->delivered++;
+	f->last_flags = flags;
 	f->last_len = len;
 	memcpy(f->last_frame, frame, MIN(len, sizeof(f->last_frame)));
 }

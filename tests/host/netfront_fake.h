@@ -30,6 +30,7 @@ struct nf_fake {
 	unsigned int quarantined_now;
 	unsigned int notifies, delivered, grant_fail_after;
 	size_t last_len;
+	unsigned int last_flags; /* NETDEV_RX_* of the last frame */
 	uint8_t last_frame[2048];
 	size_t free_pages_before;
 };

@@ -6,6 +6,7 @@
  * quarantined (MSA02), and delivery that re-enters the driver.
  */
 #include "kernel/ktest.h"
+#include "kernel/net/netdev.h"
 #include "lib/errno.h"
 #include "tests/host/netfront_fake.h"
 
@@ -158,6 +159,33 @@ KTEST(netfront_rx, ids_flags_status_checked)
 	KT_EXPECT_EQ(answer(0, 0, NETIF_RSP_DROPPED, 0, &d), NETFRONT_ERR_NONE);
 	KT_EXPECT_EQ(d, 0);
 	KT_EXPECT_EQ(answer(0, 0, -7, 0, &d), NETFRONT_ERR_BAD_STATUS);
+}
+
+/* The backend's checksum flags reach the stack as NETDEV_RX_CSUM_OK. */
+KTEST(netfront_rx, csum_flags_delivered)
+{
+	static const struct {
+		uint16_t flags;
+		unsigned int want;
+	} cases[] = {
+	    {0, 0},
+	    {NETRXF_data_validated, NETDEV_RX_CSUM_OK},
+	    {NETRXF_csum_blank, NETDEV_RX_CSUM_OK},
+	    {NETRXF_csum_blank | NETRXF_data_validated, NETDEV_RX_CSUM_OK},
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct nf_fake *f = nf_fake_up();
+		netif_rx_request_t req;
+
+		KT_ASSERT(f && nf_fake_rx_take(f, &req));
+		f->last_flags = ~0u;
+		nf_fake_rx_answer(f, req.id, 0, cases[i].flags, 60);
+		netfront_work(&f->nf);
+		KT_EXPECT_EQ(f->delivered, 1);
+		KT_EXPECT_EQ(f->last_flags, cases[i].want);
+		nf_fake_down(f);
+	}
 }
 
 KTEST(netfront_rx, dup_id_rejected)

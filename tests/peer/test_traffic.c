@@ -3,7 +3,7 @@
  * Host unit test of the traffic peer's pure half (traffic_scan.c):
  * command parsing of what the guest writes (bounded, strict), the frame
  * scanner of the MSA01 capture (canary runs, non-zero trailers, probes),
- * and the /proc/interrupts parser.  Built with ASan/UBSan.
+ * and the /proc/interrupts and /proc/stat parsers.  Built with ASan/UBSan.
  */
 #include "kernel/ktest.h"
 #include "traffic.h"
@@ -130,6 +130,22 @@ KTEST(peer_traffic, irqs)
 	KT_EXPECT(traffic_vif_irqs(text, 31) == 300);
 	KT_EXPECT(traffic_vif_irqs(text, 4) == 0);
 	KT_EXPECT(traffic_vif_irqs("", 3) == 0);
+}
+
+KTEST(peer_traffic, cpu)
+{
+	struct traffic_cpu c;
+
+	KT_EXPECT(traffic_cpu_parse("cpu  10 1 20 300 4 5 6 7 0 0\n"
+				    "cpu0 10 1 20 300 4 5 6 7 0 0\n",
+				    &c) == 0);
+	KT_EXPECT(c.total == 353 && c.idle == 304 && c.steal == 7);
+	/* Fewer fields (an old kernel): the rest count 0. */
+	KT_EXPECT(traffic_cpu_parse("cpu  1 2 3 4\n", &c) == 0);
+	KT_EXPECT(c.total == 10 && c.idle == 4 && c.steal == 0);
+	KT_EXPECT(traffic_cpu_parse("cpu0 1 2 3 4\n", &c) == -1);
+	KT_EXPECT(traffic_cpu_parse("cpu  1 2\n", &c) == -1);
+	KT_EXPECT(traffic_cpu_parse("", &c) == -1);
 }
 
 KTEST(peer_traffic, pattern)

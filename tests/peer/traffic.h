@@ -20,13 +20,17 @@
  *   capture-start             capture on vif<domid>.0 -> "ok"
  *   capture-stop              -> "frames=F probes=P canary=C trailer=T"
  *   bench-rx IP PORT SIZE MS  blast datagrams at the guest for MS ms
- *                             -> "sent=N ms=M dom0_irqs=I"
+ *                             (sendmmsg, 64 a call)
+ *                             -> "sent=N ms=M dom0_irqs=I dom0_busy=B
+ *                             dom0_steal=S" (per mille of dom0's CPU
+ *                             time over the blast)
  *   bench-tx PORT             count datagrams arriving on PORT -> "ready"
  *   bench-tx-stop             -> "received=N span_us=U dom0_irqs=I"
  *
  * The first half of this header is the part without sockets or Xen
  * (traffic_scan.c), which tests/peer/test_traffic.c checks on the host;
- * the second, the network actions (traffic_net.c, traffic_ping.c).
+ * the second, the network actions (traffic_net.c, traffic_ping.c,
+ * traffic_bench.c).
  */
 #ifndef TRAFFIC_H
 #define TRAFFIC_H
@@ -84,6 +88,13 @@ void traffic_pattern(uint8_t *buf, size_t len, uint32_t n);
  */
 uint64_t traffic_vif_irqs(const char *text, unsigned int domid);
 
+/* dom0's CPU time from /proc/stat's first line, in ticks. */
+struct traffic_cpu {
+	uint64_t total, idle, steal; /* idle includes iowait */
+};
+/* Parse /proc/stat's text (NUL-terminated): 0, or -1 if it is not. */
+int traffic_cpu_parse(const char *text, struct traffic_cpu *c);
+
 /* ---- Network actions (traffic_net.c): each writes its result text ---- */
 
 /* Wait until fd is readable or ms passed: 1, 0 (timeout), -errno. */
@@ -102,6 +113,7 @@ void traffic_capture_drain(int fd, const uint8_t mac[6],
 			   struct traffic_capture *c);
 /* Event notifications netback has had from this guest so far. */
 uint64_t traffic_irqs_now(unsigned int domid);
+/* traffic_bench.c: make bench's two directions */
 int traffic_bench_rx(unsigned int domid, uint32_t ip, uint16_t port,
 		     uint32_t size, uint32_t ms, char *res, size_t len);
 

@@ -3,7 +3,7 @@
 # from peer.mk; its pure half (traffic_scan.c) has host unit tests run by
 # `make test-peer`.
 TRAFFIC_SRCS := tests/peer/traffic.c tests/peer/traffic_net.c \
-	tests/peer/traffic_ping.c \
+	tests/peer/traffic_ping.c tests/peer/traffic_bench.c \
 	tests/peer/traffic_scan.c $(PEER_COMMON_SRCS)
 TEST_TRAFFIC_SRCS := tests/peer/test_traffic.c tests/peer/traffic_scan.c
 

@@ -28,14 +28,6 @@
 /* Give up on a guest after this many unanswered requests in a row. */
 #define MAX_SILENT 10
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* Wait until fd is readable or ms passed: 1, 0 (timeout), -errno. */
 int traffic_wait_readable(int fd, int ms)
 {
@@ -246,81 +238,4 @@ uint64_t traffic_irqs_now(unsigned int domid)
 	fclose(f);
 	text[n] = '\0';
 	return traffic_vif_irqs(text, domid);
-}
-
-int traffic_bench_rx(unsigned int domid, uint32_t ip, uint16_t port,
-		     uint32_t size, uint32_t ms, char *res, size_t len)
-{
-	struct sockaddr_in to = {.sin_family = AF_INET,
-				 .sin_port = htons(port),
-				 .sin_addr.s_addr = ip};
-	uint64_t sent = 0, start, irq0, deadline;
-	uint8_t out[1472];
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	if (size < 1 || size > sizeof(out) || ms > 60000)
-		return snprintf(res, len, "fail bad arguments"), 0;
-	if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)))
-		return snprintf(res, len, "fail socket %s", strerror(errno)), 0;
-	traffic_pattern(out, size, size);
-	irq0 = traffic_irqs_now(domid);
-	start = peer_now_ms();
-	deadline = start + ms;
-	while (peer_now_ms() < deadline) {
-		/* The queue to netback may be full: count only what left. */
-		for (int i = 0; i < 64; i++)
-			sent += send(fd, out, size, 0) == (ssize_t)size;
-	}
-	snprintf(res, len, "sent=%llu ms=%llu dom0_irqs=%llu",
-		 (unsigned long long)sent,
-		 (unsigned long long)(peer_now_ms() - start),
-		 (unsigned long long)(traffic_irqs_now(domid) - irq0));
-	close(fd);
-	return 0;
-}
-
-int traffic_bench_tx_open(uint16_t port, struct traffic_sink *s)
-{
-	struct sockaddr_in me = {.sin_family = AF_INET,
-				 .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_ANY)};
-	int size = 8 << 20;
-
-	memset(s, 0, sizeof(*s));
-	s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	if (s->fd < 0)
-		return -errno;
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
-	if (bind(s->fd, (struct sockaddr *)&me, sizeof(me))) {
-		int rc = -errno;
-
-		close(s->fd);
-		s->fd = -1;
-		return rc;
-	}
-	return 0;
-}
-
-void traffic_bench_tx_drain(struct traffic_sink *s)
-{
-	static uint8_t buf[64][2048];
-	struct mmsghdr msgs[64];
-	struct iovec iov[64];
-
-	for (;;) {
-		int n;
-
-		for (int i = 0; i < 64; i++) {
-			iov[i] = (struct iovec){buf[i], sizeof(buf[i])};
-			msgs[i] = (struct mmsghdr){
-			    .msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
-		}
-		n = recvmmsg(s->fd, msgs, 64, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			return;
-		if (!s->received)
-			s->first_us = now_us();
-		s->last_us = now_us();
-		s->received += (uint64_t)n;
-	}
 }

@@ -159,3 +159,25 @@ uint64_t traffic_vif_irqs(const char *text, unsigned int domid)
 	}
 	return total;
 }
+
+int traffic_cpu_parse(const char *text, struct traffic_cpu *c)
+{
+	unsigned long long v[8] = {0};
+	int n;
+
+	/* The first line sums every CPU: "cpu  user nice system idle iowait
+	 * irq softirq steal ...", in USER_HZ ticks; older kernels print
+	 * fewer fields (the rest stay 0). */
+	if (strncmp(text, "cpu ", 4))
+		return -1;
+	n = sscanf(text + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	if (n < 4)
+		return -1;
+	c->total = 0;
+	for (int i = 0; i < 8; i++)
+		c->total += v[i];
+	c->idle = v[3] + v[4];
+	c->steal = v[7];
+	return 0;
+}

@@ -90,20 +90,37 @@ static int bound(long port)
 	return fd;
 }
 
+/*
+ * Datagrams per sendmmsg()/recvmmsg(): Linux at its fastest, so that the
+ * figure beside our kernel's (which sends and counts without system
+ * calls) is not a system call's cost; in a PV dom0 each one goes
+ * through Xen.
+ */
+#define BATCH 64
+
 /* Send for `ms` ms to `to`; the number of datagrams that left. */
 static uint64_t blast(int fd, const struct sockaddr_in *to, long size, long ms,
 		      uint64_t *us)
 {
 	static uint8_t out[MAX_PAYLOAD];
+	static struct mmsghdr msgs[BATCH];
+	struct iovec iov = {out, (size_t)size};
 	uint64_t sent = 0, t0 = now_us(), end = t0 + (uint64_t)ms * 1000;
 
 	memset(out, 0x5a, (size_t)size);
-	while (now_us() < end)
-		for (int i = 0; i < 32; i++)
-			/* A full queue (ENOBUFS) is not a datagram sent. */
-			sent += sendto(fd, out, (size_t)size, 0,
-				       (const struct sockaddr *)to,
-				       sizeof(*to)) == size;
+	for (int i = 0; i < BATCH; i++)
+		msgs[i].msg_hdr = (struct msghdr){
+		    .msg_name = (void *)to,
+		    .msg_namelen = sizeof(*to),
+		    .msg_iov = &iov,
+		    .msg_iovlen = 1};
+	while (now_us() < end) {
+		/* A full queue (ENOBUFS) is not a datagram sent. */
+		int n = sendmmsg(fd, msgs, BATCH, 0);
+
+		if (n > 0)
+			sent += (uint64_t)n;
+	}
 	*us = now_us() - t0;
 	return sent;
 }
@@ -115,13 +132,22 @@ struct count {
 /* Count what `fd` holds now, without blocking. */
 static void drain(int fd, struct count *c)
 {
-	static uint8_t buf[2048];
+	static uint8_t buf[BATCH][2048];
+	static struct mmsghdr msgs[BATCH];
+	static struct iovec iov[BATCH];
+	int n;
 
-	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0) {
+	for (int i = 0; i < BATCH; i++) {
+		iov[i] = (struct iovec){buf[i], sizeof(buf[i])};
+		msgs[i].msg_hdr =
+		    (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1};
+	}
+	while ((n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL)) > 0) {
 		uint64_t t = now_us();
 
-		if (!c->n++)
+		if (!c->n)
 			c->first = t;
+		c->n += (uint64_t)n;
 		c->last = t;
 	}
 }

@@ -10,7 +10,8 @@ for our kernel, tests/xen/linux/bench.sh for the Linux client):
     notify_per_pkt=X] irq_per_pkt=Y upcall_per_pkt=Z peer: <peer result>
 
 where the peer result is "received=N span_us=U dom0_irqs=I" (tx: dom0
-counted what arrived) or "sent=N ms=M dom0_irqs=I" (rx: dom0 sent).  The
+counted what arrived) or "sent=N ms=M dom0_irqs=I dom0_busy=B
+dom0_steal=S" (rx: dom0 sent; its CPU in per mille).  The
 scenario a line is in says whose it is (bench-scenarios: netbench is ours,
 netbench-linux Linux's, netbench-base* the BENCH_BASE kernel's, printed as
 "before" beside ours; likewise ddbench-base and ddflood-base for the driver
@@ -127,7 +128,11 @@ def per_sample(tag, d, g, p):
             'lost': None if lost is None else 100 * max(lost, 0.0),
             'dom0_irq': dom0, 'notify': g.get('notify_per_pkt'),
             'irq': g.get('irq_per_pkt'), 'upcall': g.get('upcall_per_pkt'),
-            'hcall': g.get('hc_per_pkt')}
+            'hcall': g.get('hc_per_pkt'),
+            # dom0's CPU over a bench-rx blast (per mille -> %): near 100,
+            # the rate is dom0's (sender, stack, netback), not the guest's.
+            'dom0_busy': p['dom0_busy'] / 10 if 'dom0_busy' in p else None,
+            'dom0_steal': p['dom0_steal'] / 10 if 'dom0_steal' in p else None}
 
 
 def summarise(samples, tag, d):
@@ -171,7 +176,9 @@ def rate_tables(runs, tag, title):
                      fmt(o.get('dom0_irq'), '%.3f'), fmt(ln.get('dom0_irq'), '%.3f'),
                      fmt(o.get('irq'), '%.3f'), fmt(ln.get('irq'), '%.3f'),
                      fmt(o.get('upcall'), '%.3f'), fmt(ln.get('upcall'), '%.3f'),
-                     fmt(o.get('hcall'), '%.3f'), fmt(o.get('notify'), '%.3f')])
+                     fmt(o.get('hcall'), '%.3f'), fmt(o.get('notify'), '%.3f'),
+                     fmt(o.get('dom0_busy')), fmt(ln.get('dom0_busy')),
+                     fmt(o.get('dom0_steal')), fmt(ln.get('dom0_steal'))])
     first = 'ours' if tag == 'netbench' else 'backend=ours'
     other = 'Linux' if tag == 'netbench' else 'backend=dom0'
     table(['direction', 'size', 'runs', first + ' recv/s', 'lost %',
@@ -184,7 +191,8 @@ def rate_tables(runs, tag, title):
     if tag == 'netbench':
         table(['direction', 'size', 'to-backend/pkt ours', 'Linux',
                'to-guest/pkt ours', 'Linux', 'upcall/pkt ours', 'Linux',
-               'hcall/pkt ours', 'notify/pkt ours (netfront)'], cost)
+               'hcall/pkt ours', 'notify/pkt ours (netfront)',
+               'dom0 busy % ours', 'Linux', 'dom0 steal % ours', 'Linux'], cost)
     return True
 
 
@@ -360,7 +368,9 @@ def main(argv):
               'notifications to the guest (ours: netfront\'s count; Linux: its '
               'xen-dyn event lines in /proc/interrupts, an upper bound); upcall/pkt: ours all upcalls, '
               'Linux the HYP line; hcall/pkt: ours only (Xen 4.17 as Debian '
-              'builds it has no perf counters to count Linux\'s).')
+              'builds it has no perf counters to count Linux\'s); dom0 busy / '
+              'steal %: dom0\'s one vCPU over the dom0->guest blast '
+              '(/proc/stat), busy near 100 means dom0 sets the rate.')
         print()
     shown |= base_table(runs)
     shown |= rate_tables(runs, 'ddbench', 'Issue 8: the Linux client against our '
