@@ -129,14 +129,16 @@ struct nb_vif {
 };
 
 /*
- * A frame of our stack staged for a vif (issue 8): its RX request is
- * taken (copied once, consumed) at once, the grant copy and the response
- * wait for the batch (nb_rx_flush).
+ * A frame staged for a vif (issue 8: our stack's; issue 11: another
+ * vif's, copied out of its mapping): its RX request is taken (copied
+ * once, consumed) at once, the grant copy and the response wait for the
+ * batch (nb_rx_flush).
  */
 struct nb_staged {
 	struct nb_vif *v; /* NULL: its vif went meanwhile */
 	grant_ref_t gref;
 	uint16_t id, len;
+	bool from_vif; /* not our stack's: not in its counters */
 };
 
 /* One grant copy of our bytes at `src` (within a page) to a grant. */
@@ -226,6 +228,8 @@ void nb_tx_respond(struct nb_vif *v, uint16_t id, int16_t status);
 void nb_vif_break(struct nb_vif *v, const char *why);
 /* Release a frame: unmap, answer its TX request OKAY, back to the pool. */
 void nb_frame_done(struct nb *nb, struct nb_frame *f, int16_t status);
+/* nb_frame_done(OKAY) for nb->batch.f[0..k-1], unmapped in one batch. */
+void nb_tx_release(struct nb *nb, unsigned int k);
 
 /* netback_rx.c */
 /* RX requests the frontend posted that we have not used; <0: broken. */
@@ -262,7 +266,9 @@ bool nb_switch_from_vif(struct nb *nb, struct nb_frame *f);
 int nb_switch_from_stack(struct nb *nb, const void *frame, size_t len);
 /* Forget what was learnt about `v`. */
 void nb_fdb_forget(struct nb *nb, const struct nb_vif *v);
-/* Copy a frame out of its mapping into nb->bounce, checksum completed. */
+/* Copy a frame out of its mapping to `dst`, checksum completed. */
+void nb_frame_copy(const struct nb_frame *f, uint8_t *dst);
+/* nb_frame_copy() into nb->bounce. */
 int nb_frame_to_bounce(struct nb *nb, const struct nb_frame *f);
 /* Frame pool. */
 struct nb_frame *nb_frame_get(struct nb *nb);

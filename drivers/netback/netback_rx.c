@@ -84,20 +84,34 @@ int nb_rx_deliver(struct nb *nb, struct nb_vif *v, uint16_t len)
 	return rc;
 }
 
-int nb_rx_stage(struct nb *nb, struct nb_vif *v, const void *frame,
-		uint16_t len)
+/* v's next RX request staged for `len` bytes: the slot to fill, or NULL. */
+static uint8_t *stage_take(struct nb *nb, struct nb_vif *v, uint16_t len,
+			   bool from_vif, int *rc)
 {
 	netif_rx_request_t req;
-	int rc;
 
 	if (nb->nr_staged == NB_RX_STAGE)
 		nb_rx_flush(nb);
-	rc = take_rx_request(v, &req);
-	if (rc)
+	*rc = take_rx_request(v, &req);
+	if (*rc)
+		return NULL;
+	nb->staged[nb->nr_staged] = (struct nb_staged){.v = v,
+						       .gref = req.gref,
+						       .id = req.id,
+						       .len = len,
+						       .from_vif = from_vif};
+	return nb->stage_buf + nb->nr_staged++ * NB_STAGE_SLOT;
+}
+
+int nb_rx_stage(struct nb *nb, struct nb_vif *v, const void *frame,
+		uint16_t len)
+{
+	int rc;
+	uint8_t *slot = stage_take(nb, v, len, false, &rc);
+
+	if (!slot)
 		return rc;
-	memcpy(nb->stage_buf + nb->nr_staged * NB_STAGE_SLOT, frame, len);
-	nb->staged[nb->nr_staged++] = (struct nb_staged){
-	    .v = v, .gref = req.gref, .id = req.id, .len = len};
+	memcpy(slot, frame, len);
 	return 0;
 }
 
@@ -131,7 +145,7 @@ void nb_rx_flush(struct nb *nb)
 			continue;
 		rc = nb->copy_rc[k++];
 		rx_respond(s->v, s->id, rc, s->len);
-		if (rc)
+		if (rc && !s->from_vif)
 			nb->st.stack_tx_dropped++;
 	}
 	/* One push (and at most one event) per vif for the whole batch. */
@@ -192,11 +206,52 @@ static void drop_aged(struct nb *nb, struct nb_vif *v)
 	}
 }
 
+/* The round's frames wait in nb->batch.f, which the TX round has left. */
+BUILD_BUG_ON(NB_RX_BUDGET > NB_TX_BUDGET);
+
+/*
+ * Issue 11: other vifs' frames for v in batches: each copied out of its
+ * TX mapping into the stage (once: XSA-155), then one grant copy for the
+ * stage, one unmap for the round's mappings, one push per sender; one by
+ * one these were a copy, an unmap and a push each.
+ */
+static unsigned int rx_round_staged(struct nb *nb, struct nb_vif *v,
+				    unsigned int budget)
+{
+	struct nb_vif *src[NB_RX_BUDGET];
+	unsigned int n = 0;
+
+	budget = MIN(budget, (unsigned int)NB_RX_BUDGET);
+	while (v->q_head && n < budget && nb_rx_avail(v) > 0) {
+		struct nb_frame *f = dequeue(v);
+		uint8_t *slot;
+		int rc;
+
+		slot = stage_take(nb, v, f->len, true, &rc);
+		if (slot) {
+			nb_frame_copy(f, slot);
+			f->src->st.to_vif++;
+		}
+		src[n] = f->src;
+		nb->batch.f[n++] = f;
+	}
+	if (!n)
+		return 0;
+	nb_rx_flush(nb);
+	nb_tx_release(nb, n);
+	for (unsigned int i = 0; i < n; i++)
+		if (src[i] != v)
+			nb_push(nb, src[i]);
+	return n;
+}
+
 unsigned int nb_rx_round(struct nb *nb, struct nb_vif *v, unsigned int budget)
 {
 	unsigned int n = 0;
 
 	drop_aged(nb, v);
+	if (nb->stage_buf)
+		return rx_round_staged(nb, v, budget);
 
 	while (v->q_head && n < budget && nb_rx_avail(v) > 0) {
 		struct nb_frame *f = dequeue(v);

@@ -113,14 +113,19 @@ static void fill_csum(uint8_t *p, size_t len)
 	p[at + 1] = (uint8_t)c;
 }
 
-int nb_frame_to_bounce(struct nb *nb, const struct nb_frame *f)
+void nb_frame_copy(const struct nb_frame *f, uint8_t *dst)
 {
 	const uint8_t *page = gnttab_mapping_addr(&f->m);
 
 	/* nb_tx_check() bounded off + len by the page. */
-	memcpy(nb->bounce, page + f->off, f->len);
+	memcpy(dst, page + f->off, f->len);
 	if (f->flags & NETTXF_csum_blank)
-		fill_csum(nb->bounce, f->len);
+		fill_csum(dst, f->len);
+}
+
+int nb_frame_to_bounce(struct nb *nb, const struct nb_frame *f)
+{
+	nb_frame_copy(f, nb->bounce);
 	return 0;
 }
 

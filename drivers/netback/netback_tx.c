@@ -219,8 +219,10 @@ static void answer(struct nb *nb, struct nb_frame *f, int rc, int16_t status)
 }
 
 /* Unmap nb->batch.f[0..k-1] (handed on) at once, then answer them OKAY. */
-static void release(struct nb *nb, unsigned int k)
+void nb_tx_release(struct nb *nb, unsigned int k)
 {
+	if (!k) /* every frame queued for a vif: nothing to unmap yet */
+		return;
 	for (unsigned int j = 0; j < k; j++)
 		nb->batch.m[j] = &nb->batch.f[j]->m;
 	if (nb->ops->unmap_batch)
@@ -246,7 +248,7 @@ static int flush(struct nb *nb, struct nb_vif *v, unsigned int n)
 			nb->batch.f[done++] =
 			    f; /* done <= i: not overwritten */
 	}
-	release(nb, done);
+	nb_tx_release(nb, done);
 	if (t == n)
 		return 0;
 	/*

@@ -14,6 +14,9 @@
  *   stack_staged       our stack's frames for a vif are copied in one
  *                      copy_batch call at the flush, answered in request
  *                      order, also when a vif's frame comes between
+ *   vif_to_vif_batched another vif's frames are staged too: a round's
+ *                      20 frames in two copy_batch calls (the stage holds
+ *                      16) and one unmap_batch, in order, each byte right
  */
 #include "kernel/ktest.h"
 #include "kernel/mm/mm.h"
@@ -168,21 +171,42 @@ static int stack_to(struct nbf *f, unsigned int i, size_t len, uint8_t fill)
 	return nb_switch_from_stack(&f->nb, frame, len);
 }
 
+/* The fake with a stage and counting batch ops (copy, unmap). */
+static struct nb_ops staged_ops;
+static uint8_t *stage;
+
+static struct nbf *staged_up(void)
+{
+	struct nbf *f = nbf_up();
+
+	stage = mm_page_alloc(3);
+	if (!f || !stage)
+		return NULL;
+	single = f->nb.ops;
+	staged_ops = *single;
+	staged_ops.copy_batch = t_copy_batch;
+	staged_ops.unmap_batch = t_unmap_batch;
+	f->nb.ops = &staged_ops;
+	f->nb.stage_buf = stage;
+	copy_calls = unmap_calls = 0;
+	return f;
+}
+
+static void staged_down(struct nbf *f)
+{
+	f->nb.ops = single;
+	f->nb.stage_buf = NULL;
+	mm_page_free(stage, 3);
+	nbf_down(f);
+}
+
 KTEST(netback_push, stack_staged)
 {
-	static struct nb_ops ops;
-	struct nbf *f = nbf_up();
+	struct nbf *f = staged_up();
 	netif_tx_response_t r;
 	netif_rx_response_t rr;
-	uint8_t *stage = mm_page_alloc(3);
 
-	KT_ASSERT(f && stage);
-	single = f->nb.ops;
-	ops = *single;
-	ops.copy_batch = t_copy_batch;
-	f->nb.ops = &ops;
-	f->nb.stage_buf = stage;
-	copy_calls = 0;
+	KT_ASSERT(f);
 	/* Vifs 0 and 1 speak first: the switch learns their MACs. */
 	for (unsigned int i = 0; i < 2; i++) {
 		nbf_tx(f, i, f->nb.port_mac, 0, 60, 0, 1);
@@ -222,8 +246,45 @@ KTEST(netback_push, stack_staged)
 	KT_EXPECT(!nbf_rx_rsp(f, 0, &rr));
 	while (nbf_tx_rsp(f, 1, &r))
 		;
-	f->nb.ops = single;
-	f->nb.stage_buf = NULL;
-	mm_page_free(stage, 3);
-	nbf_down(f);
+	staged_down(f);
+}
+
+KTEST(netback_push, vif_to_vif_batched)
+{
+	struct nbf *f = staged_up();
+	netif_tx_response_t r;
+	netif_rx_response_t rr;
+	unsigned int ok = 0;
+
+	KT_ASSERT(f);
+	/* Vif 0 speaks first: the switch learns its MAC. */
+	nbf_tx(f, 0, f->nb.port_mac, 0, 60, 0, 1);
+	nbf_tx_publish(f, 0);
+	nbf_round(f);
+	while (nbf_tx_rsp(f, 0, &r))
+		;
+	nbf_rx_post(f, 0, 24);
+	for (uint16_t id = 1; id <= 20; id++)
+		nbf_tx(f, 1, f->fe[0].mac, 0, (uint16_t)(60 + 50 * id), 0, id);
+	nbf_tx_publish(f, 1);
+	copy_calls = unmap_calls = 0;
+	nbf_round(f); /* vif 1's TX round queues them for vif 0 */
+	nbf_round(f); /* vif 0's RX round delivers them */
+	KT_EXPECT_EQ(copy_calls, 2);
+	KT_EXPECT_EQ(unmap_calls, 1);
+	for (uint16_t id = 1; id <= 20; id++) {
+		const uint8_t *p = f->fe[0].page[NBF_REFS / 2 + id - 1];
+
+		KT_ASSERT(nbf_rx_rsp(f, 0, &rr));
+		KT_EXPECT_EQ(rr.status, 60 + 50 * id);
+		KT_EXPECT(!memcmp(p, f->fe[0].mac, ETH_ALEN));
+		KT_EXPECT(p[ETH_HLEN] == id && p[59 + 50 * id] == id);
+	}
+	KT_EXPECT(!nbf_rx_rsp(f, 0, &rr));
+	while (nbf_tx_rsp(f, 1, &r))
+		ok += r.status == NETIF_RSP_OKAY;
+	KT_EXPECT_EQ(ok, 20);
+	KT_EXPECT_EQ(f->fe[1].v->st.to_vif, 20);
+	KT_EXPECT_EQ(f->mapped[1], 0);
+	staged_down(f);
 }
