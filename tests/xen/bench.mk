@@ -18,8 +18,8 @@ BENCH_BASE ?=
 # Without BENCH_BASE the rows that boot it are left out.
 bench_all = $(subst +, ,$(shell $(PYTHON) tests/xen/mkconfigs.py names \
 	tests/xen/bench-scenarios))
-bench_base_rows = $(filter netbench-base% ddbench-base% ddflood-base%, \
-	$(bench_all))
+bench_base_rows = $(filter netbench-base% ddbench-base% ddflood-base% \
+	ddswitch-base%, $(bench_all))
 bench_rows = $(or $(BENCH_SCENARIOS),$(if $(BENCH_BASE),$(bench_all), \
 	$(filter-out $(bench_base_rows),$(bench_all))))
 bench_guests = floor=$(abspath $(FLOOR)) floorbig=$(abspath $(FLOOR_BIG)) \

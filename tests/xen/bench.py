@@ -25,21 +25,18 @@ size) of the medians.  Exit status 1 if no measurement is found.
 """
 import os
 import re
-import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runner  # noqa: E402
+from bench_boot import KV_RE, boot_table, boot_times, fmt, mmm, ratio, table  # noqa: E402,E501
 
 # A group's domains print "[DOM] " first.
 LINE_RE = re.compile(r'^(?:\[\S+\] )?\s*#\s+(?:\S+:\s+)?(netbench|ddbench) (dir=.*)$')
 FLOOD_RE = re.compile(r'^\[(\S+)\] # (?:baseline (\d+) round trips/s|under flood (\d+) '
                       r'round trips/s, baseline (\d+))')
-KV_RE = re.compile(r'(\w+)=([\d.]+)')
 BEGIN_RE = re.compile(r'=== KTEST-SCENARIO (\S+) BEGIN ===')
-TIMES_RE = re.compile(r'^ktest: scenario (\S+) times: (.*)$')
 END_RE = re.compile(r'=== KTEST-SCENARIO (\S+) END ')
-SKIP_FIRST = re.compile(r'^(Parsing config|ktest|===|\[\S+\] (Parsing|ktest))')
 
 # Who a scenario's measurements belong to; netbench-base* is the kernel
 # make bench BENCH_BASE= names, the "before" beside ours.
@@ -49,6 +46,8 @@ OWNER = {'netbench': 'ours', 'netbench-linux': 'linux',
 
 def owner(scen):
     name = scen.split('/')[0]
+    if name in ('ddswitch', 'ddswitch-base'):  # vif to vif: a table of its own
+        return 'switch-base' if name.endswith('-base') else 'switch'
     return 'base' if re.match(r'(netbench|ddbench)-base\d*$', name) else OWNER.get(name)
 
 
@@ -92,20 +91,6 @@ def parse_rates(segs):
     return runs, broken
 
 
-def mmm(values):
-    """(min, median, max) or None."""
-    v = [x for x in values if x is not None]
-    return (min(v), statistics.median(v), max(v)) if v else None
-
-
-def fmt(t, f='%.0f'):
-    if t is None:
-        return 'n/a'
-    if t[0] == t[2]:
-        return f % t[1]
-    return (f + ' (' + f + '-' + f + ')') % (t[1], t[0], t[2])
-
-
 def per_sample(tag, d, g, p):
     """What one measurement says: sent/s, received/s, lost, dom0 irqs."""
     sent_n = recv_n = sent_s = recv_s = None
@@ -140,19 +125,9 @@ def summarise(samples, tag, d):
     return {k: mmm([x[k] for x in per]) for k in per[0]}, len(per)
 
 
-def ratio(a, b):
-    return '%.2f' % (a[1] / b[1]) if a and b and b[1] else 'n/a'
-
-
-def table(head, rows):
-    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-    for r in [head] + rows:
-        print('  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    print()
-
-
 def rate_tables(runs, tag, title):
-    keys = sorted({(d, s) for (t, _, d, s) in runs if t == tag},
+    keys = sorted({(d, s) for (t, w, d, s) in runs
+                   if t == tag and w in ('ours', 'linux')},
                   key=lambda k: (k[0] != 'tx', k[1]))
     if not keys:
         return False
@@ -241,6 +216,32 @@ def lost_pairs(runs, tag, keys):
     return out
 
 
+def switch_table(runs):
+    """ddswitch (and ddswitch-base, the BENCH_BASE backend): the Linux
+    client against our kernel as a frontend of our driver domain, every
+    datagram switched from one vif to the other."""
+    keys = sorted({(d, s) for (t, w, d, s) in runs if w == 'switch'},
+                  key=lambda k: (k[0] != 'tx', k[1]))
+    if not keys:
+        return False
+    print('Issue 11: vif to vif through our driver domain\'s switch, the Linux '
+          'client against our kernel as its other frontend (ddswitch; before: '
+          'ddswitch-base, the BENCH_BASE kernel as the backend), same boot:')
+    rows = []
+    for d, size in keys:
+        o, no = summarise(runs[('ddbench', 'switch', d, size)], 'ddbench', d)
+        b, nb = (summarise(runs[('ddbench', 'switch-base', d, size)], 'ddbench', d)
+                 if ('ddbench', 'switch-base', d, size) in runs else ({}, 0))
+        rows.append(['linux->frontend' if d == 'tx' else 'frontend->linux',
+                     str(size), '%d/%d' % (nb, no),
+                     fmt(b.get('recv')) + ' lost ' + fmt(b.get('lost'), '%.1f') + '%',
+                     fmt(o.get('recv')) + ' lost ' + fmt(o.get('lost'), '%.1f') + '%',
+                     ratio(o.get('recv'), b.get('recv'))])
+    table(['direction', 'size', 'runs', 'before recv/s', 'after recv/s',
+           'after/before'], rows)
+    return True
+
+
 def flood_table(segs):
     """The ddflood group (and ddflood-base, the BENCH_BASE backend): the
     Linux client's round trips/s unloaded and while the hostile frontend
@@ -266,84 +267,6 @@ def flood_table(segs):
           'UDP echo round trips/s for 5 s, with and without the hostile '
           'frontend flooding (ddflood, one run each):')
     table(['backend', 'unloaded', 'under flood', 'ratio'], rows)
-    return True
-
-
-def dom0_times(seg, scen):
-    """(built, first, verdict) from dom0's own clock (tests/xen/init's
-    "ktest: scenario X times: built=S first=S verdict=S"), or None."""
-    for _, t in seg:
-        m = TIMES_RE.match(t)
-        if m and m.group(1) == scen:
-            kv = {k: float(v) for k, v in KV_RE.findall(m.group(2))}
-            built, first = kv.get('built'), kv.get('first')
-            # A line before the domain was built is xl's ("got a tsc mode
-            # string"), not the guest's: its first line is not known then.
-            if first is not None and built is not None and first < built:
-                first = None
-            return built, first, kv.get('verdict')
-    return None
-
-
-def boot_times(lines, times, segs):
-    """({'floor'|'big'|'none'|'linux': [(built, first, verdict)]}, source),
-    seconds since BEGIN (just before xl create): domain built (xl create -p
-    done), the guest's first console line (nothing of the guest's comes
-    before: it is unpaused then), and its verdict line.  From dom0's clock
-    where its init printed them (source 'dom0'), else from the serial log's
-    arrival times (source 'serial': those lag behind whatever else the one
-    serial line carries, the guests' 0xE9 echo and Xen's own lines)."""
-    out, src = {}, set()
-    for scen, seg in segs.items():
-        m = re.match(r'boot-(floor|none|big)\d+$', scen)
-        who = m.group(1) if m else ('linux' if scen == 'netbench-linux' else None)
-        if who is None or not seg:
-            continue
-        d0 = dom0_times(seg, scen)
-        if d0:
-            out.setdefault(who, []).append(d0)
-            src.add('dom0')
-            continue
-        if not times:
-            continue
-        src.add('serial')
-        begin = seg[0][0] - 1
-        built = next((i for i, t in seg if t.startswith('ktest: scenario %s domid' % scen)), None)
-        if built is None:
-            continue
-        console, _ = runner.split_guest_lines([x for x in seg if x[0] > built])
-        first = next((i for i, t in console if t.strip() and not SKIP_FIRST.match(t)), None)
-        verdict = next((i for i, t in console if t.startswith('Test result:')), None)
-        at = lambda i: times[i] - times[begin] if i is not None and i < len(times) else None  # noqa: E731
-        out.setdefault(who, []).append((at(built), at(first), at(verdict)))
-    return out, ' and '.join(sorted(src))
-
-
-def boot_table(result):
-    bt, src = result
-    if not bt:
-        return False
-    print('xl create (scenario BEGIN) to the domain built, to the guest\'s first '
-          'console line and to its verdict line, seconds (%s clock), '
-          'median (min-max):' % {'dom0': 'dom0\'s', 'serial': 'serial arrival'}.get(src, src))
-    rows = []
-    stats = {w: [mmm([x[k] for x in v]) for k in range(3)] + [len(v)]
-             for w, v in bt.items()}
-    names = {'floor': 'toolstack floor (tests/xen/floor)',
-             'big': 'the floor at our image\'s size (floor-big)',
-             'none': 'ours, test=none', 'linux': 'Linux client (netbench-linux)'}
-    for w in ('floor', 'big', 'none', 'linux'):
-        if w in stats:
-            b, f, v, n = stats[w]
-            rows.append([names[w], str(n), fmt(b, '%.2f'), fmt(f, '%.2f'),
-                         fmt(v, '%.2f')])
-    if 'none' in stats and 'floor' in stats:
-        rows.append(['ratio ours / floor', ''] +
-                    [ratio(stats['none'][k], stats['floor'][k]) for k in range(3)])
-    if 'big' in stats and 'floor' in stats:
-        rows.append(['ratio floor-big / floor', ''] +
-                    [ratio(stats['big'][k], stats['floor'][k]) for k in range(3)])
-    table(['guest', 'runs', 'domain built', 'first line', 'verdict'], rows)
     return True
 
 
@@ -377,6 +300,7 @@ def main(argv):
                          'driver domain (netback=1, suite netbench_srv) and against '
                          'dom0 (Linux netback, udp-bench server), same boot:')
     shown |= base_table(runs, 'ddbench')
+    shown |= switch_table(runs)
     shown |= flood_table(segs)
     shown |= boot_table(boot_times(lines, times, segs))
     if not shown:
