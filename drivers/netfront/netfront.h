@@ -21,10 +21,11 @@
  *
  * Contexts: the event channel handler processes both rings in interrupt
  * context (interrupts off) and delivers received frames to the stack with
- * netdev_rx() there; xmit may be called from anywhere, also from inside
- * netdev_rx().  The xenbus side (connect, teardown, reacting to the
- * backend's state) needs xenstore, so it runs only in process context:
- * at boot, in netfront_service(), which the netdev's poll op calls.
+ * netdev_rx_flags() there (NETDEV_RX_CSUM_OK for a checksum the backend
+ * left blank or checked); xmit may be called from anywhere, also from
+ * inside netdev_rx_flags().  The xenbus side (connect, teardown, reacting to
+ * the backend's state) needs xenstore, so it runs only in process context: at
+ * boot, in netfront_service(), which the netdev's poll op calls.
  */
 #ifndef DRIVERS_NETFRONT_H
 #define DRIVERS_NETFRONT_H

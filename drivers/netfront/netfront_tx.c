@@ -69,7 +69,13 @@ static void tx_push(struct netfront *nf, int id, void *page, grant_ref_t ref,
 	req = RING_GET_REQUEST(&nf->tx, nf->tx.req_prod_pvt);
 	req->gref = ref;
 	req->offset = off;
-	req->flags = 0; /* checksums are complete, one slot, no extras */
+	/*
+	 * One slot, no extras.  Our stack fills every checksum, so we say
+	 * so (data_validated): Linux netback then hands dom0's stack the
+	 * frame as checked (CHECKSUM_UNNECESSARY) instead of summing it
+	 * again, as it does not for Linux netfront's blank sums.
+	 */
+	req->flags = NETTXF_data_validated;
 	req->id = (uint16_t)id;
 	req->size = (uint16_t)len;
 	nf->tx.req_prod_pvt++;

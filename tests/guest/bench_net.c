@@ -24,7 +24,7 @@
 #include "tests/guest/net_peer.h"
 
 #define WINDOW_NS (2 * NET_PEER_SEC)
-#define ROUNDS	  3
+#define ROUNDS	  5
 #define TX_PORT	  9001
 #define RX_PORT	  9002
 #define PEER_NS	  (20 * NET_PEER_SEC)

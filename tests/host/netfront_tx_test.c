@@ -60,7 +60,7 @@ KTEST(netfront_tx, roundtrip)
 	KT_ASSERT(nf_fake_tx_take(f, &req));
 	KT_EXPECT_EQ(req.size, 60);
 	KT_EXPECT_EQ(req.offset, 0);
-	KT_EXPECT_EQ(req.flags, 0);
+	KT_EXPECT_EQ(req.flags, NETTXF_data_validated);
 	page = nf_fake_page(f, req.gref);
 	KT_ASSERT(page);
 	KT_EXPECT(f->g[req.gref].readonly);

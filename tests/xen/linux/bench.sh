@@ -23,7 +23,7 @@
 # what dom0 counts (the peer's dom0_irqs).  Hypercalls are not countable
 # from here (no Xen perf counters in Debian's build): not printed.
 MODE=$BENCH
-ROUNDS=3 MS=2000
+ROUNDS=5 MS=2000
 SEQ=0
 
 # Netback's notifications: every dynamic event channel's line
@@ -131,6 +131,12 @@ server:*)
     echo "1..2"
     dump_irqs
     SRV=${MODE#server:}
+    # The server may still be booting (ddswitch's frontend comes up after
+    # us): up to 60 s for a first ping answer.
+    i=0
+    until ping -c 1 -W 1 "$SRV" >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -ge 60 ] && { echo "# ddbench: no answer from $SRV"; break; }
+    done
     for s in 64 1472; do
         rc=0
         for r in $(seq $ROUNDS); do
