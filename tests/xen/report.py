@@ -305,9 +305,13 @@ def final(log, junit, md, t0):
     boots = sum(1 for x in lines if runner.READY_RE.search(x))
     write_md(md, verdicts, by, xen, commit, wall, (len(ran), boots), ntests)
     proven = sum(1 for _, v in verdicts if v['word'] == 'PROVEN')
-    print('\nmake run: Xen %s, kernel %s: %d advisories, %d PROVEN, %d not; %d tests; '
-          '%d scenarios%s' % (xen, commit, len(advs), proven, len(advs) - proven, ntests,
-                              len(ran), ', wall %d:%02d' % divmod(int(wall), 60) if wall else ''))
+    # A diagnostic judges the host, not a rule of ours: counted apart, so
+    # "not" counts only rules that are not proven.
+    diags = sum(1 for _, v in verdicts if v['word'].startswith('DIAGNOSTIC'))
+    print('\nmake run: Xen %s, kernel %s: %d advisories, %d PROVEN, %d diagnostic, %d not; '
+          '%d tests; %d scenarios%s'
+          % (xen, commit, len(advs), proven, diags, len(advs) - proven - diags, ntests,
+             len(ran), ', wall %d:%02d' % divmod(int(wall), 60) if wall else ''))
     print('report %s, JUnit %s; logs: %s %s' % (md, junit, log, ' '.join(logs)))
     missing = [n for n in names if n not in ran]
     if missing:
