@@ -127,6 +127,9 @@ def read_table(name, cache={}):
 
 
 def suites_of(s):
+    # The Linux client (guest=linux) runs tests/xen/linux/init's linux.*.
+    if s.xl.get('guest') == 'linux':
+        return {'linux'}
     m = re.search(r'(?:^|\s)test=(\S+)', s.cmdline)
     return set(m.group(1).split(',')) if m else set()
 

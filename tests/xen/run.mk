@@ -42,9 +42,13 @@ run_names = $(shell $(run_adv) rows) $(shell $(run_adv) rows --buggy)
 # and dom0 pinned (tests/xen/dd.mk).  RUN_LANES=2: they join the lanes, on
 # the second boot (one thread), which then gets DD_XEN_ARGS; RUN_LANES=1:
 # they boot apart, after the others, as make test-xen-dd boots them.
-# report.py final judges all boots' lines together.
+# The four-domain groups (DD_MULTI_GROUPS: the Linux client) need a host
+# thread per emulated CPU and dom0 pinned: a multi-thread boot of their
+# own after the lanes, alone on the machine as in make test (beside a
+# lane, untried).  report.py final judges all boots' lines together.
 run_dd = $(filter $(DD_GROUPS),$(run_names))
-run_main = $(filter-out $(DD_GROUPS),$(run_names))
+run_ddm = $(filter $(DD_MULTI_GROUPS),$(run_names))
+run_main = $(filter-out $(DD_GROUPS) $(DD_MULTI_GROUPS),$(run_names))
 run_dd_apart = $(if $(filter 2,$(RUN_LANES)),,$(run_dd))
 
 # Everything make run boots, built quietly (make run-build alone builds it
@@ -87,7 +91,8 @@ run-advisories: setup
 	rm -f $(RUN_DIR)/serial-*.log* $(RUN_DIR)/qemu*.log; \
 	if [ "$(RUN_LANES)" = 2 ]; then \
 		$(PYTHON) tests/xen/report.py lanes $(RUN_TABLE) $(RUN_DIR)/serial.log \
-			'$(RUN_PINNED)' '$(RUN_SINGLE) $(run_dd)' $(run_names) > $(RUN_DIR)/lanes || exit 1; \
+			'$(RUN_PINNED)' '$(RUN_SINGLE) $(run_dd)' $(filter-out $(run_ddm),$(run_names)) \
+			> $(RUN_DIR)/lanes || exit 1; \
 	else \
 		names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
 			$(run_main)) || exit 1; \
@@ -105,16 +110,17 @@ run-advisories: setup
 			"$$([ "$(RUN_LANES)" = 2 ] && echo "boot $$i ($$thread)")"; } & \
 	done < $(RUN_DIR)/lanes; wait; \
 	cat $(RUN_DIR)/serial-[0-9].log > $(RUN_DIR)/serial.log 2>/dev/null; \
-	dd='$(strip $(run_dd_apart))'; if [ -n "$$dd" ]; then \
-		echo "== the driver-domain groups: a boot of their own (tests/xen/dd.mk)"; \
-		XEN_TCG_THREAD=single XEN_EXTRA_ARGS="$(DD_XEN_ARGS)" tests/xen/boot.sh \
-			-c $(XEN_VCACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$(echo $$dd | tr ' ' '+')" \
-			-o $(RUN_DIR)/serial-dd.log -l -x 'ktest.jobs=1' \
-			-t $$($(PYTHON) tests/xen/mkconfigs.py timeout $(RUN_TABLE) $$dd) \
-			2>$(RUN_DIR)/qemu-dd.log | \
-			$(PYTHON) tests/xen/report.py live $(RUN_DIR)/serial-dd.log $(RUN_TABLE) \
-				"driver domain (single)"; \
-		cat $(RUN_DIR)/serial-dd.log >> $(RUN_DIR)/serial.log; \
-	fi; \
+	for b in 'single dd $(strip $(run_dd_apart))' 'multi ddm $(strip $(run_ddm))'; do \
+		set -- $$b; thread=$$1 tag=$$2; shift 2; [ $$# -gt 0 ] || continue; \
+		echo "== the driver-domain groups $$*: a $$thread-thread boot of their own (tests/xen/dd.mk)"; \
+		XEN_TCG_THREAD=$$thread XEN_EXTRA_ARGS="$(DD_XEN_ARGS)" tests/xen/boot.sh \
+			-c $(XEN_VCACHE) -i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$(echo $$* | tr ' ' '+')" \
+			-o $(RUN_DIR)/serial-$$tag.log -l -x 'ktest.jobs=1' \
+			-t $$($(PYTHON) tests/xen/mkconfigs.py timeout $(RUN_TABLE) $$*) \
+			2>$(RUN_DIR)/qemu-$$tag.log | \
+			$(PYTHON) tests/xen/report.py live $(RUN_DIR)/serial-$$tag.log $(RUN_TABLE) \
+				"driver domain ($$thread)"; \
+		cat $(RUN_DIR)/serial-$$tag.log >> $(RUN_DIR)/serial.log; \
+	done; \
 	$(PYTHON) tests/xen/report.py final $(RUN_DIR)/serial.log $(RUN_TABLE) \
 		--junit $(O)/run-junit.xml --md $(O)/report.md --t0 $$t0
