@@ -13,6 +13,7 @@ KERNEL_SRCS += tests/guest/arch_test.c tests/guest/boot_test.c \
 HFE_PURE_SRCS := tests/guest/hostile_fe_ring.c
 KERNEL_SRCS += tests/guest/dd_phase.c tests/guest/ddclient_test.c \
 	$(HFE_PURE_SRCS) tests/guest/hostile_fe_xen.c \
-	tests/guest/hostile_fe_attack.c tests/guest/hostile_fe_test.c
+	tests/guest/hostile_fe_attack.c tests/guest/hostile_fe_test.c \
+	tests/guest/hostile_fe_modes_test.c
 HOST_KERNEL_SRCS += $(HFE_PURE_SRCS)
 HOST_TEST_SRCS += tests/host/hostile_fe_ring_test.c
