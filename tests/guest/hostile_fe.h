@@ -261,5 +261,11 @@ bool hfe_chains_answered(struct hfe_vif *v);
 bool hfe_settled(struct hfe_vif *v, uint64_t now_ns);
 /* The first vif running `mode`, or NULL. */
 struct hfe_vif *hfe_find(unsigned int mode);
+/* hfe_run() condition: request `id` of `v`'s TX ring has its response. */
+struct hfe_id_wait {
+	struct hfe_vif *v;
+	uint16_t id;
+};
+bool hfe_id_answered(void *arg);
 
 #endif

@@ -51,14 +51,9 @@ int hfe_send_frame(struct hfe_vif *v, uint16_t size, uint16_t *id)
 	return rc;
 }
 
-struct id_wait {
-	struct hfe_vif *v;
-	uint16_t id;
-};
-
-static bool answered(void *arg)
+bool hfe_id_answered(void *arg)
 {
-	struct id_wait *w = arg;
+	struct hfe_id_wait *w = arg;
 
 	return w->v->tx.status[w->id] != HFE_ST_PENDING;
 }
@@ -66,12 +61,12 @@ static bool answered(void *arg)
 /* One valid frame, answered OKAY within PROBE_NS: the ring works. */
 static int probe(struct hfe_vif *v)
 {
-	struct id_wait w = {.v = v};
+	struct hfe_id_wait w = {.v = v};
 	int rc = hfe_send_frame(v, FRAME_LEN, &w.id);
 
 	if (rc)
 		return rc;
-	if (!hfe_run(answered, &w, PROBE_NS))
+	if (!hfe_run(hfe_id_answered, &w, PROBE_NS))
 		return -ETIMEDOUT;
 	v->probe_ok = v->tx.status[w.id] == NETIF_RSP_OKAY;
 	return v->probe_ok ? 0 : -EIO;

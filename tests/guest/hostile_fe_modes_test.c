@@ -72,18 +72,6 @@ static bool post_answered(void *arg)
 	return hfe_settled(arg, time_now_ns());
 }
 
-struct id_wait {
-	struct hfe_vif *v;
-	uint16_t id;
-};
-
-static bool id_answered(void *arg)
-{
-	struct id_wait *w = arg;
-
-	return w->v->tx.status[w->id] != HFE_ST_PENDING;
-}
-
 KTEST(hostile_fe, multislot_error)
 {
 	struct hfe_vif *v;
@@ -122,7 +110,7 @@ KTEST(hostile_fe, multislot_error)
 
 KTEST(hostile_fe, storm_sent)
 {
-	struct id_wait w;
+	struct hfe_id_wait w;
 	struct hfe_vif *v;
 	bool served;
 
@@ -135,7 +123,7 @@ KTEST(hostile_fe, storm_sent)
 	/* Backed off or not, the device is not broken: informational. */
 	w.v = v;
 	served = !hfe_send_frame(v, 60, &w.id) &&
-		 hfe_run(id_answered, &w, 10 * HFE_SEC);
+		 hfe_run(hfe_id_answered, &w, 10 * HFE_SEC);
 	ktest_diag("%lu notifications with no work; a frame sent during the "
 		   "storm (and the flood) got %s %d",
 		   (unsigned long)v->storm_sent,
