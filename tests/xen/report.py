@@ -22,9 +22,12 @@ normal kernel and on its BUGGY= kernel, judged together.
       xfail= gets test.stop_after= with those tests, so its kernel stops
       once all of them have run (make test's rows run the whole suite)
   report.py final LOG TABLE --junit FILE --md FILE [--t0 EPOCH]
-      the closing table (one row per advisory: passed on the normal kernel,
-      failed on the rule-off kernel, PROVEN or NOT PROVEN), build/report.md
-      (Xen version, kernel commit, every failure's KTAP diagnostics), JUnit,
+      the closing table (one row per advisory: its tests that passed on the
+      normal kernel, those that failed on the rule-off kernel, PROVEN,
+      PARTLY PROVEN (a test passes or does not run switched off: named
+      below the table) or NOT PROVEN; tests/xen/proof.py), build/report.md
+      (Xen version, kernel commit, each test's outcome on both kernels,
+      every failure's KTAP diagnostics), JUnit,
       and the boot's own logs split into files.  Exit 1 when a test failed
       on the normal kernel or a switched-off kernel passed a test that must
       fail; NOT PROVEN for want of a switch or a scenario outside the run
@@ -48,81 +51,20 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(TOP, 'tools'))
 import advisories  # noqa: E402
 import mkconfigs  # noqa: E402
+import proof  # noqa: E402
 import run_rows  # noqa: E402
 import runner  # noqa: E402
 
 
-def rows_of(a):
-    """(normal rows, buggy rows) of the run's table; rows of the tables
-    make run leaves out (advisories.RUN_EXCLUDED) are not among them."""
-    norm = [r for t, r in map(advisories.table_row, a.scenarios) if advisories.in_run(t)]
-    bug = [r for t, r in map(advisories.table_row, a.buggy) if advisories.in_run(t)]
-    return norm, bug
-
-
-def died_in(r):
-    k = r.ktap
-    if k and r.verdict in ('CRASH', 'TIMEOUT') and k.running:
-        return k.running
-    return None
+rows_of, died_in = proof.rows_of, proof.died_in
 
 
 def verdict(a, by):
-    """What one run says of advisory a: a dict for the table and the report.
-    by: scenario name -> runner.Result (only scenarios that have ended)."""
-    norm, bug = rows_of(a)
-    v = {'passed': [], 'notpassed': [], 'xfail': [], 'failed': [], 'why': []}
-    for t in a.tests:
-        st = [x.status for n in norm if n in by and by[n].ktap
-              for x in by[n].ktap.tests if x.name == t]
-        st += ['fail' for n in norm if n in by and died_in(by[n]) == t]
-        (v['passed'] if 'pass' in st and 'fail' not in st else v['notpassed']).append(t)
-        if 'fail' in st:
-            v['why'].append('%s failed on the normal kernel' % t)
-        elif 'pass' not in st and norm and all(n in by for n in norm):
-            v['why'].append('%s %s on the normal kernel'
-                            % (t, 'skipped' if 'skip' in st else 'did not run'))
-    for n in norm + bug:
-        if n not in by:
-            v['why'].append('%s: did not end in this run' % n)
-        elif by[n].problems:
-            v['why'].append('%s: %s' % (n, by[n].problems[0]))
-    for n in bug:
-        r = by.get(n)
-        xf = advisories.xfail_of(advisories.read_table(os.path.abspath(TABLE))[n])
-        v['xfail'] += [x for x in xf if x not in v['xfail']]
-        if r is None:
-            continue
-        tests = r.ktap.tests if r.ktap else []
-        hit = [x.name for x in tests if x.status == 'fail']
-        hit += [died_in(r)] if died_in(r) else []
-        # A row without xfail= (verdict=) shows the switch by how it ends:
-        # the runner's judgement, whose problems are in 'why' above.
-        if xf and not any(x in hit for x in xf):
-            v['why'].append('%s: none of its tests failed' % n)
-        v['failed'] += [x for x in xf if x in hit and x not in v['failed']]
-    outside = [s for s in a.scenarios + a.buggy if not advisories.in_run(advisories.table_row(s)[0])]
-    done = all(n in by for n in norm + bug)
-    if a.kind == 'diagnostic':
-        v['word'] = 'DIAGNOSTIC ' + ('ok' if done and not v['why'] else 'FAILED')
-    elif not a.switch:
-        v['word'] = 'NOT PROVEN'
-        v['why'].append('no BUGGY= switch')
-    elif not norm or not bug:
-        v['word'] = 'NOT PROVEN'
-        v['why'].append('its scenarios are outside make run: ' + ' '.join(outside))
-    elif done and not v['why'] and not v['notpassed'] and v['failed'] == v['xfail']:
-        v['word'] = 'PROVEN'
-    else:
-        v['word'] = 'NOT PROVEN'
-    v['done'] = done
-    v['bad'] = any(by[n].problems for n in norm + bug if n in by)
-    return v
+    """proof.verdict() on this run's table."""
+    return proof.verdict(a, by, TABLE)
 
 
-def counts(a, v):
-    return ('%d/%d' % (len(v['passed']), len(a.tests)),
-            '%d/%d' % (len(v['failed']), len(v['xfail'])) if v['xfail'] else '-')
+counts = proof.counts
 
 
 def judge_all(lines, names):
@@ -224,9 +166,11 @@ def live(log, tag=''):
                 told.add(a.id)
                 v = verdict(a, judge_all(lines, norm + bug))
                 p, f = counts(a, v)
-                say('%s %s: %s tests passed on the normal kernel, %s' % (
+                say('%s %s: %s tests passed on the normal kernel, %s%s' % (
                     a.id, v['word'], p, '%s failed switched off' % f
-                    if a.kind == 'rule' else 'no switch (it tests the host)'))
+                    if a.kind == 'rule' else 'no switch (it tests the host)',
+                    ''.join('; %s %s switched off' % (t, v['tests'][t][2])
+                            for t in v['weaker'])))
             continue
         m = runner.BEGIN_RE.search(text)
         if m:
@@ -305,12 +249,14 @@ def final(log, junit, md, t0):
     boots = sum(1 for x in lines if runner.READY_RE.search(x))
     write_md(md, verdicts, by, xen, commit, wall, (len(ran), boots), ntests)
     proven = sum(1 for _, v in verdicts if v['word'] == 'PROVEN')
+    partly = sum(1 for _, v in verdicts if v['word'] == 'PARTLY PROVEN')
     # A diagnostic judges the host, not a rule of ours: counted apart, so
     # "not" counts only rules that are not proven.
     diags = sum(1 for _, v in verdicts if v['word'].startswith('DIAGNOSTIC'))
-    print('\nmake run: Xen %s, kernel %s: %d advisories, %d PROVEN, %d diagnostic, %d not; '
-          '%d tests; %d scenarios%s'
-          % (xen, commit, len(advs), proven, diags, len(advs) - proven - diags, ntests,
+    print('\nmake run: Xen %s, kernel %s: %d advisories, %d PROVEN, %d partly (a test '
+          'that does not fail switched off), %d diagnostic, %d not; %d tests; %d scenarios%s'
+          % (xen, commit, len(advs), proven, partly, diags,
+             len(advs) - proven - partly - diags, ntests,
              len(ran), ', wall %d:%02d' % divmod(int(wall), 60) if wall else ''))
     print('report %s, JUnit %s; logs: %s %s' % (md, junit, log, ' '.join(logs)))
     missing = [n for n in names if n not in ran]
@@ -342,6 +288,7 @@ def write_md(path, verdicts, by, xen, commit, wall, nran_boots, ntests):
     npass = sum(len(v['passed']) for _, v in verdicts)
     nxf = sum(len(v['xfail']) for _, v in verdicts)
     nfail = sum(len(v['failed']) for _, v in verdicts)
+    weak = sum(len(v['weaker']) for _, v in verdicts)
     out = ['# make run: the advisories on the Xen test host', '',
            '- Xen: %s (Debian, in QEMU TCG); kernel commit: %s' % (xen, commit),
            '- %s; %d scenarios (rows) in %d boot(s) of the test host; generated %s'
@@ -350,8 +297,11 @@ def write_md(path, verdicts, by, xen, commit, wall, nran_boots, ntests):
            '- %d advisories, %d tests: %d passed on the normal kernel; %d of the %d '
            'expected failures failed on the switched-off kernels'
            % (len(verdicts), ntests, npass, nfail, nxf),
-           '- PROVEN: every test passed on the normal kernel and every test the '
-           'BUGGY= rows name failed on the kernel with that rule off, in this boot.',
+           '- %d tests of switched rows do not fail on their switched-off kernels '
+           '(they pass there or no BUGGY= row runs them): those rows are PARTLY PROVEN'
+           % weak,
+           '- PROVEN: every test passed on the normal kernel and every one of them '
+           'failed on the kernel with that rule off, in this boot.',
            '', '| advisory | rule | passed (normal) | failed (rule off) | verdict |',
            '|---|---|---|---|---|']
     for a, v in verdicts:
@@ -362,6 +312,7 @@ def write_md(path, verdicts, by, xen, commit, wall, nran_boots, ntests):
         out += ['', '## %s: %s' % (a.id, a.title), '', 'Rule: %s.  Verdict: **%s**.'
                 % (a.rule, v['word'])]
         out += ['- %s' % w for w in v['why']]
+        out += [''] + proof.test_lines(a, v) + ['']
         for label, rows in (('normal kernel', norm), ('rule switched off', bug)):
             for n in rows:
                 r = by.get(n)

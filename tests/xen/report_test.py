@@ -48,11 +48,11 @@ def scenario(name, results, verdict, reason):
     return out
 
 
-def judge(log_lines):
+def judge(log_lines, table=TABLE):
     with tempfile.TemporaryDirectory() as d:
         t = os.path.join(d, 'scenarios')
         with open(t, 'w') as f:
-            f.write(TABLE)
+            f.write(table)
         report.TABLE = t
         h = os.path.join(d, 'xsa-1.md')
         with open(h, 'w') as f:
@@ -68,6 +68,7 @@ STOP = ' # SKIP test.stop_after= (stopped: its tests have run)'
 
 class Two:
     tests = ['x.rule', 'x.other']
+    kind, switch = 'rule', ['x']
 
 
 def expect(what, got, want):
@@ -95,6 +96,26 @@ def main():
     expect('... and that is a failure of the run', v['bad'], True)
     v = judge(good)
     expect('no buggy row in the log: NOT PROVEN', v['word'], 'NOT PROVEN')
+    # The row names two tests; its buggy row expects only one to fail.
+    one = TABLE.replace('xfail=x.rule,x.other', 'xfail=x.rule')
+    v = judge(good + scenario('norm-off', [('x.rule', 'fail'), ('x.other', 'pass')],
+                              'FAILURE', 'crash'), one)
+    expect('a test that passes switched off: PARTLY PROVEN', v['word'], 'PARTLY PROVEN')
+    expect('... named, with its outcome', (v['weaker'], v['tests']['x.other'][2:]),
+           (['x.other'], ('passes', ['norm-off'])))
+    expect('... counted out of every test', report.counts(Two(), v), ('2/2', '1/2'))
+    expect('... and no failure of the run', v['bad'], False)
+    v = judge(good + scenario('norm-off', [('x.rule', 'fail'), ('x.other', 'stop')],
+                              'FAILURE', 'crash'), one)
+    expect('a test stopped before it ran switched off: not run, PARTLY PROVEN',
+           (v['word'], v['tests']['x.other'][2]), ('PARTLY PROVEN', 'not run'))
+    v = judge(good + scenario('norm-off', [('x.rule', 'fail'), ('x.other', 'fail')],
+                              'FAILURE', 'crash'), one)
+    expect('both fail, though xfail= names one: PROVEN', v['word'], 'PROVEN')
+    md = '\n'.join(report.proof.test_lines(Two(), judge(
+        good + scenario('norm-off', [('x.rule', 'fail')], 'FAILURE', 'crash'), one)))
+    expect('report.md marks the weaker test', '| `x.other` | passed (norm) | '
+           '**not run: weaker** |' in md, True)
     crash = ['=== KTEST-SCENARIO norm-off BEGIN ===', 'KTAP version 1', '1..2',
              '# RUN x.rule', '=== KTEST-SCENARIO norm-off END reason=crash seconds=1.00 ===']
     v = judge(good + crash)
