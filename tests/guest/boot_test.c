@@ -100,6 +100,13 @@ KTEST(boot, bad_magic_rejected)
 	mm_free(bi);
 }
 
+/*
+ * A memory map the loader got wrong: an entry that wraps, a version 0, and
+ * (XSA-485 class) a count of 100000 entries over a table of two.  The
+ * count is refused before one entry is read: the two real entries are
+ * valid RAM, so a parser that reads on takes them (and runs past the
+ * table) before its range table's own bound refuses the rest.
+ */
 KTEST(boot, bad_memmap_rejected)
 {
 	static struct hvm_start_info si;
@@ -115,8 +122,16 @@ KTEST(boot, bad_memmap_rejected)
 	m[0] = (struct hvm_memmap_table_entry){~0ULL - 10, 100,
 					       XEN_HVM_MEMMAP_TYPE_RAM, 0};
 	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL); /* wraps */
+	m[0] = (struct hvm_memmap_table_entry){16 << 20, 16 << 20,
+					       XEN_HVM_MEMMAP_TYPE_RAM, 0};
+	m[1] = (struct hvm_memmap_table_entry){48 << 20, 16 << 20,
+					       XEN_HVM_MEMMAP_TYPE_RAM, 0};
+	si.memmap_entries = 2;
+	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), 0); /* the sane map */
+	KT_EXPECT_EQ(bi->nr_ram, 2);
 	si.memmap_entries = 100000;
 	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
+	KT_EXPECT_EQ(bi->nr_ram + bi->nr_reserved, 0); /* none read */
 	si.version = 0;
 	KT_EXPECT_EQ(bootinfo_parse((uintptr_t)&si, bi), -EINVAL);
 	mm_free(bi);

@@ -5,7 +5,8 @@
  * back in InitWait once we are Closed, removes it again while we connect
  * to it, and brings it back for good (scenario nf-vanish).  The device
  * must go down without breaking, give back every page and grant, and end
- * up connected and carrying traffic; no crash on the way.
+ * up connected and carrying traffic; no crash on the way.  Then the same
+ * against the real toolstack and Linux netback (netfront.backend_returns).
  */
 #include "kernel/time.h"
 #include "kernel/xen/xenstore/xenbus.h"
@@ -102,6 +103,21 @@ static bool wait_said(bool (*cond)(void *), struct netfront_stats *st,
 	return false;
 }
 
+/*
+ * Down within ns, or not at all: false once the backend's directory has
+ * been gone GONE_NS with the device still up (what BUGGY=xsa465 does).
+ */
+static bool down_once_gone(struct netfront_stats *st, uint64_t ns)
+{
+	gone_at = gone_looked = 0;
+	if (!wait_said(down_or_ignored, st, ns))
+		return false;
+	if (!down_again(st))
+		ktest_diag("backend gone for %lu ms, the device still up",
+			   (unsigned long)(GONE_NS / NFT_MS));
+	return down_again(st);
+}
+
 KTEST(netfront, backend_vanishes)
 {
 	struct netfront_stats before, st;
@@ -112,12 +128,7 @@ KTEST(netfront, backend_vanishes)
 	/* Taken off the ring, never answered; then the backend is gone. */
 	KT_EXPECT_EQ(nft_send_test(60, 0x46), 0);
 	goal = before.disconnects + 1;
-	gone_at = gone_looked = 0;
-	KT_ASSERT(wait_said(down_or_ignored, &st, DOWN_NS));
-	if (!down_again(&st))
-		ktest_diag("backend gone for %lu ms, the device still up",
-			   (unsigned long)(GONE_NS / NFT_MS));
-	KT_ASSERT(down_again(&st));
+	KT_ASSERT(down_once_gone(&st, DOWN_NS));
 	netfront_get_state(&ns);
 	KT_EXPECT(!ns.broken);
 	KT_EXPECT_EQ(st.pages_held, 0);
@@ -132,5 +143,66 @@ KTEST(netfront, backend_vanishes)
 		   (unsigned long)(st.disconnects - before.disconnects),
 		   (unsigned long)(st.connects - before.connects));
 	KT_EXPECT(st.disconnects >= before.disconnects + 2);
+	KT_EXPECT(nft_provoke_rx(1));
+}
+
+/*
+ * The same rule through the real toolstack and Linux netback (scenario
+ * nf-reattach; dom0's peer script there).  First the polite way: xl
+ * network-detach (the backend goes Closing, then its directory goes) and
+ * xl network-attach.  Then the way XSA-465's backend did it: the backend's
+ * directory removed with no Closing (xenstore-rm; Linux netback sees its
+ * device gone and unregisters the vif), then a new vif in the same slot
+ * (xl network-attach devid=0).  Both times the device must go down by
+ * itself, hold no page and no grant, and connect to the new backend.
+ * BUGGY=xsa465 passes the first and fails the second: it never goes down
+ * on a backend that is gone.  The steps are told through REATTACH_KEY,
+ * instead of fixed sleeps: "ready" (this test runs, so no other test
+ * loses its device), "down", "up", "gone" (each: we saw it).
+ */
+#define REATTACH_NS  (90000 * NFT_MS)
+#define REATTACH_KEY "data/ktest/reattach"
+
+/* Down, with nothing held, and say so to dom0's peer. */
+static void expect_down(const char *say)
+{
+	struct netfront_stats st;
+	struct netfront_state ns;
+
+	netfront_get_stats(&st);
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.broken);
+	KT_EXPECT_EQ(st.pages_held, 0);
+	KT_EXPECT_EQ(st.grants_held, 0);
+	KT_EXPECT(xs_write(XS_TXN_NIL, REATTACH_KEY, say) == 0);
+}
+
+KTEST(netfront, backend_returns)
+{
+	struct netfront_stats before, st;
+	struct netfront_state ns;
+
+	NFT_NEED_HOSTILE("reattach");
+	KT_ASSERT(nft_hostile_up() == 0);
+	netfront_get_stats(&before);
+	KT_ASSERT(xs_write(XS_TXN_NIL, REATTACH_KEY, "ready") == 0);
+	/* xl network-detach: Closing, then gone: down, everything released. */
+	goal = before.disconnects + 1;
+	KT_ASSERT(nft_wait(down_again, &st, REATTACH_NS));
+	expect_down("down");
+	/* A new backend in InitWait: we connect to it by ourselves. */
+	goal = before.connects + 1;
+	KT_ASSERT(nft_wait(up_again, &st, REATTACH_NS));
+	KT_ASSERT(xs_write(XS_TXN_NIL, REATTACH_KEY, "up") == 0);
+	/* Its directory removed under it: down once we can see it gone. */
+	goal = before.disconnects + 2;
+	KT_ASSERT(down_once_gone(&st, REATTACH_NS));
+	expect_down("gone");
+	goal = before.connects + 2;
+	KT_ASSERT(nft_wait(up_again, &st, REATTACH_NS));
+	netfront_get_state(&ns);
+	KT_EXPECT(!ns.broken);
+	ktest_diag("down and up again twice: %lu disconnect(s), %lu connect(s)",
+		   (unsigned long)st.disconnects, (unsigned long)st.connects);
 	KT_EXPECT(nft_provoke_rx(1));
 }

@@ -25,7 +25,8 @@ HC_SRCS := tests/peer/hostile-console.c $(PEER_COMMON_SRCS)
 HX_SRCS := tests/peer/hostile-xenstore.c $(PEER_COMMON_SRCS)
 
 PEERS += $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt \
-	$(O)/peer/udp-bench $(O)/peer/hostile-console $(O)/peer/hostile-xenstore
+	$(O)/peer/udp-bench $(O)/peer/hostile-console $(O)/peer/hostile-xenstore \
+	$(O)/peer/reattach
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
 
@@ -61,6 +62,11 @@ $(O)/peer/hostile-xenstore: $(call peer_objs,$(HX_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  PEERLD  $@"
 	$(Q)$(PEER_CC) -o $@ $^ $(PEER_LIBS)
+
+# The toolstack's side of netfront.backend_returns: a script (xl, xenstore-*).
+$(O)/peer/reattach: tests/peer/reattach.sh
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
 
 # Unit tests: the same core sources with sanitizers, no Xen library calls
 # (fakes stand in), so they run on any host.  Outside $(O)/peer/ so they
