@@ -55,16 +55,24 @@ static bool up_again(void *arg)
 
 static uint64_t gone_at, gone_looked;
 
-/* Our backend's state node is gone (hostile-netback vanish removed it). */
+/*
+ * Our backend's state node is gone (hostile-netback vanish, or dom0's
+ * xenstore-rm, removed it): -ENOENT, or -EACCES from a real xenstored,
+ * whose backend/vif/<our domid> we may not read once the device's own
+ * directory is gone (seen 2026-12-02: the probe that waited for -ENOENT
+ * alone never saw nf-reattach's backend go).
+ */
 static bool backend_gone(void)
 {
 	char be[128], path[160], buf[16];
 	domid_t id;
+	int rc;
 
 	if (xenbus_read_backend("device/vif/0", be, sizeof(be), &id))
 		return false;
 	snprintf(path, sizeof(path), "%s/state", be);
-	return xs_read(XS_TXN_NIL, path, buf, sizeof(buf)) == -ENOENT;
+	rc = xs_read(XS_TXN_NIL, path, buf, sizeof(buf));
+	return rc == -ENOENT || rc == -EACCES;
 }
 
 /* Down, or the backend gone for GONE_NS while we stay up. */
