@@ -44,6 +44,10 @@ else
     # The one Xen of the cache (fetch.sh): xen-4.17-amd64.gz or xen-4.20-amd64.gz.
     XENGZ=$(ls "$CACHE"/root/boot/xen-*-amd64.gz | head -n1)
     VMLINUZ=$(ls "$CACHE"/root/boot/vmlinuz-* | head -n1)
+    # The ELF inside that bzImage, which mkinitramfs.sh leaves beside the
+    # initramfs: Xen's PV dom0 builder decompressed the bzImage at every
+    # boot, 6.2 s of TCG (tests/xen/rootlibs.sh, root_vmlinux).
+    [ -r "$(dirname "$INITRD")/dom0-vmlinux" ] && VMLINUZ=$(dirname "$INITRD")/dom0-vmlinux
     # QEMU's multiboot loader takes the ELF, not the gzip.
     XEN=$(dirname "$LOG")/$(basename "$XENGZ" .gz)
     # Through a temporary file: two boots of one version side by side

@@ -3,9 +3,10 @@
 # toolstack from the unpacked Debian packages, dom0 kernel modules, the guest
 # kernel, one xl config per scenario, and the peer programs.
 # Usage: mkinitramfs.sh CACHE OUT.cpio.gz GUEST_ELF SCENARIO_TABLE [PEER_DIR]
+# Also writes dom0-vmlinux beside OUT: dom0's kernel, unpacked.
 set -eu
 
-[ $# -ge 4 ] || { sed -n '2,5p' "$0" >&2; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,6p' "$0" >&2; exit 2; }
 # Absolute paths: the staging below happens inside the staging directory.
 abs() { realpath -m "$1"; }
 CACHE=$(abs "$1") OUT=$(abs "$2") GUEST=$(abs "$3") TABLE=$(abs "$4") PEERDIR=${5:+$(abs "$5")}
@@ -16,6 +17,10 @@ SRC=$CACHE/root
 XENBIN=$(cd "$SRC" && ls -d usr/lib/xen-*/bin | head -n1)
 [ -n "$XENBIN" ] || { echo "mkinitramfs: no usr/lib/xen-*/bin in $SRC" >&2; exit 1; }
 STAGE=$OUT.root   # not *.d: the top Makefile includes every *.d under $(O)
+# dom0's kernel as the ELF inside its bzImage, for boot.sh (rootlibs.sh
+# says what that saves); the Linux client domU is the same kernel.
+VMLINUX=$(dirname "$OUT")/dom0-vmlinux
+root_vmlinux "$SRC" "$VMLINUX"
 
 [ -r "$GUEST" ] || { echo "mkinitramfs: no guest kernel $GUEST" >&2; exit 1; }
 rm -rf "$STAGE"
@@ -57,8 +62,11 @@ for l in "$SRC"/usr/bin/xenstore-*; do
 done
 mkdir -p etc/xen
 cp -a "$SRC/etc/xen/scripts" etc/xen/
+install -m 0755 "$HERE/xl/vif-ktest" etc/xen/scripts/vif-ktest
 # dom0 memory is fixed by dom0_mem=: ballooning it down for guests only costs time.
-echo 'autoballoon="off"' > etc/xen/xl.conf
+# Every vif without a script= of its own (xl network-attach's too) is
+# hotplugged by vif-ktest, not Debian's bash vif-bridge: its header says why.
+printf '%s\n' 'autoballoon="off"' 'vif.default.script="vif-ktest"' > etc/xen/xl.conf
 
 # Kernel modules, dependencies first; modinfo reads .modinfo, no depmod needed.
 MODDIR=$(root_moddir "$SRC")
@@ -90,7 +98,7 @@ done
 # (XEN_WANT_GUESTS, from mkconfigs.py guests): its 64 MiB vmlinux costs every
 # boot of dom0 the unpacking.
 case " ${XEN_WANT_GUESTS:-} " in
-*" linux "*) "$HERE/linux/mkguest.sh" "$CACHE" guest "$PEERDIR/udp-rtt" ;;
+*" linux "*) "$HERE/linux/mkguest.sh" "$CACHE" guest "$PEERDIR/udp-rtt" "$VMLINUX" ;;
 esac
 python3 "$HERE/mkconfigs.py" gen "$TABLE" etc/ktest /guest/kernel.elf
 install -m 0644 "$HERE/group.sh" etc/ktest/group.sh

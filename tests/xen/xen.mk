@@ -32,7 +32,7 @@ XEN_CMDLINE ?= test=all
 XEN_JOBS ?= 1
 SCENARIOS ?=
 XEN_SCRIPTS := $(addprefix tests/xen/,init group.sh stuck.sh mkinitramfs.sh rootlibs.sh mkconfigs.py \
-	linux/init linux/bench.sh linux/mkguest.sh)
+	linux/init linux/bench.sh linux/mkguest.sh xl/vif-ktest)
 PYTHON ?= python3
 
 # '+'-joined scenario names; $(call xen_limit,NAMES) is shell text for a

@@ -4,34 +4,22 @@
 # and a small busybox initramfs with xen-netfront.ko from the same package,
 # the xenstore tools with their libraries, udp-rtt and udp-bench
 # (tests/peer/) and tests/xen/linux/init with bench.sh.
-# Usage: mkguest.sh CACHE OUTDIR UDP_RTT   -> OUTDIR/linux.elf, OUTDIR/linux.cpio.gz
+# Usage: mkguest.sh CACHE OUTDIR UDP_RTT [VMLINUX]
+#        -> OUTDIR/linux.elf, OUTDIR/linux.cpio.gz
 set -eu
-[ $# -eq 3 ] || { sed -n '2,8p' "$0" >&2; exit 2; }
-CACHE=$(realpath "$1") OUT=$(realpath -m "$2") UDP=$(realpath "$3")
+[ $# -ge 3 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
+CACHE=$(realpath "$1") OUT=$(realpath -m "$2") UDP=$(realpath "$3") VMLINUX=${4:+$(realpath -m "$4")}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$CACHE/root
 mkdir -p "$OUT"
 
 # libxc would decompress the bzImage at every domain build (about 6 s
-# under TCG, measured); the ELF inside it boots as is.  bookworm's is xz,
-# trixie's zstd (the zstd tool: Python 3.11 has no zstd module).
-python3 - "$(ls "$SRC"/boot/vmlinuz-* | head -n1)" "$OUT/linux.elf" <<'PY'
-import lzma, subprocess, sys
-data = open(sys.argv[1], 'rb').read()
-xz, zst = data.find(b'\xfd7zXZ\x00'), data.find(b'\x28\xb5\x2f\xfd')
-if xz >= 0:
-    elf = lzma.LZMADecompressor().decompress(data[xz:])
-elif zst >= 0:
-    # The frame is followed by the bzImage's trailer: zstd complains about
-    # it after writing the frame's output, so its status is not used.
-    elf = subprocess.run(['zstd', '-dcq'], input=data[zst:], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL).stdout
-else:
-    sys.exit('mkguest: no xz or zstd stream in %s' % sys.argv[1])
-if elf[:4] != b'\x7fELF':
-    sys.exit('mkguest: the compressed stream of %s is not an ELF' % sys.argv[1])
-open(sys.argv[2], 'wb').write(elf)
-PY
+# under TCG, measured); the ELF inside it boots as is.  VMLINUX: where that
+# ELF is kept between builds (mkinitramfs.sh's copy for dom0, the same
+# kernel package).
+. "$HERE/../rootlibs.sh"
+root_vmlinux "$SRC" "${VMLINUX:=$OUT/linux.elf}"
+[ "$VMLINUX" -ef "$OUT/linux.elf" ] || cp "$VMLINUX" "$OUT/linux.elf"
 
 STAGE=$OUT/linux.root
 rm -rf "$STAGE"
@@ -41,7 +29,6 @@ cp /bin/busybox bin/busybox
 for a in $(bin/busybox --list-full); do
     [ -e "$a" ] || [ -L "$a" ] || ln -s /bin/busybox "$a"
 done
-. "$HERE/../rootlibs.sh"
 NF=$(root_mod "$(root_moddir "$SRC")" xen-netfront lib/modules/xen-netfront.ko) ||
     { echo "mkguest: no xen-netfront module in $SRC" >&2; exit 1; }
 [ -z "$(modinfo -F depends "$NF")" ] || { echo "mkguest: xen-netfront has dependencies" >&2; exit 1; }
