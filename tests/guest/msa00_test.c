@@ -123,6 +123,12 @@ static void scan_shared_ring(struct netfront *nf)
 	ring.max = MAX(ring.max, n);
 }
 
+/* The round answered, or an id reused (then no wait: see below). */
+static bool drained_or_reused(void *arg)
+{
+	return obs.reused || nft_tx_idle(arg);
+}
+
 /* Fill the ring with interrupts off, so nothing is reaped meanwhile. */
 static unsigned int fill_ring(struct netfront *nf, unsigned int round)
 {
@@ -156,7 +162,9 @@ KTEST(msa00, tx_ids_unique_under_load)
 		 * An id reused in flight fails the test: no wait for the ring
 		 * to drain (BUGGY=msa00's never does: 5 s for nothing).
 		 */
-		if (obs.reused || !nft_wait_tx_idle())
+		if (obs.reused ||
+		    !nft_wait_rings(drained_or_reused, NULL, NFT_ANSWER_NS) ||
+		    obs.reused)
 			break;
 	}
 	nf->hooks.tx_push = NULL;

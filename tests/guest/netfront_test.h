@@ -21,6 +21,14 @@
 /* Generous: everything crawls under TCG with other jobs around. */
 #define NFT_TIMEOUT_NS (5000 * NFT_MS)
 #define NFT_CONNECT_NS (20000 * NFT_MS)
+/*
+ * For a correct backend's answers to a ring's worth of frames: the wait
+ * ends when they come, so only a backend that never answers pays it.  5 s
+ * (NFT_TIMEOUT_NS) ran out on a host 1.5-2x slower than idle (make test,
+ * 2026-12-02 00:29 UTC, 4.20): hostile-netback answered its rounds of 256
+ * frames in 0.6-2.6 s there, one round not within 5 s.
+ */
+#define NFT_ANSWER_NS (20000 * NFT_MS)
 
 /*
  * NULL when the device is up against a correct backend (connecting it if
