@@ -285,6 +285,14 @@ format-check:
 # thread, dom0 pinned, tests/xen/dd.mk).
 # Each tier's wall time goes to $(O)/test-times and is printed at the end
 # (issue 11: where make test's minutes go, measured on every run).
+# With lanes (XEN_LANES=2, the default) test-xen-all boots the one-thread
+# driver-domain groups and test-peer-xen/test-iso in its lanes too
+# (tests/xen/buggy.mk XEN_LANES_DD, XEN_LANES_JOBS): tiers that ran alone
+# on one core after it (tests/xen/README.md "Where make test's time
+# goes"); test-xen-dd then boots only its multi-thread groups.
+xen_dd_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_DD)),,1))
+xen_jobs_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_JOBS)),,1))
+xen_in_lanes = $(if $(xen_dd_alone),,+dd)$(if $(xen_jobs_alone),,+peer-xen+iso)
 # $(call test_tier,NAME,MAKE ARGUMENTS)
 define test_tier
 	$(Q)s=$$(date +%s); $(MAKE) --no-print-directory $(2) || exit $$?; \
@@ -297,9 +305,9 @@ test:
 	$(call test_tier,check-layering,-j2 check-layering)
 	$(call test_tier,build,-j2 $(KERNEL) $(PEERS) buggy-kernels)
 	$(call test_tier,test-host test-peer test-fuzz test-qemu,-j2 -O test-host test-peer test-fuzz test-qemu)
-	$(call test_tier,test-xen-all,test-xen-all BUGGY_BUILT=1)
-	$(call test_tier,test-xen-dd,test-xen-dd)
-	$(call test_tier,test-peer-xen test-iso,-j2 -O test-peer-xen test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single)
+	$(call test_tier,test-xen-all$(xen_in_lanes),test-xen-all BUGGY_BUILT=1)
+	$(if $(xen_dd_alone),$(call test_tier,test-xen-dd,test-xen-dd),$(if $(strip $(DD_MULTI_GROUPS)),$(call test_tier,test-xen-dd (multi-thread groups),test-xen-dd DD_SCENARIOS=)))
+	$(if $(xen_jobs_alone),$(call test_tier,test-peer-xen test-iso,-j2 -O test-peer-xen test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single))
 	@echo "make test: wall time per tier:"; sed 's/^/    /' $(O)/test-times
 	@echo "make test: all tiers passed"
 

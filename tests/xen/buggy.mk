@@ -77,14 +77,29 @@ XEN_ALL_TABLE := $(O)/xen-all.scenarios
 $(XEN_ALL_TABLE): tests/xen/scenarios tests/xen/buggy-scenarios
 	@mkdir -p $(dir $@)
 	$(Q)cat $^ > $@
-xen_all_table = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(XEN_ALL_TABLE),tests/xen/scenarios)
+# With lanes, 4.17's table also holds the driver-domain groups of
+# XEN_LANES_DD (default: make test's, DD_GROUPS of tests/xen/dd.mk), so
+# they boot in a one-thread lane beside the other rows, as make run boots
+# them (RUN_SINGLE, tests/xen/run.mk), instead of a tier of their own that
+# left one core idle for 241 s (tests/xen/README.md, "Where make test's
+# time goes"); the boot that holds them gets DD_XEN_ARGS (dom0 pinned).
+XEN_LANES_DD ?= $(DD_GROUPS)
+XEN_LANES_TABLE := $(O)/xen-lanes.scenarios
+$(XEN_LANES_TABLE): $(XEN_ALL_TABLE) tests/xen/dd-scenarios
+	$(Q){ cat $(XEN_ALL_TABLE); awk -F'|' -v groups='$(XEN_LANES_DD)' \
+		'BEGIN { n = split(groups, g, " "); for (i = 1; i <= n; i++) w[g[i]] = 1 } \
+		/^[ \t]*(\#|$$)/ { next } \
+		{ x = $$1; gsub(/[ \t]/, "", x); sub(/\/.*/, "", x); if (x in w) print }' \
+		tests/xen/dd-scenarios; } > $@
+xen_all_table = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(if $(filter 1,$(XEN_LANES)),$(XEN_ALL_TABLE),$(XEN_LANES_TABLE)),tests/xen/scenarios)
 xen_all_extra = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf)))
 
 # BUGGY_BUILT=1 (make test, which built them a step before): do not check
 # the BUGGY kernels again, one recursive make each (18 s for 22 of them).
 # XEN_LANES=1: each version's one boot, one after another,
-# multi-thread, as before.  XEN_LANES=2 (the default): every version's initramfs first
-# (the boots side by side only read them), then lanes.py.
+# multi-thread, as before.  XEN_LANES=2 (the default): every version's initramfs first,
+# side by side (the 4.17 one took 8 s, the 4.20 one 13 s in a row; the boots
+# side by side only read them), then lanes.py.
 ifeq ($(XEN_LANES),1)
 test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_ALL_TABLE)
 	$(Q)rc=0; for v in $(XEN_VERSIONS); do \
@@ -97,16 +112,29 @@ test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_ALL_TABLE)
 		esac; \
 	done; exit $$rc
 else
-test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_ALL_TABLE) test-xen-runner
-	$(Q)for v in $(XEN_VERSIONS); do \
+# Boots with an initramfs of their own that run in a lane too, after the
+# rows (lanes.py --job: SECONDS measured, the make words): test-peer-xen,
+# and test-iso with its own folder (XEN_DIR: its initramfs is made from
+# tests/xen/scenarios for SCENARIOS=gnttab while the lanes boot
+# $(O)/xen's).  XEN_LANES_JOBS= leaves them out (make test then runs them
+# after test-xen-all, as with XEN_LANES=1).
+XEN_LANES_JOBS ?= peer-xen iso
+xen_job_peer-xen = 45 'test-peer-xen XEN_TCG_THREAD=single'
+xen_job_iso = 50 'test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single XEN_DIR=$(O)/xen-iso'
+test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_LANES_TABLE) test-xen-runner
+	$(Q)pids=; for v in $(XEN_VERSIONS); do \
 		case $$v in 4.17) t='$(call xen_all_table,4.17)' g='$(call xen_all_extra,4.17)' ;; \
 		4.20) t='$(call xen_all_table,4.20)' g='$(call xen_all_extra,4.20)' ;; \
 		*) echo "test-xen-all: no such Xen version: $$v"; exit 1 ;; esac; \
 		$(MAKE) --no-print-directory xen-initramfs XEN=$$v XEN_TABLE=$$t \
-			XEN_EXTRA_GUESTS="$$g" SCENARIOS= || exit 1; \
-	done
+			XEN_EXTRA_GUESTS="$$g" SCENARIOS= > $(O)/initramfs-$$v.log 2>&1 & \
+		pids="$$pids $$!"; \
+	done; rc=0; for p in $$pids; do wait $$p || rc=1; done; \
+	cat $(foreach v,$(XEN_VERSIONS),$(O)/initramfs-$(v).log); exit $$rc
 	$(Q)MAKE='$(MAKE)' $(PYTHON) tests/xen/lanes.py --lanes $(XEN_LANES) \
 		--seconds tests/xen/row-seconds --make XEN_TCG_THREAD=single \
 		--after '$(XEN_LANES_AFTER)' --after-make XEN_TCG_THREAD=multi \
+		--pin '$(XEN_LANES_DD)' --pin-make XEN_EXTRA_ARGS='$(DD_XEN_ARGS)' \
+		$(foreach j,$(XEN_LANES_JOBS),--job $(xen_job_$(j))) \
 		-- $(foreach v,$(XEN_VERSIONS),$(v)=$(call xen_all_table,$(v)))
 endif

@@ -2,7 +2,8 @@
 """make test-xen-all's boots of the Xen test host, side by side.
 
   lanes.py [--lanes N] [--seconds FILE] [--make ARG]... [--after NAMES
-           [--after-make ARG]...] [--dry-run] -- VERSION=TABLE...
+           [--after-make ARG]...] [--pin NAMES [--pin-make ARG]...]
+           [--job SECONDS 'TARGET ARG...']... [--dry-run] -- VERSION=TABLE...
 
 Each VERSION=TABLE is one Xen version and the scenario table it boots
 (every row of it).  With N lanes (default 1) the rows are cut into at
@@ -18,10 +19,17 @@ of --after NAMES (space or '+' separated) leave the lanes and boot after
 them, one version at a time, with the --after-make ARGs instead
 (XEN_TCG_THREAD=multi): rows whose test needs dom0 and the guest running
 at the same time on two host threads (tests/xen/README.md, "Two test
-hosts at once").  A boot's make output is printed whole once it ends, so
-two lanes' tables do not interleave.  Exit status 1 if any boot failed.
+hosts at once").  The rows of --pin NAMES boot apart from the others,
+with the --pin-make ARGs too (XEN_EXTRA_ARGS=dom0_vcpus_pin for the
+driver-domain groups, tests/xen/dd.mk).  --job SECONDS 'TARGET ARG...': a make run of its own
+(a boot with another initramfs: test-peer-xen, test-iso) that takes a
+lane for about SECONDS, planned after the rows, so that it fills the
+last lane instead of a tier of its own with one core idle.  A boot's (and
+a job's) make output is printed whole once it ends, so two lanes' tables
+do not interleave.  Exit status 1 if any boot or job failed.
 """
 import os
+import shlex
 import subprocess
 import sys
 import threading
@@ -56,7 +64,7 @@ def row_seconds(secs, ver, name):
     return secs.get(ver + ':' + name, secs.get(name, DEFAULT_SECONDS))
 
 
-def plan(boots, lanes, secs):
+def plan(boots, lanes, secs, jobs=()):
     """boots: [(version, table, [names])] -> lanes: [[(version, table, names)]].
 
     Greedy cut in the given order: a lane takes rows while that brings it
@@ -65,20 +73,25 @@ def plan(boots, lanes, secs):
     lane.  Cuts only between rows (a group is one row).  Every lane after
     a cut starts a boot of its own, so the boots to share out are the
     input's plus one per further lane (RUN, 21:03: counted once per input
-    boot, the last lane came out a boot's start too long)."""
+    boot, the last lane came out a boot's start too long).  jobs:
+    [(label, seconds)], each whole and its boot in its seconds, come after
+    the rows, as (None, None, [label]) in the lanes they fall into."""
+    jsecs = dict(jobs)
     total = sum(row_seconds(secs, v, n) for v, _, ns in boots for n in ns) + \
-        BOOT_SECONDS * (len(boots) + lanes - 1)
+        BOOT_SECONDS * (len(boots) + lanes - 1) + sum(jsecs.values())
     goal = total / lanes
     out, cur, load = [], [], 0.0
-    for ver, table, names in boots:
+    todo = list(boots) + ([(None, None, [j for j, _ in jobs])] if jobs else [])
+    for ver, table, names in todo:
         part = []
-        load += BOOT_SECONDS
+        start = BOOT_SECONDS if ver else 0.0
+        load += start
         for n in names:
-            w = row_seconds(secs, ver, n)
+            w = row_seconds(secs, ver, n) if ver else jsecs[n]
             if part and load + w / 2 > goal and len(out) < lanes - 1:
                 cur.append((ver, table, part))
                 out.append(cur)
-                cur, part, load = [], [], BOOT_SECONDS
+                cur, part, load = [], [], start
             part.append(n)
             load += w
         if part:
@@ -91,20 +104,36 @@ def plan(boots, lanes, secs):
 def run_lane(i, lane, results, lock):
     for ver, table, names, part, args in lane:
         t0 = time.monotonic()
+        what = 'Xen %s%s' % (ver, part) if ver else table
         with lock:
-            print('  LANE    %d: Xen %s%s, %d scenarios (%s ... %s) %s'
-                  % (i + 1, ver, part, len(names), names[0], names[-1],
-                     ' '.join(args)), flush=True)
-        cmd = [os.environ.get('MAKE', 'make'), '--no-print-directory', 'test-xen-boot',
-               'XEN=' + ver, 'XEN_TABLE=' + table, 'SCENARIOS=' + ' '.join(names),
-               'XEN_PART=' + part] + args
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            print('  LANE    %d: %s, %d scenarios (%s ... %s) %s'
+                  % (i + 1, what, len(names), names[0], names[-1], ' '.join(args))
+                  if ver else '  LANE    %d: %s' % (i + 1, what), flush=True)
+        if ver:
+            cmd = ['test-xen-boot', 'XEN=' + ver, 'XEN_TABLE=' + table,
+                   'SCENARIOS=' + ' '.join(names), 'XEN_PART=' + part] + args
+        else:
+            cmd = args
+        p = subprocess.run([os.environ.get('MAKE', 'make'), '--no-print-directory'] + cmd,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         with lock:
             sys.stdout.write(p.stdout.decode('utf-8', 'replace'))
-            print('  LANE    %d: Xen %s%s done in %.0f s, %s'
-                  % (i + 1, ver, part, time.monotonic() - t0,
+            print('  LANE    %d: %s done in %.0f s, %s'
+                  % (i + 1, what, time.monotonic() - t0,
                      'ok' if p.returncode == 0 else 'FAILED'), flush=True)
         results.append(p.returncode)
+
+
+def expand(lane, lane_args, pin, pin_args, job_args):
+    """A planned lane -> its runs, (version, table, names, make args); a
+    job is (None, its label, [its label], its own make words)."""
+    out = []
+    for ver, table, names in lane:
+        if ver:
+            out.append((ver, table, names, lane_args + (pin_args if pin & set(names) else [])))
+        else:
+            out.extend((None, j, [j], job_args[j]) for j in names)
+    return out
 
 
 def name_parts(lanes_plan):
@@ -117,13 +146,14 @@ def name_parts(lanes_plan):
         out.append([])
         for ver, table, names, args in lane:
             count[ver] = count.get(ver, 0) + 1
-            part = '' if count[ver] == 1 else '-%d' % count[ver]
+            part = '' if count[ver] == 1 or not ver else '-%d' % count[ver]
             out[-1].append((ver, table, names, part, args))
     return out
 
 
 def main(argv):
     lanes, secs_file, dry, lane_args, after, after_args = 1, None, False, [], set(), []
+    pin, pin_args, jobs = set(), [], []
     args = argv[1:]
     while args and args[0] != '--':
         a = args.pop(0)
@@ -139,30 +169,45 @@ def main(argv):
             after |= set(args.pop(0).replace('+', ' ').split())
         elif a == '--after-make':
             after_args.append(args.pop(0))
+        elif a == '--pin':
+            pin |= set(args.pop(0).replace('+', ' ').split())
+        elif a == '--pin-make':
+            pin_args.append(args.pop(0))
+        elif a == '--job':
+            jobs.append((float(args.pop(0)), shlex.split(args.pop(0))))
         else:
             raise SystemExit(__doc__)
-    boots, tail = [], []
+    boots, tail, pinned = [], [], []
     for b in args[1:]:
         ver, _, table = b.partition('=')
         names = table_names(table)
-        boots.append((ver, table, [n for n in names if n not in after]))
+        boots.append((ver, table, [n for n in names if n not in after and n not in pin]))
+        # The pinned rows in boots of their own, as their own tier had them
+        # (no other row runs with dom0 pinned), after all the others: the
+        # cut between the lanes then falls among short rows.
+        pinned.append((ver, table, [n for n in names if n in pin and n not in after]))
         if after & set(names):
             tail.append((ver, table, [n for n in names if n in after], after_args))
     if not boots or lanes < 1:
         raise SystemExit(__doc__)
+    boots += pinned
     secs = read_seconds(secs_file)
-    planned = [[(v, t, ns, lane_args) for v, t, ns in lane]
-               for lane in plan([b for b in boots if b[2]], lanes, secs)]
+    job_args = {' '.join(a): a for _, a in jobs}
+    planned = [expand(lane, lane_args, pin, pin_args, job_args)
+               for lane in plan([b for b in boots if b[2]], lanes, secs,
+                                [(' '.join(a), s) for s, a in jobs])]
     stages = name_parts(planned + [tail])
     stages, tail = stages[:-1], stages[-1]
+    jsecs = {' '.join(a): s for s, a in jobs}
     for i, lane in enumerate(stages + [tail]):
-        est = sum(BOOT_SECONDS + sum(row_seconds(secs, v, n) for n in ns)
-                  for v, _, ns, _, _ in lane)
+        est = sum(BOOT_SECONDS + sum(row_seconds(secs, v, n) for n in ns) if v
+                  else jsecs[t] for v, t, ns, _, _ in lane)
         if lane:
             print('  %s %s (about %.0f s by the row-seconds figures)'
                   % ('LANES   %d:' % (i + 1) if i < len(stages) else 'AFTER     ',
-                     ', '.join('Xen %s%s %d rows' % (v, p, len(ns))
-                               for v, _, ns, p, _ in lane), est))
+                     ', '.join('Xen %s%s %d rows%s' % (v, p, len(ns), ' (pinned)'
+                                                        if pin & set(ns) else '')
+                               if v else t for v, t, ns, p, _ in lane), est))
     if dry:
         return 0
     results, lock, t0 = [], threading.Lock(), time.monotonic()

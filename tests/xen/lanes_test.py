@@ -9,7 +9,7 @@ import lanes  # noqa: E402
 
 
 def flat(planned):
-    return [(v, n) for lane in planned for v, _, ns in lane for n in ns]
+    return [(v, n) for lane in planned for v, _, ns in lane if v for n in ns]
 
 
 class Plan(unittest.TestCase):
@@ -54,6 +54,25 @@ class Plan(unittest.TestCase):
         named = lanes.name_parts([[('4.17', 'T', ['a'], [])],
                                   [('4.17', 'T', ['b'], []), ('4.20', 'U', ['c'], [])]])
         self.assertEqual([p for lane in named for _, _, _, p, _ in lane], ['', '-2', ''])
+
+    def test_jobs_fill_the_last_lane(self):
+        # 20 rows of 10 s and two jobs of 60 s: the jobs (whole, after the
+        # rows) go to the last lane, which takes fewer rows for them.
+        planned = lanes.plan([('4.17', 'T', self.a)], 2, self.secs,
+                             [('test-peer-xen', 60.0), ('test-iso', 60.0)])
+        self.assertEqual(flat(planned), [('4.17', x) for x in self.a])
+        self.assertEqual(planned[-1][-1], (None, None, ['test-peer-xen', 'test-iso']))
+        load = [sum((lanes.BOOT_SECONDS + 10.0 * len(ns)) if v else 120.0
+                    for v, _, ns in lane) for lane in planned]
+        self.assertLessEqual(abs(load[0] - load[1]), 10.0 + lanes.BOOT_SECONDS)
+
+    def test_pin_only_the_boot_holding_it(self):
+        runs = lanes.expand([('4.17', 'T', ['a0', 'dd3']), ('4.20', 'U', ['b0']),
+                             (None, None, ['test-iso'])],
+                            ['X=1'], {'dd3'}, ['P=1'], {'test-iso': ['test-iso', 'Y=2']})
+        self.assertEqual(runs, [('4.17', 'T', ['a0', 'dd3'], ['X=1', 'P=1']),
+                                ('4.20', 'U', ['b0'], ['X=1']),
+                                (None, 'test-iso', ['test-iso'], ['test-iso', 'Y=2'])])
 
 
 if __name__ == '__main__':
