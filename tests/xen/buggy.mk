@@ -41,10 +41,22 @@ buggy-force:
 test-buggy: $(BUGGY_KERNELS)
 	$(Q)test -n "$(strip $(buggy_scenarios))" || \
 		{ echo "test-buggy: no scenario boots any of: $(BUGGY_RULES)"; exit 1; }
-	$(Q)$(MAKE) --no-print-directory O=$(BUGGY_DIR)/host test-xen \
+	$(Q)rc=0; $(MAKE) --no-print-directory O=$(BUGGY_DIR)/host test-xen \
 		XEN_TABLE=tests/xen/buggy-scenarios XEN_GUEST=$(KERNEL) \
 		SCENARIOS="$(strip $(buggy_scenarios))" \
-		XEN_EXTRA_GUESTS="$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))"
+		XEN_EXTRA_GUESTS="$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
+		|| rc=1; \
+	$(if $(strip $(dd_buggy_single)$(dd_buggy_multi)),$(MAKE) --no-print-directory test-xen-dd \
+		DD_SCENARIOS="$(strip $(dd_buggy_single))" DD_MULTI_SCENARIOS="$(strip $(dd_buggy_multi))" \
+		|| rc=1;) exit $$rc
+
+# The driver-domain twins of those rules (tests/xen/dd-scenarios): the
+# switched-off backend among real frontend domains, in test-xen-dd's boots
+# (one TCG thread for the three-domain groups, multi-thread for the group
+# with the Linux client), so that test-buggy checks them as make test does.
+dd_buggy_single = $(if $(filter xsa300,$(BUGGY_RULES)),dd3-xsa300-off) \
+	$(if $(filter xsa155-nb,$(BUGGY_RULES)),dd3-xsa155nb-off)
+dd_buggy_multi = $(if $(filter xsa300,$(BUGGY_RULES)),dd-xsa300-off)
 
 # make test's Xen tier: each Xen version of XEN_VERSIONS, dom0 running up
 # to XEN_JOBS scenarios at once.  The versions of XEN_ALL_BUGGY_ON boot the
