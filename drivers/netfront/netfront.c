@@ -321,12 +321,7 @@ static void backend_changed(void)
 	    st != XenbusStateInitWait) {
 		pr_info("netfront: backend %s is %s: closing\n", xb.be,
 			st < 0 ? "gone" : xenbus_state_name(st));
-		/*
-		 * Gone: -ENOENT, or -EACCES from a real xenstored once the
-		 * device's directory is removed (its parent, the toolstack's
-		 * backend/vif/<our domid>, is not ours to read).
-		 */
-		teardown(st == -ENOENT || st == -EACCES);
+		teardown(xenbus_gone(st));
 		want_up = !nf.state.broken;
 	} else if (!nf.rings_up && want_up && st == XenbusStateInitWait) {
 		pr_info("netfront: backend %s is back: reconnecting\n", xb.be);

@@ -72,7 +72,7 @@ static bool backend_gone(void)
 		return false;
 	snprintf(path, sizeof(path), "%s/state", be);
 	rc = xs_read(XS_TXN_NIL, path, buf, sizeof(buf));
-	return rc == -ENOENT || rc == -EACCES;
+	return xenbus_gone(rc);
 }
 
 /* Down, or the backend gone for GONE_NS while we stay up. */

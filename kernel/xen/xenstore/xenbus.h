@@ -9,6 +9,7 @@
 #define KERNEL_XEN_XENBUS_H
 
 #include "lib/compiler.h"
+#include "lib/errno.h"
 #include <xen/xen.h>
 #include <xen/io/xenbus.h>
 
@@ -33,6 +34,17 @@ int __must_check xenbus_switch_state(xs_transaction_t t, const char *dev,
  * decimal number naming a known state; -ENOENT if there is none; -errno.
  */
 int __must_check xenbus_read_state(const char *dir, enum xenbus_state *state);
+/*
+ * Whether a read's rc says the node is gone: -ENOENT, or -EACCES from a
+ * real xenstored once a device's directory is removed (the nearest node
+ * left, e.g. the toolstack's backend/vif/<domid>, is not ours to read).
+ * Only for a node we could read before; xenbus_read_state() itself still
+ * returns -EACCES, which xenbus_wait_state() ends on.
+ */
+static inline bool xenbus_gone(int rc)
+{
+	return rc == -ENOENT || rc == -EACCES;
+}
 /*
  * Wait, with a watch on "<dir>/state", until the state is one of `mask`
  * (XENBUS_STATE_BIT()s) or `timeout_ns` passed.  *state gets the last
