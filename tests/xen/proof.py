@@ -43,6 +43,16 @@ def statuses(r, t):
     return st + (['fail'] if died_in(r) == t else [])
 
 
+def first_of(by_row, order):
+    """(word, rows) for the first (status, word) of order that some row's
+    statuses hold, with those rows; ('not run', []) if none."""
+    for st, word in order:
+        rows = [n for n, s in by_row.items() if st in s]
+        if rows:
+            return word, rows
+    return NOT_RUN, []
+
+
 def outcomes(a, by, rows):
     """For each of a's tests: (word, rows) on the kernels of `rows` (the
     ended ones in by).  Normal kernel: passed / failed / skipped / not
@@ -53,21 +63,8 @@ def outcomes(a, by, rows):
     for t in a.tests:
         on = {n: statuses(by[n], t) for n in norm if n in by}
         off = {n: statuses(by[n], t) for n in bug if n in by}
-        if any('fail' in s for s in on.values()):
-            w = 'failed'
-        elif any('pass' in s for s in on.values()):
-            w = 'passed'
-        else:
-            w = 'skipped' if any(on.values()) else 'not run'
-        won = [n for n, s in on.items() if ({'failed': 'fail', 'passed': 'pass',
-                                               'skipped': 'skip'}.get(w) in s)]
-        if any('fail' in s for s in off.values()):
-            wo = FAILS
-        elif any('pass' in s for s in off.values()):
-            wo = PASSES
-        else:
-            wo = NOT_RUN
-        woff = [n for n, s in off.items() if {FAILS: 'fail', PASSES: 'pass'}.get(wo) in s]
+        w, won = first_of(on, (('fail', 'failed'), ('pass', 'passed'), ('skip', 'skipped')))
+        wo, woff = first_of(off, (('fail', FAILS), ('pass', PASSES)))
         out[t] = (w, won, wo, woff)
     return out
 
