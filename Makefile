@@ -281,8 +281,8 @@ format-check:
 # test-xen-all, tests/xen/README.md "Two test hosts at once").  The
 # scenarios and the buggy scenarios share the boots of test-xen-all
 # (tests/xen/buggy.mk): fewer dom0 boots than test-xen + test-buggy.
-# The driver-domain groups get a boot of their own (test-xen-dd: one TCG
-# thread, dom0 pinned, tests/xen/dd.mk).
+# With XEN_LANES=1 the driver-domain groups get boots of their own after
+# it (test-xen-dd, dom0 pinned: tests/xen/dd.mk).
 # Each tier's wall time goes to $(O)/test-times and is printed at the end
 # (issue 11: where make test's minutes go, measured on every run).
 # With lanes (XEN_LANES=2, the default) test-xen-all boots the one-thread

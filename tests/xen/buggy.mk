@@ -95,15 +95,18 @@ $(XEN_ALL_TABLE): tests/xen/scenarios tests/xen/buggy-scenarios
 # them (RUN_SINGLE, tests/xen/run.mk), instead of a tier of their own that
 # left one core idle for 241 s (tests/xen/README.md, "Where make test's
 # time goes"); the boot that holds them gets DD_XEN_ARGS (dom0 pinned).
+# $(call table_rows,NAMES,1|0) FILE: a scenario table's rows named in NAMES
+# (a group's rows by its name), or, with 0, every line but those.
+table_rows = awk -F'|' -v names='$(1)' -v keep=$(2) \
+	'BEGIN { n = split(names, k, " "); for (i = 1; i <= n; i++) w[k[i]] = 1 } \
+	/^[ \t]*(\#|$$)/ { if (!keep) print; next } \
+	{ x = $$1; gsub(/[ \t]/, "", x); sub(/\/.*/, "", x); if ((x in w) == keep) print }'
 XEN_LANES_DD ?= $(DD_GROUPS)
 XEN_LANES_TABLE := $(O)/xen-lanes.scenarios
 $(XEN_LANES_TABLE): $(XEN_ALL_TABLE) tests/xen/dd-scenarios
-	$(Q){ cat $(XEN_ALL_TABLE); awk -F'|' -v groups='$(XEN_LANES_DD)' \
-		'BEGIN { n = split(groups, g, " "); for (i = 1; i <= n; i++) w[g[i]] = 1 } \
-		/^[ \t]*(\#|$$)/ { next } \
-		{ x = $$1; gsub(/[ \t]/, "", x); sub(/\/.*/, "", x); if (x in w) print }' \
-		tests/xen/dd-scenarios; } > $@
-# Rows a version does not boot by default, with the reason (XEN_SKIP_ROWS_<v>):
+	$(Q){ cat $(XEN_ALL_TABLE); $(call table_rows,$(XEN_LANES_DD),1) tests/xen/dd-scenarios; } > $@
+# Rows a version does not boot by default, with the reason (XEN_SKIP_ROWS_<v>,
+# for the versions outside XEN_ALL_BUGGY_ON, whose table is this one):
 # on 4.20, nf-cycles-linux's reconnects: about one in 100-400 ends with Linux
 # 6.12 netback Connected but never consuming our first TX request (req_prod 1,
 # req_event still the ring's initial 1, rsp_prod 0, a second notify 2 s later
@@ -114,9 +117,7 @@ $(XEN_LANES_TABLE): $(XEN_ALL_TABLE) tests/xen/dd-scenarios
 XEN_SKIP_ROWS_4.20 ?= nf-cycles-linux
 $(O)/xen-only-%.scenarios: tests/xen/scenarios
 	@mkdir -p $(dir $@)
-	$(Q)awk -F'|' -v skip='$(XEN_SKIP_ROWS_$*)' \
-		'BEGIN { n = split(skip, k, " "); for (i = 1; i <= n; i++) w[k[i]] = 1 } \
-		{ x = $$1; gsub(/[ \t]/, "", x); if (!(x in w)) print }' $< > $@
+	$(Q)$(call table_rows,$(XEN_SKIP_ROWS_$*),0) $< > $@
 xen_all_table = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(if $(filter 1,$(XEN_LANES)),$(XEN_ALL_TABLE),$(XEN_LANES_TABLE)),$(O)/xen-only-$(1).scenarios)
 xen_all_extra = $(if $(filter $(1),$(XEN_ALL_BUGGY_ON)),$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf)))
 
