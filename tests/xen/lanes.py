@@ -2,8 +2,9 @@
 """make test-xen-all's boots of the Xen test host, side by side.
 
   lanes.py [--lanes N] [--seconds FILE] [--make ARG]... [--after NAMES
-           [--after-make ARG]...] [--pin NAMES [--pin-make ARG]...]
-           [--job SECONDS 'TARGET ARG...']... [--dry-run] -- VERSION=TABLE...
+           [--after-make ARG]... [--after-in-lanes]] [--pin NAMES
+           [--pin-make ARG]...] [--job SECONDS 'TARGET ARG...']...
+           [--dry-run] -- VERSION=TABLE...
 
 Each VERSION=TABLE is one Xen version and the scenario table it boots
 (every row of it).  With N lanes (default 1) the rows are cut into at
@@ -19,9 +20,13 @@ of --after NAMES (space or '+' separated) leave the lanes and boot after
 them, one version at a time, with the --after-make ARGs instead
 (XEN_TCG_THREAD=multi): rows whose test needs dom0 and the guest running
 at the same time on two host threads (tests/xen/README.md, "Two test
-hosts at once").  The rows of --pin NAMES boot apart from the others,
-with the --pin-make ARGs too (XEN_EXTRA_ARGS=dom0_vcpus_pin for the
-driver-domain groups, tests/xen/dd.mk).  --job SECONDS 'TARGET ARG...': a make run of its own
+hosts at once").  With --after-in-lanes those boots are one job in a
+lane instead (below), one after another, each beside the other lane's
+one-thread boot: a multi-thread QEMU takes only ~1.1 cores, so a core
+idled while they ran alone.  The rows of --pin NAMES boot apart from the
+others, with the --pin-make ARGs too (XEN_EXTRA_ARGS=dom0_vcpus_pin for
+the driver-domain groups, tests/xen/dd.mk; an --after boot holding one
+gets them as well).  --job SECONDS 'TARGET ARG...': a make run of its own
 (a boot with another initramfs: test-peer-xen, test-iso) that takes a
 lane for about SECONDS, planned after the rows, so that it fills the
 last lane instead of a tier of its own with one core idle.  A boot's (and
@@ -40,6 +45,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SECONDS = 10.0
 # Xen + dom0 up to the first scenario, and QEMU's exit (measured 14-20 s).
 BOOT_SECONDS = 20.0
+# --after-in-lanes: the label of the job that holds the --after boots.
+AFTER_JOB = 'after'
 
 
 def table_names(table):
@@ -124,15 +131,17 @@ def run_lane(i, lane, results, lock):
         results.append(p.returncode)
 
 
-def expand(lane, lane_args, pin, pin_args, job_args):
+def expand(lane, lane_args, pin, pin_args, job_runs):
     """A planned lane -> its runs, (version, table, names, make args); a
-    job is (None, its label, [its label], its own make words)."""
+    job is its runs in job_runs: (None, its label, [its label], its own
+    make words), or the --after boots, one after another."""
     out = []
     for ver, table, names in lane:
         if ver:
             out.append((ver, table, names, lane_args + (pin_args if pin & set(names) else [])))
         else:
-            out.extend((None, j, [j], job_args[j]) for j in names)
+            for j in names:
+                out.extend(job_runs[j])
     return out
 
 
@@ -153,7 +162,7 @@ def name_parts(lanes_plan):
 
 def main(argv):
     lanes, secs_file, dry, lane_args, after, after_args = 1, None, False, [], set(), []
-    pin, pin_args, jobs = set(), [], []
+    pin, pin_args, jobs, in_lanes = set(), [], [], False
     args = argv[1:]
     while args and args[0] != '--':
         a = args.pop(0)
@@ -173,6 +182,8 @@ def main(argv):
             pin |= set(args.pop(0).replace('+', ' ').split())
         elif a == '--pin-make':
             pin_args.append(args.pop(0))
+        elif a == '--after-in-lanes':
+            in_lanes = True
         elif a == '--job':
             jobs.append((float(args.pop(0)), shlex.split(args.pop(0))))
         else:
@@ -186,19 +197,30 @@ def main(argv):
         # (no other row runs with dom0 pinned), after all the others: the
         # cut between the lanes then falls among short rows.
         pinned.append((ver, table, [n for n in names if n in pin and n not in after]))
-        if after & set(names):
-            tail.append((ver, table, [n for n in names if n in after], after_args))
+        tail_names = [n for n in names if n in after]
+        if tail_names:
+            tail.append((ver, table, tail_names,
+                         after_args + (pin_args if pin & set(tail_names) else [])))
     if not boots or lanes < 1:
         raise SystemExit(__doc__)
     boots += pinned
     secs = read_seconds(secs_file)
-    job_args = {' '.join(a): a for _, a in jobs}
-    planned = [expand(lane, lane_args, pin, pin_args, job_args)
+    job_runs = {' '.join(a): [(None, ' '.join(a), [' '.join(a)], a)] for _, a in jobs}
+    jsecs = {' '.join(a): s for s, a in jobs}
+    if in_lanes and tail:
+        # The multi-thread boots as one job, first of the jobs: one lane
+        # runs them one after another (two multi-thread QEMUs at once
+        # fight for the cores), beside the other lane's one-thread boot.
+        job_runs[AFTER_JOB] = tail
+        jsecs[AFTER_JOB] = sum(BOOT_SECONDS + sum(row_seconds(secs, v, n) for n in ns)
+                               for v, _, ns, _ in tail)
+        jobs.insert(0, (jsecs[AFTER_JOB], [AFTER_JOB]))
+        tail = []
+    planned = [expand(lane, lane_args, pin, pin_args, job_runs)
                for lane in plan([b for b in boots if b[2]], lanes, secs,
                                 [(' '.join(a), s) for s, a in jobs])]
     stages = name_parts(planned + [tail])
     stages, tail = stages[:-1], stages[-1]
-    jsecs = {' '.join(a): s for s, a in jobs}
     for i, lane in enumerate(stages + [tail]):
         est = sum(BOOT_SECONDS + sum(row_seconds(secs, v, n) for n in ns) if v
                   else jsecs[t] for v, t, ns, _, _ in lane)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Unit tests of lanes.py's plan (no QEMU): python3 lanes_test.py"""
 import os
+import subprocess
 import sys
 import unittest
 
@@ -69,10 +70,28 @@ class Plan(unittest.TestCase):
     def test_pin_only_the_boot_holding_it(self):
         runs = lanes.expand([('4.17', 'T', ['a0', 'dd3']), ('4.20', 'U', ['b0']),
                              (None, None, ['test-iso'])],
-                            ['X=1'], {'dd3'}, ['P=1'], {'test-iso': ['test-iso', 'Y=2']})
+                            ['X=1'], {'dd3'}, ['P=1'],
+                            {'test-iso': [(None, 'test-iso', ['test-iso'], ['test-iso', 'Y=2'])]})
         self.assertEqual(runs, [('4.17', 'T', ['a0', 'dd3'], ['X=1', 'P=1']),
                                 ('4.20', 'U', ['b0'], ['X=1']),
                                 (None, 'test-iso', ['test-iso'], ['test-iso', 'Y=2'])])
+
+    def test_after_boots_one_job_in_a_lane(self):
+        # --after-in-lanes: both versions' multi-thread boots in one lane,
+        # one after the other, the pinned rows' boot with --pin-make too;
+        # nothing is left to boot after the lanes.
+        table = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios')
+        names = lanes.table_names(table)
+        after, pin = names[-1], names[-2]
+        out = subprocess.run([sys.executable, lanes.__file__, '--lanes', '2', '--dry-run',
+                              '--after', after + '+' + pin, '--after-make', 'M=1',
+                              '--pin', pin, '--pin-make', 'P=1', '--after-in-lanes',
+                              '--', '4.17=' + table, '4.20=' + table],
+                             check=True, capture_output=True, text=True).stdout
+        self.assertNotIn('AFTER', out)
+        lane = [ln for ln in out.splitlines() if '2 rows (pinned)' in ln]
+        self.assertEqual(len(lane), 1, out)
+        self.assertIn('2 rows (pinned), Xen 4.20', lane[0])
 
 
 if __name__ == '__main__':
