@@ -290,9 +290,15 @@ format-check:
 # (tests/xen/buggy.mk XEN_LANES_DD, XEN_LANES_JOBS): tiers that ran alone
 # on one core after it (tests/xen/README.md "Where make test's time
 # goes"); test-xen-dd then boots only its multi-thread groups.
+# The four-domain groups (XEN_LANES_DDM) boot in test-xen-all's multi-thread
+# boot, as a job in a lane (XEN_LANES_AFTER_IN): test-xen-dd boots only
+# the groups the lanes do not.
 xen_dd_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_DD)),,1))
+xen_ddm_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_DDM)),,1))
 xen_jobs_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_JOBS)),,1))
-xen_in_lanes = $(if $(xen_dd_alone),,+dd)$(if $(xen_jobs_alone),,+peer-xen+iso)
+xen_in_lanes = $(if $(xen_dd_alone),,+dd)$(if $(xen_ddm_alone),,+ddm)$(if $(xen_jobs_alone),,+peer-xen+iso)
+xen_dd_tier = test-xen-dd $(if $(xen_dd_alone),,DD_SCENARIOS=) \
+	$(if $(xen_ddm_alone),,DD_MULTI_SCENARIOS=)
 # $(call test_tier,NAME,MAKE ARGUMENTS)
 define test_tier
 	$(Q)s=$$(date +%s); $(MAKE) --no-print-directory $(2) || exit $$?; \
@@ -306,7 +312,7 @@ test:
 	$(call test_tier,build,-j2 $(KERNEL) $(PEERS) buggy-kernels)
 	$(call test_tier,test-host test-peer test-fuzz test-qemu,-j2 -O test-host test-peer test-fuzz test-qemu)
 	$(call test_tier,test-xen-all$(xen_in_lanes),test-xen-all BUGGY_BUILT=1)
-	$(if $(xen_dd_alone),$(call test_tier,test-xen-dd,test-xen-dd),$(if $(strip $(DD_MULTI_GROUPS)),$(call test_tier,test-xen-dd (multi-thread groups),test-xen-dd DD_SCENARIOS=)))
+	$(if $(xen_dd_alone)$(xen_ddm_alone),$(call test_tier,$(strip $(xen_dd_tier)),$(xen_dd_tier)))
 	$(if $(xen_jobs_alone),$(call test_tier,test-peer-xen test-iso,-j2 -O test-peer-xen test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single))
 	@echo "make test: wall time per tier:"; sed 's/^/    /' $(O)/test-times
 	@echo "make test: all tiers passed"
