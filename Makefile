@@ -289,7 +289,8 @@ format-check:
 # driver-domain groups and test-peer-xen/test-iso in its lanes too
 # (tests/xen/buggy.mk XEN_LANES_DD, XEN_LANES_JOBS): tiers that ran alone
 # on one core after it (tests/xen/README.md "Where make test's time
-# goes"); test-xen-dd then boots only its multi-thread groups.
+# goes"), and the four-domain groups in its multi-thread boot
+# (XEN_LANES_DDM), so test-xen-dd does not run.
 # The four-domain groups (XEN_LANES_DDM) boot in test-xen-all's multi-thread
 # boot, as a job in a lane (XEN_LANES_AFTER_IN): test-xen-dd boots only
 # the groups the lanes do not.

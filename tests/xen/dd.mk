@@ -1,9 +1,9 @@
 # The driver-domain groups (issue 8, tests/xen/dd-scenarios: our kernel as
 # netback for the Linux client, our netfront and a hostile frontend, each
 # group with its BUGGY twins) in two boots of their own, both with dom0's
-# vCPU pinned (make test boots the first kind in test-xen-all's lanes,
-# XEN_LANES_DD in tests/xen/buggy.mk, and then test-xen-dd DD_SCENARIOS=
-# for the second; make run: tests/xen/run.mk):
+# vCPU pinned (make test boots both in test-xen-all's lanes: the first
+# kind as a pinned boot, XEN_LANES_DD in tests/xen/buggy.mk, the second in
+# 4.17's multi-thread boot, XEN_LANES_DDM; make run: tests/xen/run.mk):
 # - the three-domain groups (no Linux client) with one TCG thread for both
 #   emulated CPUs (XEN_TCG_THREAD=single, tests/xen/boot.sh): before the
 #   idle-hlt fix (arch.wakeup_before_hlt_not_slept), with one thread per
