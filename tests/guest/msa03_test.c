@@ -24,7 +24,8 @@
 /*
  * The driver gives up after 10 s of waiting; 5 s more for the 40 lines and
  * a loaded host.  BUGGY=msa03's writer is held for as long as the peer
- * attacks (msa03-creep-off: --timeout 21), so it must take more than this.
+ * attacks (msa03-creep-off: --timeout 17,
+ * counted from the first write), so it must take more than this.
  */
 #define BOUND_MS      15000
 #define FILLER_LINES  40 /* 40 * 78 bytes: more than the ring */
