@@ -275,3 +275,16 @@ int nft_refused_mode(const char *req_tail, bool service, char *ack, size_t len)
 	rc = xs_write(XS_TXN_NIL, REQUEST, req);
 	return rc ?: wait_ack(ack, len, service);
 }
+
+int nft_release_held(const char *mode)
+{
+	char ack[128];
+	int rc = nft_refused_mode(mode, true, ack, sizeof(ack));
+	const char *rest = rc ? NULL : strchr(ack, ' ');
+
+	if (rest && !strncmp(rest + 1, "refused", 7)) {
+		ktest_diag("release of what %s held: ack \"%s\"", mode, ack);
+		return -EPROTO;
+	}
+	return rc;
+}

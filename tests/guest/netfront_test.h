@@ -58,6 +58,13 @@ int nft_served(char *buf, size_t len);
  * goes Closing (netfront.mode_close_refused).
  */
 int nft_refused_mode(const char *req_tail, bool service, char *ack, size_t len);
+/*
+ * Ask for `mode` again without connecting (the device down): the peer
+ * lets go of every page the last mode held as it takes a request, so a
+ * wait for that release ends at it, not at the mode's hold= seconds.
+ * 0 once acked, -EPROTO refused, -errno.
+ */
+int nft_release_held(const char *mode);
 
 #define NFT_NEED_GOOD()                                                        \
 	do {                                                                   \
