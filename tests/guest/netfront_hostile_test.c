@@ -213,7 +213,15 @@ KTEST(netfront, tx_grant_held)
 	KT_EXPECT_EQ(st.quarantined_pages, before.quarantined_pages + 1);
 	KT_EXPECT(gnttab_ref_quarantined(h.ref));
 	KT_EXPECT(!netfront_pool_has(nf, h.page));
-	nft_expect_clean_teardown();
+	/*
+	 * Only a broken device tears itself down; one the answer left up
+	 * (BUGGY=drain) is taken down here, not waited for 20 s.
+	 */
+	netfront_get_state(&ns);
+	if (ns.up && !ns.broken)
+		KT_EXPECT_EQ(netfront_disconnect(), 0);
+	else
+		nft_expect_clean_teardown();
 	/* The backend unmaps after 3 s: then the quarantine lets go. */
 	KT_EXPECT(nft_wait(released, &h, 3 * NFT_TIMEOUT_NS));
 }
