@@ -152,14 +152,14 @@ test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_ALL_TABLE) $(foreach 
 	done; exit $$rc
 else
 # Boots with an initramfs of their own that run in a lane too, after the
-# rows (lanes.py --job: SECONDS measured, the make words): test-peer-xen,
+# rows (lanes.py --job: SECONDS measured in run B, the make words): test-peer-xen,
 # and test-iso with its own folder (XEN_DIR: its initramfs is made from
 # tests/xen/scenarios for SCENARIOS=gnttab while the lanes boot
 # $(O)/xen's).  XEN_LANES_JOBS= leaves them out (make test then runs them
 # after test-xen-all, as with XEN_LANES=1).
 XEN_LANES_JOBS ?= peer-xen iso
-xen_job_peer-xen = 45 'test-peer-xen XEN_TCG_THREAD=single'
-xen_job_iso = 50 'test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single XEN_DIR=$(O)/xen-iso'
+xen_job_peer-xen = 50 'test-peer-xen XEN_TCG_THREAD=single'
+xen_job_iso = 57 'test-iso SCENARIOS=gnttab XEN_TCG_THREAD=single XEN_DIR=$(O)/xen-iso'
 test-xen-all: $(if $(BUGGY_BUILT),,$(BUGGY_KERNELS)) $(XEN_LANES_TABLE) $(foreach v,$(XEN_VERSIONS),$(O)/xen-only-$(v).scenarios) test-xen-runner
 	$(Q)pids=; for v in $(XEN_VERSIONS); do \
 		case $$v in 4.17) t='$(call xen_all_table,4.17)' g='$(call xen_all_extra,4.17)' ;; \
