@@ -114,9 +114,13 @@ XEN_LANES_DDM ?= $(DD_MULTI_GROUPS)
 # the lanes with a core mostly idle (they take ~1.1 cores); empty: after.
 XEN_LANES_AFTER_IN ?= 1
 XEN_LANES_TABLE := $(O)/xen-lanes.scenarios
-$(XEN_LANES_TABLE): $(XEN_ALL_TABLE) tests/xen/dd-scenarios
+# Rewritten only when its rows change (xen-force: also when XEN_LANES_DD or
+# XEN_LANES_DDM did, which a build dir made before would not notice), so
+# the initramfs that holds it is not rebuilt for nothing.
+$(XEN_LANES_TABLE): $(XEN_ALL_TABLE) tests/xen/dd-scenarios xen-force
 	$(Q){ cat $(XEN_ALL_TABLE); \
-	$(call table_rows,$(XEN_LANES_DD) $(XEN_LANES_DDM),1) tests/xen/dd-scenarios; } > $@
+	$(call table_rows,$(XEN_LANES_DD) $(XEN_LANES_DDM),1) tests/xen/dd-scenarios; } > $@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 # Rows a version does not boot by default, with the reason (XEN_SKIP_ROWS_<v>,
 # for the versions outside XEN_ALL_BUGGY_ON, whose table is this one):
 # on 4.20, nf-cycles-linux's reconnects: about one in 100-400 ends with Linux
