@@ -11,3 +11,7 @@ DOM0_ARGS="console=hvc0 earlyprintk=xen loglevel=6"
 # XEN_EXTRA_ARGS: more words for Xen's own command line (make test-xen-dd
 # pins dom0's vCPU: tests/xen/dd.mk says why).
 XEN_ARGS="$XEN_ARGS${XEN_EXTRA_ARGS:+ $XEN_EXTRA_ARGS}"
+# XEN_DOM0_ARGS: more words for dom0's command line, e.g. the profile keys
+# of tests/xen/init (ktest.profile=1, ktest.idle=S) or a Linux option to
+# measure (tests/xen/README.md, "Where the emulated CPU goes").
+DOM0_ARGS="$DOM0_ARGS${XEN_DOM0_ARGS:+ $XEN_DOM0_ARGS}"

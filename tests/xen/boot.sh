@@ -35,8 +35,17 @@ done
 # XEN_QEMU_MEM (MiB, default 2048) and XEN_DOM0_MEM (args.sh): more memory
 # for the emulated host and dom0 (see tests/xen/README.md, "Several guests
 # at once").  XEN_SMP (default 2): the emulated host's CPUs (Xen's pCPUs).
-QEMU=(qemu-system-x86_64 -accel tcg,thread=${XEN_TCG_THREAD:-multi} -machine q35 -smp ${XEN_SMP:-2} -m ${XEN_QEMU_MEM:-2048}
-      -cpu max,-smap -nographic -monitor none -serial stdio -no-reboot -net none)
+# For measuring (tests/xen/README.md, "Where the emulated CPU goes"):
+# XEN_TCG_OPTS more -accel tcg options (tb-size=MiB), XEN_QEMU_MONITOR a
+# unix socket for QEMU's monitor (`info jit`: translations, TLB flushes).
+QEMU=(qemu-system-x86_64 -accel tcg,thread=${XEN_TCG_THREAD:-multi}${XEN_TCG_OPTS:+,$XEN_TCG_OPTS}
+      -machine q35 -smp ${XEN_SMP:-2} -m ${XEN_QEMU_MEM:-2048}
+      -cpu max,-smap -nographic -serial stdio -no-reboot -net none)
+if [ -n "${XEN_QEMU_MONITOR:-}" ]; then
+    QEMU+=(-monitor "unix:$XEN_QEMU_MONITOR,server=on,wait=off")
+else
+    QEMU+=(-monitor none)
+fi
 
 if [ -n "$ISO" ]; then
     QEMU+=(-cdrom "$ISO" -boot d)

@@ -103,6 +103,7 @@ esac
 python3 "$HERE/mkconfigs.py" gen "$TABLE" etc/ktest /guest/kernel.elf
 install -m 0644 "$HERE/group.sh" etc/ktest/group.sh
 install -m 0644 "$HERE/stuck.sh" etc/ktest/stuck.sh
+install -m 0644 "$HERE/prof.sh" etc/ktest/prof.sh
 
 if [ -n "$PEERDIR" ] && [ -d "$PEERDIR" ]; then
     for p in "$PEERDIR"/*; do

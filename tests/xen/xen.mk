@@ -31,7 +31,7 @@ XEN_CMDLINE ?= test=all
 # Plain scenarios dom0 runs at once (ktest.jobs=; tests/xen/README.md).
 XEN_JOBS ?= 1
 SCENARIOS ?=
-XEN_SCRIPTS := $(addprefix tests/xen/,init group.sh stuck.sh mkinitramfs.sh rootlibs.sh mkconfigs.py \
+XEN_SCRIPTS := $(addprefix tests/xen/,init group.sh stuck.sh prof.sh mkinitramfs.sh rootlibs.sh mkconfigs.py \
 	linux/init linux/bench.sh linux/mkguest.sh xl/vif-ktest)
 PYTHON ?= python3
 
