@@ -12,6 +12,8 @@
 /* Port I/O (UART, debug port, QEMU's isa-debug-exit). */
 void arch_outb(uint16_t port, uint8_t val);
 uint8_t arch_inb(uint16_t port);
+/* len bytes of buf to one port with one string instruction (rep outsb). */
+void arch_outsb(uint16_t port, const void *buf, size_t len);
 
 /* Cycle counter (TSC).  Not a clock: use for relative cost only. */
 uint64_t arch_cycles(void);

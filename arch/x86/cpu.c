@@ -10,6 +10,19 @@ void arch_outb(uint16_t port, uint8_t val)
 	__asm__ volatile("outb %0, %1" ::"a"(val), "Nd"(port));
 }
 
+/*
+ * Under Xen HVM/PVH each OUT is a VM exit; a REP OUTSB is one exit whose
+ * emulation takes many bytes (up to a page boundary; the instruction is
+ * then re-entered for the rest, as for any rep string instruction).
+ */
+void arch_outsb(uint16_t port, const void *buf, size_t len)
+{
+	__asm__ volatile("rep outsb"
+			 : "+S"(buf), "+c"(len)
+			 : "d"(port)
+			 : "memory");
+}
+
 uint8_t arch_inb(uint16_t port)
 {
 	uint8_t v;
