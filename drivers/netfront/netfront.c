@@ -61,7 +61,14 @@ static int x_end_and_free(void *ctx, grant_ref_t ref, void *page)
 
 static void x_notify(void *ctx)
 {
-	evtchn_send(xb.port);
+	/*
+	 * netfront_rings_init() posts the first RX buffers before the
+	 * connection has a port: nothing to notify then (the backend reads
+	 * the ring when it connects), and never the last connection's port,
+	 * whose number Xen may have given to another channel since.
+	 */
+	if (xb.port)
+		evtchn_send(xb.port);
 }
 
 static void x_deliver(void *ctx, const void *frame, size_t len,
@@ -215,6 +222,7 @@ static void teardown(bool gone)
 	sync_netdev();
 	/* No more events, whatever the backend does from now on. */
 	evtchn_unbind(xb.port);
+	xb.port = 0;
 	netfront_xb_close_begin(&xb, gone);
 	netfront_rings_release(&nf);
 	netfront_xb_close_end(&xb, gone);
