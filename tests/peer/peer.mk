@@ -26,7 +26,7 @@ HX_SRCS := tests/peer/hostile-xenstore.c $(PEER_COMMON_SRCS)
 
 PEERS += $(O)/peer/grant-holder $(O)/peer/hostile-netback $(O)/peer/udp-rtt \
 	$(O)/peer/udp-bench $(O)/peer/hostile-console $(O)/peer/hostile-xenstore \
-	$(O)/peer/reattach
+	$(O)/peer/reattach $(O)/peer/nfdiag
 
 peer_objs = $(patsubst tests/peer/%.c,$(O)/peer-obj/%.o,$(1))
 
@@ -65,6 +65,11 @@ $(O)/peer/hostile-xenstore: $(call peer_objs,$(HX_SRCS))
 
 # The toolstack's side of netfront.backend_returns: a script (xl, xenstore-*).
 $(O)/peer/reattach: tests/peer/reattach.sh
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
+
+# dom0's half of a netfront TX stall dump (nf-cycles-linux): a script.
+$(O)/peer/nfdiag: tests/peer/nfdiag.sh
 	@mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@
 
