@@ -43,18 +43,13 @@ run_names = $(shell $(run_adv) rows) $(shell $(run_adv) rows --buggy)
 # the second boot (one thread), which then gets DD_XEN_ARGS; RUN_LANES=1:
 # they boot apart, after the others, as make test-xen-dd boots them.
 # The four-domain groups (DD_MULTI_GROUPS: the Linux client) need a host
-# thread per emulated CPU and dom0 pinned.  RUN_LANES=2: they join the
-# first boot (multi-thread), which then gets DD_XEN_ARGS, beside the
-# second, not a boot of their own after the lanes with a core mostly idle
-# (~3 min 15 s; measured beside a one-thread boot with the storm rows and
-# nf-hostile, tests/xen/README.md "Where make test's time goes");
-# RUN_LANES=1: after the others, as make test-xen-dd boots them.
-# report.py final judges all boots' lines together.
+# thread per emulated CPU and dom0 pinned: a multi-thread boot of their
+# own after the lanes, alone on the machine as in make test (beside a
+# lane, untried).  report.py final judges all boots' lines together.
 run_dd = $(filter $(DD_GROUPS),$(run_names))
 run_ddm = $(filter $(DD_MULTI_GROUPS),$(run_names))
 run_main = $(filter-out $(DD_GROUPS) $(DD_MULTI_GROUPS),$(run_names))
 run_dd_apart = $(if $(filter 2,$(RUN_LANES)),,$(run_dd))
-run_ddm_apart = $(if $(filter 2,$(RUN_LANES)),,$(run_ddm))
 
 # Everything make run boots, built quietly (make run-build alone builds it
 # without booting, e.g. before taking the Xen test host's lock).
@@ -96,7 +91,7 @@ run-advisories: setup
 	rm -f $(RUN_DIR)/serial-*.log* $(RUN_DIR)/qemu*.log; \
 	if [ "$(RUN_LANES)" = 2 ]; then \
 		$(PYTHON) tests/xen/report.py lanes $(RUN_TABLE) $(RUN_DIR)/serial.log \
-			'$(RUN_PINNED) $(run_ddm)' '$(RUN_SINGLE) $(run_dd)' $(run_names) \
+			'$(RUN_PINNED)' '$(RUN_SINGLE) $(run_dd)' $(filter-out $(run_ddm),$(run_names)) \
 			> $(RUN_DIR)/lanes || exit 1; \
 	else \
 		names=$$($(PYTHON) tests/xen/report.py order $(RUN_TABLE) $(RUN_DIR)/serial.log \
@@ -105,8 +100,8 @@ run-advisories: setup
 	fi; \
 	i=0; while read thread plus; do \
 		i=$$((i + 1)); [ -n "$$plus" ] || continue; \
-		dd=; for g in $(run_dd) $(run_ddm); do \
-			case "+$$plus+" in *"+$$g+"*) dd='$(DD_XEN_ARGS)' ;; esac; done; \
+		dd=; case "$$thread+$$plus+" in single+*) for g in $(run_dd); do \
+			case "+$$plus+" in *"+$$g+"*) dd='$(DD_XEN_ARGS)' ;; esac; done ;; esac; \
 		{ XEN_TCG_THREAD=$$thread XEN_EXTRA_ARGS="$$dd" tests/xen/boot.sh -c $(XEN_VCACHE) \
 			-i $(RUN_DIR)/xen/dom0-initrd.gz -s "$$plus" -o $(RUN_DIR)/serial-$$i.log -l \
 			-x 'ktest.jobs=$(RUN_JOBS)' -t $$($(PYTHON) tests/xen/mkconfigs.py timeout \
@@ -115,7 +110,7 @@ run-advisories: setup
 			"$$([ "$(RUN_LANES)" = 2 ] && echo "boot $$i ($$thread)")"; } & \
 	done < $(RUN_DIR)/lanes; wait; \
 	cat $(RUN_DIR)/serial-[0-9].log > $(RUN_DIR)/serial.log 2>/dev/null; \
-	for b in 'single dd $(strip $(run_dd_apart))' 'multi ddm $(strip $(run_ddm_apart))'; do \
+	for b in 'single dd $(strip $(run_dd_apart))' 'multi ddm $(strip $(run_ddm))'; do \
 		set -- $$b; thread=$$1 tag=$$2; shift 2; [ $$# -gt 0 ] || continue; \
 		echo "== the driver-domain groups $$*: a $$thread-thread boot of their own (tests/xen/dd.mk)"; \
 		XEN_TCG_THREAD=$$thread XEN_EXTRA_ARGS="$(DD_XEN_ARGS)" tests/xen/boot.sh \
