@@ -289,11 +289,10 @@ format-check:
 # driver-domain groups and test-peer-xen/test-iso in its lanes too
 # (tests/xen/buggy.mk XEN_LANES_DD, XEN_LANES_JOBS): tiers that ran alone
 # on one core after it (tests/xen/README.md "Where make test's time
-# goes"), and the four-domain groups in its multi-thread boot
-# (XEN_LANES_DDM), so test-xen-dd does not run.
-# The four-domain groups (XEN_LANES_DDM) boot in test-xen-all's multi-thread
-# boot, as a job in a lane (XEN_LANES_AFTER_IN): test-xen-dd boots only
-# the groups the lanes do not.
+# goes").  The four-domain groups boot in test-xen-dd after it, alone
+# (XEN_LANES_DDM empty by default: tests/xen/buggy.mk says why); with
+# XEN_LANES_DDM set they join its multi-thread boot instead, and
+# test-xen-dd boots only the groups the lanes do not.
 xen_dd_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_DD)),,1))
 xen_ddm_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_DDM)),,1))
 xen_jobs_alone = $(if $(filter 1,$(XEN_LANES)),1,$(if $(strip $(XEN_LANES_JOBS)),,1))
