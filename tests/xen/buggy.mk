@@ -27,6 +27,22 @@ buggy_scenarios = $(shell awk -F'|' -v rules='$(BUGGY_RULES)' \
 
 BUGGY_KERNELS := $(foreach r,$(BUGGY_RULES),$(BUGGY_DIR)/$(r)/kernel.elf)
 
+# The BUGGY rows as make test and make test-buggy boot them: make run's
+# copy (report.py table), each row with xfail= stopping once those tests
+# have run (test.stop_after=).  What the rest of a switched-off kernel's
+# suite asserted in make test (the lead's make test of 853bbc4, 2026-12-02
+# 07:30 UTC, every row): nothing the runner judges.  Its other failures
+# are only a note (msa00-bad's and xsa457-linux's
+# netfront.no_leak_after_teardown), every require= line is printed by an
+# xfail= test, no BUGGY row has ran=/passed=/seq=/forbid=, and no row
+# crashed or hung after its xfail= tests (a crash or a hang there would
+# have failed the row, a fault of the switched-off kernel's own making,
+# not of the rule); README.md, "What make test runs".
+BUGGY_TABLE := $(O)/buggy.scenarios
+$(BUGGY_TABLE): tests/xen/buggy-scenarios tests/xen/report.py tests/xen/run_rows.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tests/xen/report.py table $< > $@
+
 # One kernel per rule, each its own target so make -j builds them side by
 # side; each starts from the normal build's objects the rule cannot change
 # (tests/xen/buggy-seed.sh), so only the files that switch on BUGGY(RULE)
@@ -38,11 +54,11 @@ $(BUGGY_KERNELS): $(BUGGY_DIR)/%/kernel.elf: $(KERNEL) buggy-force
 .PHONY: buggy-force buggy-kernels
 buggy-force:
 
-test-buggy: $(BUGGY_KERNELS)
+test-buggy: $(BUGGY_KERNELS) $(BUGGY_TABLE)
 	$(Q)test -n "$(strip $(buggy_scenarios))" || \
 		{ echo "test-buggy: no scenario boots any of: $(BUGGY_RULES)"; exit 1; }
 	$(Q)rc=0; $(MAKE) --no-print-directory O=$(BUGGY_DIR)/host test-xen \
-		XEN_TABLE=tests/xen/buggy-scenarios XEN_GUEST=$(KERNEL) \
+		XEN_TABLE=$(BUGGY_TABLE) XEN_GUEST=$(KERNEL) \
 		SCENARIOS="$(strip $(buggy_scenarios))" \
 		XEN_EXTRA_GUESTS="$(foreach r,$(BUGGY_RULES),$(r)=$(abspath $(BUGGY_DIR)/$(r)/kernel.elf))" \
 		|| rc=1; \
@@ -86,7 +102,7 @@ XEN_LANES ?= 2
 # multi-thread boot so far (tests/xen/README.md, "Two test hosts at once").
 XEN_LANES_AFTER ?= nf-mixed-storm xsa391-mixed linux-nf
 XEN_ALL_TABLE := $(O)/xen-all.scenarios
-$(XEN_ALL_TABLE): tests/xen/scenarios tests/xen/buggy-scenarios
+$(XEN_ALL_TABLE): tests/xen/scenarios $(BUGGY_TABLE)
 	@mkdir -p $(dir $@)
 	$(Q)cat $^ > $@
 # With lanes, 4.17's table also holds the driver-domain groups of

@@ -20,7 +20,8 @@ normal kernel and on its BUGGY= kernel, judged together.
   report.py table TABLE...
       the tables' rows as make run boots them: a BUGGY= kernel's row with
       xfail= gets test.stop_after= with those tests, so its kernel stops
-      once all of them have run (make test's rows run the whole suite)
+      once all of them have run (make test's BUGGY rows too:
+      tests/xen/buggy.mk, $(O)/buggy.scenarios)
   report.py final LOG TABLE --junit FILE --md FILE [--t0 EPOCH]
       the closing table (one row per advisory: its tests that passed on the
       normal kernel, those that failed on the rule-off kernel, PROVEN,

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Which rows make run boots, how, and in which order (tests/xen/report.py
 table / order / lanes call these): its copy of the tables, with each BUGGY
-row stopping once its xfail= tests have run; the order dom0 runs them in;
-their split over two boots side by side."""
+row stopping once its xfail= tests have run (make test's copy of
+tests/xen/buggy-scenarios too, tests/xen/buggy.mk); the order dom0 runs
+them in; their split over two boots side by side."""
 import os
 import re
 import sys
