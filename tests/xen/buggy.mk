@@ -29,15 +29,8 @@ BUGGY_KERNELS := $(foreach r,$(BUGGY_RULES),$(BUGGY_DIR)/$(r)/kernel.elf)
 
 # The BUGGY rows as make test and make test-buggy boot them: make run's
 # copy (report.py table), each row with xfail= stopping once those tests
-# have run (test.stop_after=).  What the rest of a switched-off kernel's
-# suite asserted in make test (the lead's make test of 853bbc4, 2026-12-02
-# 07:30 UTC, every row): nothing the runner judges.  Its other failures
-# are only a note (msa00-bad's and xsa457-linux's
-# netfront.no_leak_after_teardown), every require= line is printed by an
-# xfail= test, no BUGGY row has ran=/passed=/seq=/forbid=, and no row
-# crashed or hung after its xfail= tests (a crash or a hang there would
-# have failed the row, a fault of the switched-off kernel's own making,
-# not of the rule); README.md, "What make test runs".
+# have run (test.stop_after=).  Why that loses no assertion: README.md,
+# "What make test runs".
 BUGGY_TABLE := $(O)/buggy.scenarios
 $(BUGGY_TABLE): tests/xen/buggy-scenarios tests/xen/report.py tests/xen/run_rows.py
 	@mkdir -p $(dir $@)
