@@ -112,8 +112,9 @@ KTEST_PARAM(netfront, bad_answer_breaks, bad_answers)
 #define STORM_END_NS (60000 * NFT_MS)
 #define STORM	     "storm=20000"
 
+static uint64_t storms0; /* evtchn's count before this connection */
+
 struct storm_wait {
-	uint64_t storms0; /* evtchn's count before this connection */
 	struct evtchn_stats ev;
 	const struct netfront_stats *st0; /* taken with the device down */
 	bool frame_seen;
@@ -135,7 +136,7 @@ static bool storm_over(void *arg)
 	bool seen = w->frame_seen;
 
 	evtchn_get_stats(&w->ev);
-	if (w->ev.storms > w->storms0)
+	if (w->ev.storms > storms0)
 		return true;
 	netfront_get_stats(&st);
 	w->frame_seen = st.rx_packets > w->st0->rx_packets;
@@ -152,7 +153,7 @@ KTEST(netfront, event_storm)
 
 	NFT_NEED_HOSTILE("storm");
 	evtchn_get_stats(&ev);
-	w.storms0 = ev.storms;
+	storms0 = ev.storms;
 	NFT_USE_HOSTILE("storm", STORM, &st0);
 	/* Right after Connected: a burst of events with nothing to do. */
 	KT_EXPECT(nft_wait(storm_over, &w, NFT_TIMEOUT_NS));
@@ -163,11 +164,11 @@ KTEST(netfront, event_storm)
 		   "back-off unmask(s)",
 		   (unsigned long)(before.irqs - st0.irqs),
 		   (unsigned long)(before.spurious - st0.spurious),
-		   (unsigned long)(ev.storms - w.storms0),
+		   (unsigned long)(ev.storms - storms0),
 		   (unsigned long)ev.backoff_unmasks);
 	/* XSA-391: counted, backed off, and nothing else suffered. */
 	KT_EXPECT(before.spurious - st0.spurious >= 64);
-	KT_EXPECT(ev.storms > w.storms0);
+	KT_EXPECT(ev.storms > storms0);
 	KT_EXPECT(!nbefore.broken && nbefore.up);
 	/* Meanwhile the kernel goes on: timers fire, xenstore answers. */
 	t0 = time_now_ns();
