@@ -42,8 +42,16 @@ dd_boot = XEN_TCG_THREAD=$(1) XEN_EXTRA_ARGS="$(DD_XEN_ARGS)" \
 
 # Both boots, one after the other (they would share the two host cores);
 # the second runs even when the first failed, so one run shows both.
+# The multi-thread boot is booted once more, and only that boot judged,
+# when the first failed with a guest dumped in Xen's own state
+# (tests/xen/hostfault.sh: QEMU's SVM emulation, seen 3 times in 4 boots
+# on 2026-12-02 11:40-12:00 UTC); a second such boot fails.
 test-xen-dd: $(KERNEL) $(foreach r,$(DD_RULES),$(BUGGY_DIR)/$(r)/kernel.elf)
 	$(Q)rc=0; \
 	$(if $(strip $(DD_SCENARIOS)),$(call dd_boot,single,$(O)/dd,$(strip $(DD_SCENARIOS))) || rc=1;) \
-	$(if $(strip $(DD_MULTI_SCENARIOS)),$(call dd_boot,multi,$(O)/ddm,$(strip $(DD_MULTI_SCENARIOS))) || rc=1;) \
+	$(if $(strip $(DD_MULTI_SCENARIOS)),$(call dd_boot,multi,$(O)/ddm,$(strip $(DD_MULTI_SCENARIOS))) || \
+	    { tests/xen/hostfault.sh $(O)/ddm/xen/serial.log && \
+	      mv -f $(O)/ddm/xen/serial.log $(O)/ddm/xen/serial-hostfault.log && \
+	      echo "test-xen-dd: a guest's saved state held Xen's (cs e008, tests/xen/hostfault.sh): QEMU's fault, not a verdict; that log is $(O)/ddm/xen/serial-hostfault.log; booting the groups once more" && \
+	      $(call dd_boot,multi,$(O)/ddm,$(strip $(DD_MULTI_SCENARIOS))); } || rc=1;) \
 	exit $$rc
