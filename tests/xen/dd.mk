@@ -52,6 +52,6 @@ test-xen-dd: $(KERNEL) $(foreach r,$(DD_RULES),$(BUGGY_DIR)/$(r)/kernel.elf)
 	$(if $(strip $(DD_MULTI_SCENARIOS)),$(call dd_boot,multi,$(O)/ddm,$(strip $(DD_MULTI_SCENARIOS))) || \
 	    { tests/xen/hostfault.sh $(O)/ddm/xen/serial.log && \
 	      mv -f $(O)/ddm/xen/serial.log $(O)/ddm/xen/serial-hostfault.log && \
-	      echo "test-xen-dd: a guest's saved state held Xen's (cs e008, tests/xen/hostfault.sh): QEMU's fault, not a verdict; that log is $(O)/ddm/xen/serial-hostfault.log; booting the groups once more" && \
+	      echo "test-xen-dd: a guest was dumped in the state of Xen itself (cs e008: tests/xen/hostfault.sh) - the fault of QEMU and no verdict - log $(O)/ddm/xen/serial-hostfault.log - booting the groups once more" && \
 	      $(call dd_boot,multi,$(O)/ddm,$(strip $(DD_MULTI_SCENARIOS))); } || rc=1;) \
 	exit $$rc
